@@ -1,0 +1,148 @@
+"""The database: the embedded PostgreSQL, connecting with a deadline, the pool and its codecs.
+
+With no ``DATABASE_URL`` matchmaker runs its own PostgreSQL (the ``pgserver`` wheel ships the server
+binaries) in ``<data dir>/pgdata`` and serves the ``matchmaker`` database on a Unix socket there.
+
+>>> dsn = start_embedded(Path(".matchmaker"))  # doctest: +SKIP
+>>> conn = await connect(dsn)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import subprocess
+import time
+import warnings
+from collections.abc import AsyncGenerator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import asyncpg
+import msgspec
+from litestar.datastructures import State
+
+from matchmaker.errors import Unavailable
+
+__all__ = [
+    "EMBEDDED_DATABASE",
+    "connect",
+    "create_pool",
+    "database_name",
+    "describe_dsn",
+    "ensure_database",
+    "provide_connection",
+    "start_embedded",
+    "with_database",
+]
+
+EMBEDDED_DATABASE = "matchmaker"
+
+#: How long to keep trying a server that refuses or does not answer.
+CONNECT_DEADLINE_SECONDS = 6.0
+
+
+def describe_dsn(dsn: str) -> str:
+    """host:port/database of a DSN, never its password (for messages and logs)."""
+    parts = urlsplit(dsn)
+    host = parts.hostname or parse_qs(parts.query).get("host", ["localhost"])[0]
+    port = f":{parts.port}" if parts.port else ""
+    return f"{host}{port}/{database_name(dsn)}"
+
+
+def database_name(dsn: str) -> str:
+    """The database a DSN names."""
+    return urlsplit(dsn).path.lstrip("/") or "postgres"
+
+
+def with_database(dsn: str, database: str) -> str:
+    """The same server's DSN for another database."""
+    parts = urlsplit(dsn)
+    return parts._replace(path=f"/{database}").geturl()
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    """JSON columns travel as msgspec-encoded text, so Structs and dicts go in and come out."""
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            name,
+            schema="pg_catalog",
+            encoder=lambda value: msgspec.json.encode(value).decode(),
+            decoder=msgspec.json.decode,
+        )
+
+
+async def connect(dsn: str, *, deadline: float = CONNECT_DEADLINE_SECONDS) -> asyncpg.Connection:
+    """Connect, retrying a refusing or silent server until ``deadline`` seconds have passed.
+
+    Raises :class:`Unavailable` with one line naming the server and the reason.
+    """
+    stop = time.monotonic() + deadline
+    while True:
+        remaining = stop - time.monotonic()
+        try:
+            conn = await asyncpg.connect(dsn, timeout=max(remaining, 0.5))
+        except (TimeoutError, OSError, asyncpg.CannotConnectNowError) as exc:
+            if time.monotonic() + 0.5 < stop:
+                await asyncio.sleep(0.5)
+                continue
+            reason = str(exc) or type(exc).__name__
+            raise Unavailable(
+                f"cannot reach the database at {describe_dsn(dsn)} within {deadline:.0f} s: {reason}"
+            ) from None
+        except asyncpg.PostgresError as exc:
+            raise Unavailable(
+                f"the database at {describe_dsn(dsn)} refused the connection: {exc}"
+            ) from None
+        await _init_connection(conn)
+        return conn
+
+
+async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    """A pool whose connections carry the JSON codecs; fails like :func:`connect`."""
+    conn = await connect(dsn)  # a clear error before the pool's own retries
+    await conn.close()
+    pool = await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60
+    )
+    assert pool is not None
+    return pool
+
+
+async def ensure_database(server_dsn: str, database: str) -> str:
+    """Create ``database`` on the server if it is missing; return its DSN."""
+    conn = await connect(server_dsn)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
+        if not exists:
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):  # another process won
+                await conn.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await conn.close()
+    return with_database(server_dsn, database)
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Start (or reuse) the embedded server in ``data_dir/pgdata``; return the server's DSN.
+
+    The server stops when this process exits. A second start on the same folder reuses its data.
+    """
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    from pgserver.postgres_server import get_server  # late: it makes a lock file on import
+
+    pgdata = data_dir / "pgdata"
+    try:
+        server = get_server(pgdata, cleanup_mode="stop")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        log = pgdata / "log"
+        raise Unavailable(
+            f"the embedded PostgreSQL in {pgdata} did not start ({type(exc).__name__}); "
+            f"its log is {log}"
+        ) from None
+    return str(server.get_uri())
+
+
+async def provide_connection(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+    """Litestar dependency: one pooled connection for the length of a request."""
+    async with state.pool.acquire() as conn:
+        yield conn

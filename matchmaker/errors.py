@@ -1,0 +1,144 @@
+"""Domain errors and the one place they become HTTP answers.
+
+Every error a client sees is JSON shaped ``{"error": code, "message": text, "field": name|null,
+"status": int}``: the message says which rule was broken, the field names the input that broke it.
+A failure we did not foresee is logged with its traceback and answered as a plain 500 without one.
+
+>>> NotFound("demand", 7).message
+'demand 7 does not exist'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+if TYPE_CHECKING:
+    from litestar import Request, Response
+
+__all__ = [
+    "AppError",
+    "Conflict",
+    "ErrorBody",
+    "Forbidden",
+    "Invalid",
+    "NotFound",
+    "Unavailable",
+    "exception_handlers",
+]
+
+
+class AppError(Exception):
+    """Base of every error a person should read; carries an HTTP status and the field at fault."""
+
+    status = 500
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Invalid(AppError):
+    status = 400
+    code = "invalid"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"{entity} {key} does not exist")
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+
+
+class Unavailable(AppError):
+    status = 503
+    code = "unavailable"
+
+
+class ErrorBody(msgspec.Struct):
+    """The JSON body of every error answer."""
+
+    error: str
+    message: str
+    status: int
+    field: str | None = None
+
+
+_HTTP_CODES = {
+    400: "invalid",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+    503: "unavailable",
+}
+
+
+def _answer(body: ErrorBody, headers: dict[str, str] | None = None) -> Response[Any]:
+    from litestar import Response
+
+    return Response(content=body, status_code=body.status, headers=headers)
+
+
+def _app_error(_: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
+    return _answer(
+        ErrorBody(error=exc.code, message=exc.message, status=exc.status, field=exc.field)
+    )
+
+
+def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Litestar's own HTTP errors (validation, routing, body size) in our one JSON shape."""
+    from litestar.exceptions import HTTPException, ValidationException
+
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    message = str(exc.detail)
+    field = None
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
+        first = exc.extra[0]
+        if isinstance(first, dict):
+            field = first.get("key")
+            message = str(first.get("message") or message)
+            if field and field not in message:
+                message = f"{field}: {message}"
+    if status >= 500:
+        request.logger.error(
+            "server error on %s %s", request.method, request.url.path, exc_info=exc
+        )
+        message = "internal error" if status == 500 else message
+    return _answer(
+        ErrorBody(
+            error=_HTTP_CODES.get(status, "error"), message=message, status=status, field=field
+        ),
+        headers=dict(exc.headers or {}),
+    )
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    request.logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _answer(ErrorBody(error="internal", message="internal error", status=500))
+
+
+def exception_handlers() -> dict[type[Exception] | int, Any]:
+    """The handler map for ``create_app``: domain errors, Litestar HTTP errors, then anything else."""
+    from litestar.exceptions import HTTPException
+
+    return {AppError: _app_error, HTTPException: _http_error, Exception: _unexpected}

@@ -1,0 +1,102 @@
+"""Settings, read once from the environment (documented in the README's Configuration table).
+
+>>> Settings.from_env({"MATCHMAKER_PORT": "9000"}).port
+9000
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+from matchmaker.errors import Invalid
+
+__all__ = ["Settings"]
+
+_LOG_FORMATS = ("console", "json")
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything that varies between deployments."""
+
+    #: PostgreSQL server to use; when unset, an embedded server runs in ``data_dir``.
+    database_url: str | None = None
+    #: Folder of the embedded server's data and the generated secret key.
+    data_dir: Path = Path(".matchmaker")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: Key that signs login tokens; generated once and kept in ``data_dir`` when unset.
+    secret_key: str | None = None
+    log_level: str = "INFO"
+    log_format: str = "console"
+    #: asyncpg pool bounds.
+    pool_min: int = 1
+    pool_max: int = 10
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``MATCHMAKER_*`` and ``DATABASE_URL``; refuse malformed values by name."""
+        env = os.environ if env is None else env
+
+        def integer(name: str, default: int, low: int, high: int) -> int:
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise Invalid(f"{name} must be a whole number, got {raw!r}", field=name) from None
+            if not low <= value <= high:
+                raise Invalid(f"{name} must be between {low} and {high}, got {value}", field=name)
+            return value
+
+        log_format = env.get("MATCHMAKER_LOG_FORMAT", "console")
+        if log_format not in _LOG_FORMATS:
+            raise Invalid(
+                f"MATCHMAKER_LOG_FORMAT must be one of {', '.join(_LOG_FORMATS)}, got {log_format!r}",
+                field="MATCHMAKER_LOG_FORMAT",
+            )
+        return cls(
+            database_url=env.get("DATABASE_URL") or None,
+            data_dir=Path(env.get("MATCHMAKER_DATA_DIR") or ".matchmaker"),
+            host=env.get("MATCHMAKER_HOST") or "127.0.0.1",
+            port=integer("MATCHMAKER_PORT", 8000, 1, 65535),
+            secret_key=env.get("MATCHMAKER_SECRET_KEY") or None,
+            log_level=(env.get("MATCHMAKER_LOG_LEVEL") or "INFO").upper(),
+            log_format=log_format,
+            pool_min=integer("MATCHMAKER_POOL_MIN", 1, 0, 100),
+            pool_max=integer("MATCHMAKER_POOL_MAX", 10, 1, 200),
+        )
+
+    def ensure_data_dir(self) -> Path:
+        """Create the data folder if needed and prove it is writable, or say which folder fails."""
+        folder = self.data_dir.expanduser().resolve()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise Invalid(
+                f"data folder {folder} is not writable ({reason}); "
+                "set MATCHMAKER_DATA_DIR to a folder you can write",
+                field="MATCHMAKER_DATA_DIR",
+            ) from None
+        return folder
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret key, else the one kept in the data folder (made on first use)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.ensure_data_dir() / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        key = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(key)
+        return key

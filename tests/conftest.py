@@ -1,0 +1,105 @@
+"""Test fixtures: a real PostgreSQL, a fresh database per test session, a clean state per test.
+
+The server is ``TEST_DATABASE_URL`` or ``DATABASE_URL`` when set (any database on it: a new one is
+created beside it), else an embedded server in a temporary folder. The session's database is built
+by the migration runner, so every run tests the migrations too.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from matchmaker import db
+from matchmaker.app import create_app
+from matchmaker.migrate import migrate
+from matchmaker.settings import Settings
+
+#: The tables a test may fill; emptied before each test that asks for a database.
+DATA_TABLES = (
+    "audit_log, partnerships, proposals, rounds, interests, users, products, case_actors, cases, "
+    "demands, policies, talent_districts, talent, actor_districts, actors, communities, towns, "
+    "districts"
+)
+
+
+@pytest.fixture(scope="session")
+def server_dsn() -> Iterator[str]:
+    """Administrative DSN of the PostgreSQL server the tests use."""
+    external = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if external:
+        yield external
+        return
+    folder = Path(tempfile.mkdtemp(prefix="matchmaker-test-"))
+    yield db.start_embedded(folder)
+
+
+@pytest.fixture(scope="session")
+async def database_factory(server_dsn: str) -> AsyncIterator[object]:
+    """Creates throw-away databases on the test server; drops them all at the end."""
+    created: list[str] = []
+
+    async def make(*, migrated: bool = True) -> str:
+        name = f"mm_test_{os.getpid()}_{secrets.token_hex(4)}"
+        admin = await db.connect(server_dsn)
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        created.append(name)
+        dsn = db.with_database(server_dsn, name)
+        if migrated:
+            conn = await db.connect(dsn)
+            try:
+                await migrate(conn)
+            finally:
+                await conn.close()
+        return dsn
+
+    yield make
+    admin = await db.connect(server_dsn)
+    try:
+        for name in created:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def database_dsn(database_factory: object) -> str:
+    """The session's migrated database."""
+    return await database_factory()  # type: ignore[operator, no-any-return]
+
+
+@pytest.fixture
+async def conn(database_dsn: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection to the session database, emptied of all data first."""
+    connection = await db.connect(database_dsn)
+    await connection.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+def app(database_dsn: str, conn: asyncpg.Connection) -> Litestar:
+    """The web app on the (clean) session database."""
+    return create_app(
+        Settings(database_url=database_dsn, secret_key="test-secret", pool_min=1, pool_max=4),
+        dsn=database_dsn,
+    )
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
