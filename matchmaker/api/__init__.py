@@ -1,0 +1,1 @@
+"""JSON controllers under ``/api/v1``, one module per resource."""

@@ -1,0 +1,56 @@
+"""``create_app()``: the one place the web application is wired.
+
+>>> app = create_app(Settings(database_url="postgresql://postgres@127.0.0.1/matchmaker"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+
+from matchmaker import __version__, db, logs
+from matchmaker.api.health import health, ready
+from matchmaker.errors import exception_handlers
+from matchmaker.services.bootstrap import prepare_database
+from matchmaker.settings import Settings
+
+__all__ = ["create_app"]
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> Litestar:
+    """Build the app. Without ``dsn`` the lifespan prepares the database from ``settings`` itself."""
+    settings = settings or Settings.from_env()
+    secret_key = settings.resolved_secret_key()
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncGenerator[None, None]:
+        app.state.secret_key = secret_key
+        url = dsn or await prepare_database(settings)
+        app.state.pool = await db.create_pool(
+            url, min_size=settings.pool_min, max_size=settings.pool_max
+        )
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    return Litestar(
+        route_handlers=[health, ready],
+        lifespan=[database],
+        dependencies={"conn": Provide(db.provide_connection)},
+        exception_handlers=exception_handlers(),
+        plugins=[logs.plugin(settings)],
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=OpenAPIConfig(
+            title="matchmaker",
+            version=__version__,
+            description="社区资源对接平台 — resource matching between communities and partners.",
+            path="/schema",
+        ),
+    )

@@ -1,0 +1,106 @@
+"""Structured logs: one event per line, JSON (``MATCHMAKER_LOG_FORMAT=json``) or readable console.
+
+The same configuration serves the CLI and the web app, so a line from ``matchmaker seed`` and a line
+from a request look alike. Logs go to stderr; stdout stays for a command's own output.
+
+>>> configure(Settings(log_format="json"))  # doctest: +SKIP
+>>> structlog.get_logger().info("seeded", communities=24)  # doctest: +SKIP
+{"communities": 24, "event": "seeded", "level": "info", "timestamp": "2026-11-21T08:00:00Z"}
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+from litestar.logging.config import LoggingConfig, StructLoggingConfig
+from litestar.middleware.logging import LoggingMiddlewareConfig
+from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
+
+from matchmaker.settings import Settings
+
+__all__ = ["configure", "plugin"]
+
+
+def _renderer(settings: Settings) -> structlog.types.Processor:
+    if settings.log_format == "json":
+        return structlog.processors.JSONRenderer()
+    return structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+
+
+def _stdlib_config(settings: Settings, level: int) -> LoggingConfig:
+    """Lines from the standard library's loggers (uvicorn, asyncpg) rendered like our own."""
+    return LoggingConfig(
+        formatters={
+            "standard": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": [
+                    structlog.processors.TimeStamper(fmt="iso", utc=True),
+                    structlog.stdlib.add_log_level,
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    _renderer(settings),
+                ],
+            }
+        },
+        handlers={
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "standard",
+                "stream": "ext://sys.stderr",
+            },
+            "queue_listener": {
+                "class": "litestar.logging.standard.QueueListenerHandler",
+                "handlers": ["cfg://handlers.console"],
+            },
+        },
+        loggers={
+            "uvicorn": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
+            "uvicorn.error": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
+            # the embedded server's helper narrates every pg_ctl call at INFO
+            "pgserver": {"level": "WARNING", "handlers": ["queue_listener"], "propagate": False},
+        },
+        root={"level": logging.getLevelName(level), "handlers": ["queue_listener"]},
+        log_exceptions="never",
+    )
+
+
+def _config(settings: Settings) -> StructLoggingConfig:
+    level = logging.getLevelNamesMapping().get(settings.log_level, logging.INFO)
+    return StructLoggingConfig(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            _renderer(settings),
+        ],
+        standard_lib_logging_config=_stdlib_config(settings, level),
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        pretty_print_tty=False,
+        log_exceptions="never",  # errors.py logs unexpected ones itself, once
+    )
+
+
+def configure(settings: Settings) -> None:
+    """Configure structlog and the standard library's loggers for a command (the app's plugin
+    does the same at start-up)."""
+    config = _config(settings)
+    config.configure()
+    if config.standard_lib_logging_config is not None:
+        config.standard_lib_logging_config.configure()
+
+
+def plugin(settings: Settings) -> StructlogPlugin:
+    """The Litestar plugin: the same log lines, plus one line per request and per response."""
+    return StructlogPlugin(
+        StructlogConfig(
+            structlog_logging_config=_config(settings),
+            middleware_logging_config=LoggingMiddlewareConfig(
+                request_log_fields=["method", "path"],
+                response_log_fields=["status_code"],
+                exclude=["^/health$", "^/ready$", "^/static/"],
+            ),
+        )
+    )

@@ -1,0 +1,179 @@
+"""The ``matchmaker`` command as a user runs it: real processes, real ports, real folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from matchmaker.seedfiles import SEEDS_DIR
+
+COMMAND = [sys.executable, "-m", "matchmaker"]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """The test's environment without any database settings, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_URL"}}
+    env.update(extra)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _run(
+    args: list[str], env: dict[str, str], timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*COMMAND, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def _assert_one_clear_line(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("command", [["serve"], ["migrate"], ["seed"]])
+def test_unreachable_database_fails_fast_with_one_line(command: list[str], tmp_path: Path) -> None:
+    env = _env(
+        DATABASE_URL="postgresql://postgres@127.0.0.1:1/matchmaker",
+        MATCHMAKER_DATA_DIR=str(tmp_path),
+        MATCHMAKER_PORT=str(_free_port()),
+    )
+    started = time.monotonic()
+    result = _run(command, env)
+    assert time.monotonic() - started < 10
+    _assert_one_clear_line(result, "cannot reach the database at 127.0.0.1:1/matchmaker")
+
+
+def test_unwritable_data_folder_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    folder = blocker / "data"
+    result = _run(["serve", "--port", str(_free_port())], _env(MATCHMAKER_DATA_DIR=str(folder)))
+    _assert_one_clear_line(result, f"data folder {folder} is not writable")
+
+
+def test_port_in_use_is_named(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _run(["serve", "--port", str(port)], _env(MATCHMAKER_DATA_DIR=str(tmp_path)))
+    _assert_one_clear_line(result, f"port {port} on 127.0.0.1 is already in use")
+
+
+def test_bad_setting_is_named(tmp_path: Path) -> None:
+    result = _run(["serve"], _env(MATCHMAKER_DATA_DIR=str(tmp_path), MATCHMAKER_PORT="eighty"))
+    _assert_one_clear_line(result, "MATCHMAKER_PORT must be a whole number")
+
+
+def _get(url: str) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[object]:
+    """Starts ``matchmaker serve`` on the embedded server; gives (process, url, seconds to ready)."""
+    processes: list[subprocess.Popen[str]] = []
+
+    def start() -> tuple[subprocess.Popen[str], str, float]:
+        port = _free_port()
+        env = _env(MATCHMAKER_DATA_DIR=str(tmp_path / "data"), MATCHMAKER_PORT=str(port))
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [*COMMAND, "serve"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        while time.monotonic() - started < 90:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"serve exited early: {process.stdout.read() if process.stdout else ''}"
+                )
+            try:
+                if _get(f"{url}/ready")[0] == 200:
+                    return process, url, time.monotonic() - started
+            except OSError:
+                pass
+            time.sleep(0.2)
+        pytest.fail("serve did not become ready within 90 s")
+
+    yield start
+    for process in processes:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Stop a server as Ctrl-C does, and make sure it exits cleanly."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+
+
+def _embedded_counts(data_dir: Path) -> dict[str, int]:
+    """Row counts read straight from the embedded server's data folder."""
+    script = (
+        "import asyncio, json, sys\n"
+        "from pathlib import Path\n"
+        "from matchmaker import db\n"
+        "from matchmaker.seed import table_counts\n"
+        "async def main():\n"
+        "    server = db.start_embedded(Path(sys.argv[1]))\n"
+        "    conn = await db.connect(db.with_database(server, db.EMBEDDED_DATABASE))\n"
+        "    print(json.dumps(await table_counts(conn)))\n"
+        "    await conn.close()\n"
+        "asyncio.run(main())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(data_dir)],
+        capture_output=True, text=True, timeout=60, check=True, env=_env(),
+    )  # fmt: skip
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_serve_starts_embedded_with_demo_data_and_a_restart_duplicates_nothing(
+    serve: object, tmp_path: Path
+) -> None:
+    first, url, seconds = serve()  # type: ignore[operator]
+    print(f"cold start to first /ready 200: {seconds:.2f} s")
+    assert _get(f"{url}/health") == (200, {"status": "ok", "database": None})
+    schema_status, _ = _get(f"{url}/schema/openapi.json")
+    assert schema_status == 200
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
+
+    _stop(first)
+    _, url_again, seconds_again = serve()  # type: ignore[operator]
+    print(f"warm start to first /ready 200: {seconds_again:.2f} s")
+    assert _get(f"{url_again}/ready")[0] == 200
+
+    communities = json.loads((SEEDS_DIR / "communities.json").read_text())
+    demands = json.loads((SEEDS_DIR / "demands.json").read_text())
+    counts = _embedded_counts(tmp_path / "data")
+    assert counts["communities"] == len(communities)
+    assert counts["demands"] == len(demands)
