@@ -13,7 +13,12 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
 from matchmaker import __version__, db, logs
+from matchmaker.api.auth import AuthController
+from matchmaker.api.demands import DemandController
 from matchmaker.api.health import health, ready
+from matchmaker.api.opportunities import list_opportunities
+from matchmaker.api.params import provide_user
+from matchmaker.auth import make_auth
 from matchmaker.errors import exception_handlers
 from matchmaker.services.bootstrap import prepare_database
 from matchmaker.settings import Settings
@@ -26,11 +31,11 @@ MAX_BODY_BYTES = 1024 * 1024
 def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> Litestar:
     """Build the app. Without ``dsn`` the lifespan prepares the database from ``settings`` itself."""
     settings = settings or Settings.from_env()
-    secret_key = settings.resolved_secret_key()
+    jwt = make_auth(settings.resolved_secret_key())
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
-        app.state.secret_key = secret_key
+        app.state.jwt = jwt
         url = dsn or await prepare_database(settings)
         app.state.pool = await db.create_pool(
             url, min_size=settings.pool_min, max_size=settings.pool_max
@@ -41,9 +46,13 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             await app.state.pool.close()
 
     return Litestar(
-        route_handlers=[health, ready],
+        route_handlers=[health, ready, AuthController, DemandController, list_opportunities],
         lifespan=[database],
-        dependencies={"conn": Provide(db.provide_connection)},
+        on_app_init=[jwt.on_app_init],
+        dependencies={
+            "conn": Provide(db.provide_connection),
+            "user": Provide(provide_user, sync_to_thread=False),
+        },
         exception_handlers=exception_handlers(),
         plugins=[logs.plugin(settings)],
         request_max_body_size=MAX_BODY_BYTES,

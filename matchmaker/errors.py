@@ -10,6 +10,7 @@ A failure we did not foresee is logged with its traceback and answered as a plai
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -26,6 +27,7 @@ __all__ = [
     "NotFound",
     "Unavailable",
     "exception_handlers",
+    "from_postgres",
 ]
 
 
@@ -104,6 +106,9 @@ def _app_error(_: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
     )
 
 
+_FIELD_IN_MESSAGE = re.compile(r"(?:field|at) `([^`]+)`")
+
+
 def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Litestar's own HTTP errors (validation, routing, body size) in our one JSON shape."""
     from litestar.exceptions import HTTPException, ValidationException
@@ -117,6 +122,9 @@ def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
         if isinstance(first, dict):
             field = first.get("key")
             message = str(first.get("message") or message)
+            named = _FIELD_IN_MESSAGE.search(message)
+            if field in (None, "data") and named:  # the body as a whole: msgspec names the field
+                field = named[1].removeprefix("$.")
             if field and field not in message:
                 message = f"{field}: {message}"
     if status >= 500:
@@ -132,7 +140,71 @@ def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     )
 
 
+#: Constraint names whose field is not the usual ``<table>_<field>_…`` form.
+_CONSTRAINT_FIELDS = {
+    "actors_grade_only_for_registered_orgs": "grade",
+    "users_staff_bound_to_community": "community_id",
+    "users_partner_bound_to_actor": "actor_id",
+    "partnerships_completed_has_outcome": "rating",
+}
+
+
+def _constraint_field(table: str | None, constraint: str | None, column: str | None) -> str | None:
+    """The input field a violated constraint is about, from PostgreSQL's diagnostics."""
+    if column:
+        return column
+    if not constraint:
+        return None
+    if constraint in _CONSTRAINT_FIELDS:
+        return _CONSTRAINT_FIELDS[constraint]
+    name = constraint
+    if table and name.startswith(f"{table}_"):
+        name = name[len(table) + 1 :]
+    for suffix in ("_fkey", "_check", "_key", "_idx"):
+        name = name.removesuffix(suffix)
+    return name or None
+
+
+def from_postgres(exc: Exception) -> AppError | None:
+    """A database refusal as the error a person should read, or None for a genuine fault.
+
+    The schema is the last line of defence: validation at the edge should catch bad input first,
+    but whatever slips through still answers 4xx naming the field, never 500.
+    """
+    import asyncpg
+
+    if not isinstance(exc, asyncpg.PostgresError):
+        return None
+    table = getattr(exc, "table_name", None)
+    field = _constraint_field(
+        table, getattr(exc, "constraint_name", None), getattr(exc, "column_name", None)
+    )
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        detail = getattr(exc, "detail", "") or ""
+        if "is still referenced" in detail:
+            return Conflict(f"{table} is still referenced elsewhere ({detail})", field=field)
+        return Invalid(f"{field}: refers to something that does not exist", field=field)
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return Conflict(f"{field}: this value is already taken", field=field)
+    if isinstance(exc, asyncpg.CheckViolationError | asyncpg.NotNullViolationError):
+        return Invalid(
+            f"{field}: value breaks the rule {exc.constraint_name or 'not null'}", field=field
+        )
+    if isinstance(
+        exc, asyncpg.StringDataRightTruncationError | asyncpg.NumericValueOutOfRangeError
+    ):
+        return Invalid(f"value out of range: {exc}", field=field)
+    if isinstance(exc, asyncpg.InvalidTextRepresentationError | asyncpg.DataError):
+        return Invalid(f"invalid value: {exc}", field=field)
+    if isinstance(exc, asyncpg.SerializationError | asyncpg.DeadlockDetectedError):
+        return Conflict("the data changed at the same time; try again")
+    return None
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    mapped = from_postgres(exc)
+    if mapped is not None:
+        return _app_error(request, mapped)
     request.logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return _answer(ErrorBody(error="internal", message="internal error", status=500))
 

@@ -23,6 +23,9 @@ from matchmaker.app import create_app
 from matchmaker.migrate import migrate
 from matchmaker.settings import Settings
 
+#: The key the test app signs tokens with.
+SECRET = "test-secret-key-for-signing-tokens-0123456789"
+
 #: The tables a test may fill; emptied before each test that asks for a database.
 DATA_TABLES = (
     "audit_log, partnerships, proposals, rounds, interests, users, products, case_actors, cases, "
@@ -94,7 +97,7 @@ async def conn(database_dsn: str) -> AsyncIterator[asyncpg.Connection]:
 def app(database_dsn: str, conn: asyncpg.Connection) -> Litestar:
     """The web app on the (clean) session database."""
     return create_app(
-        Settings(database_url=database_dsn, secret_key="test-secret", pool_min=1, pool_max=4),
+        Settings(database_url=database_dsn, secret_key=SECRET, pool_min=1, pool_max=4),
         dsn=database_dsn,
     )
 
@@ -103,3 +106,31 @@ def app(database_dsn: str, conn: asyncpg.Connection) -> Litestar:
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+async def seeded(conn: asyncpg.Connection) -> asyncpg.Connection:
+    """The clean database with the demo data loaded."""
+    from matchmaker.seed import load_demo
+
+    await load_demo(conn)
+    return conn
+
+
+@pytest.fixture
+def login(client: AsyncTestClient[Litestar]) -> object:
+    """``await login("staff")`` → headers that sign requests in as that demo user."""
+
+    async def sign_in(username: str, password: str = "matchmaker-demo") -> dict[str, str]:
+        response = await client.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return sign_in
+
+
+async def ids(conn: asyncpg.Connection, query: str, *args: object) -> list[int]:
+    """The ``id`` column of a query's rows (for picking test subjects from the demo data)."""
+    return [row["id"] for row in await conn.fetch(query, *args)]

@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 from matchmaker import db
 from matchmaker.app import create_app
 from matchmaker.settings import Settings
+from tests.conftest import SECRET
 
 
 async def test_health_answers_while_the_process_runs(client: AsyncTestClient[Litestar]) -> None:
@@ -28,7 +29,7 @@ async def test_ready_is_503_in_our_error_format_when_the_database_is_gone(
     database_factory: Any, server_dsn: str
 ) -> None:
     dsn = await database_factory()
-    app = create_app(Settings(database_url=dsn, secret_key="test-secret"), dsn=dsn)
+    app = create_app(Settings(database_url=dsn, secret_key=SECRET), dsn=dsn)
     async with AsyncTestClient(app=app) as client:
         assert (await client.get("/ready")).status_code == 200
         admin = await db.connect(server_dsn)

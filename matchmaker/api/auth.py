@@ -1,0 +1,46 @@
+"""Sign-in: username and password for a bearer token."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import JSONBody
+
+from matchmaker.api.params import Conn, User
+from matchmaker.auth import TOKEN_LIFETIME, signed_in, verify_password
+from matchmaker.models import CurrentUser
+from matchmaker.models.users import Login, LoginResult
+from matchmaker.queries import audit
+from matchmaker.queries import users as user_queries
+
+__all__ = ["AuthController"]
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["auth"]
+
+    @post("/login", operation_id="login", status_code=200)
+    async def login(self, data: JSONBody[Login], conn: Conn, state: State) -> LoginResult:
+        """Exchange username and password for a bearer token (8 hours)."""
+        found = await user_queries.by_username(conn, data.username.strip().lower())
+        user, password_hash = found if found else (None, None)
+        if not verify_password(password_hash, data.password) or user is None:
+            raise NotAuthorizedException("wrong username or password")
+        token = state.jwt.create_token(identifier=str(user.id), token_extras={"role": user.role})
+        async with conn.transaction():
+            await user_queries.touch_login(conn, user.id)
+            await audit.record(conn, user, "user", user.id, "login")
+        return LoginResult(
+            access_token=token,
+            token_type="bearer",  # noqa: S106 (the OAuth2 token type, not a secret)
+            expires_in=int(TOKEN_LIFETIME.total_seconds()),
+            user=user,
+        )
+
+    @get("/me", operation_id="me", guards=[signed_in])
+    async def me(self, user: User) -> CurrentUser:
+        """Who the token signs in."""
+        assert user is not None
+        return user

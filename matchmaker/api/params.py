@@ -1,0 +1,59 @@
+"""What every JSON controller shares: paging parameters, the current user, the query text."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import asyncpg
+from litestar import Request
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import QueryParameter
+
+from matchmaker.models import CurrentUser
+from matchmaker.queries.paging import MAX_LIMIT
+from matchmaker.segment import query_text
+
+__all__ = ["Conn", "Cursor", "Limit", "Query", "User", "provide_user", "required", "segmented"]
+
+#: The request's pooled database connection (dependency ``conn``).
+Conn = NamedDependency[asyncpg.Connection]
+#: The signed-in user or None (dependency ``user``).
+User = NamedDependency[CurrentUser | None]
+
+Limit = Annotated[
+    int, QueryParameter(ge=1, le=MAX_LIMIT, description=f"items per page, 1–{MAX_LIMIT}")
+]
+Cursor = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=500, description="the previous page's next_cursor; omit for page one"
+    ),
+]
+Query = Annotated[
+    str | None,
+    QueryParameter(
+        name="q", max_length=200, description="Chinese full-text search (segmented with jieba)"
+    ),
+]
+
+
+def provide_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
+    """The signed-in user, or None for an anonymous request."""
+    user = request.scope.get("user")
+    return user if isinstance(user, CurrentUser) else None
+
+
+def required(user: CurrentUser | None) -> CurrentUser:
+    """The user of a guarded route (the guard already refused anonymous calls)."""
+    if user is None:
+        raise NotAuthorizedException("sign in first")
+    return user
+
+
+def segmented(q: str | None) -> tuple[str | None, bool]:
+    """(tokens for the SQL, whether the query can match anything at all)."""
+    if q is None or not q.strip():
+        return None, True
+    tokens = query_text(q)
+    return (tokens, True) if tokens else (None, False)

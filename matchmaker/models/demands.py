@@ -1,0 +1,139 @@
+"""Demands (需求库): a community project seeking partners, and its interests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+
+from matchmaker.models import Count, Money, Name, Note, ShortList, Text, Timestamp
+from matchmaker.vocab import (
+    Category,
+    DemandStatus,
+    IntakeChannel,
+    ResourceType,
+    TargetGroup,
+    Urgency,
+)
+
+__all__ = [
+    "DEMAND_TRANSITIONS",
+    "Demand",
+    "DemandCreate",
+    "DemandPatch",
+    "DemandSort",
+    "Interest",
+    "InterestCreate",
+    "StatusChange",
+]
+
+Slots = Annotated[int, msgspec.Meta(ge=1, le=100, description="partners wanted")]
+DemandSort = Literal["newest", "oldest", "urgency", "deadline", "beneficiaries"]
+
+#: The legal moves of a demand's status (draft → open → matched → in_progress → fulfilled | cancelled).
+DEMAND_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("open", "cancelled"),
+    "open": ("draft", "matched", "cancelled"),
+    "matched": ("open", "in_progress", "cancelled"),
+    "in_progress": ("fulfilled", "cancelled"),
+    "fulfilled": (),
+    "cancelled": (),
+}
+
+
+class Demand(msgspec.Struct):
+    """A need as everyone may read it, with its community's place and profile."""
+
+    id: int
+    community_id: int
+    community_name: str
+    community_kind: str
+    community_theme: str
+    district_id: int
+    district_name: str
+    town_id: int
+    town_name: str
+    title: str
+    description: str
+    category: Category
+    resource_types: list[ResourceType]
+    skills: list[str]
+    target_groups: list[TargetGroup]
+    beneficiaries: int
+    budget: float | None
+    slots: int
+    urgency: Urgency
+    window_start: dt.date | None
+    window_end: dt.date | None
+    intake_channel: IntakeChannel
+    status: DemandStatus
+    interest_count: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class _Window(msgspec.Struct):
+    def check_window(self) -> None:
+        start, end = getattr(self, "window_start", None), getattr(self, "window_end", None)
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            from matchmaker.errors import Invalid
+
+            raise Invalid("window_end: must not be before window_start", field="window_end")
+
+
+class DemandCreate(_Window, forbid_unknown_fields=True):
+    """A new need. Community staff may leave ``community_id`` out: it is their own community."""
+
+    title: Name
+    category: Category
+    description: Text = ""
+    community_id: int | None = None
+    resource_types: list[ResourceType] = []
+    skills: ShortList = []
+    target_groups: list[TargetGroup] = []
+    beneficiaries: Count = 0
+    budget: Money | None = None
+    slots: Slots = 1
+    urgency: Urgency = "normal"
+    window_start: dt.date | None = None
+    window_end: dt.date | None = None
+    intake_channel: IntakeChannel = "online"
+    status: Literal["draft", "open"] = "draft"
+
+
+class DemandPatch(_Window, forbid_unknown_fields=True):
+    """Fields to change; a field not sent stays as it is. Status moves through ``/status``."""
+
+    title: Name | msgspec.UnsetType = msgspec.UNSET
+    description: Text | msgspec.UnsetType = msgspec.UNSET
+    category: Category | msgspec.UnsetType = msgspec.UNSET
+    resource_types: list[ResourceType] | msgspec.UnsetType = msgspec.UNSET
+    skills: ShortList | msgspec.UnsetType = msgspec.UNSET
+    target_groups: list[TargetGroup] | msgspec.UnsetType = msgspec.UNSET
+    beneficiaries: Count | msgspec.UnsetType = msgspec.UNSET
+    budget: Money | msgspec.UnsetType | None = msgspec.UNSET
+    slots: Slots | msgspec.UnsetType = msgspec.UNSET
+    urgency: Urgency | msgspec.UnsetType = msgspec.UNSET
+    window_start: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+    window_end: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+    intake_channel: IntakeChannel | msgspec.UnsetType = msgspec.UNSET
+
+
+class StatusChange(msgspec.Struct, forbid_unknown_fields=True):
+    status: DemandStatus
+    reason: Note = ""
+
+
+class InterestCreate(msgspec.Struct, forbid_unknown_fields=True):
+    note: Note = ""
+
+
+class Interest(msgspec.Struct):
+    """A partner's expressed interest in a demand."""
+
+    demand_id: int
+    actor_id: int
+    actor_name: str
+    note: str
+    created_at: Timestamp
