@@ -1,0 +1,163 @@
+"""Demands (需求库): list, read, post, edit, move through statuses, archive; interest in them.
+
+Anonymous callers and partners see every need but drafts; community staff also see their own
+community's drafts; coordinators and admins see all.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery, JSONBody, Parameter
+
+from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.auth import roles
+from matchmaker.models import Page
+from matchmaker.models.demands import (
+    Demand,
+    DemandCreate,
+    DemandPatch,
+    DemandSort,
+    Interest,
+    InterestCreate,
+    StatusChange,
+)
+from matchmaker.queries import demands as q
+from matchmaker.services import demands as service
+from matchmaker.services.access import curates
+from matchmaker.vocab import (
+    Category,
+    CommunityKind,
+    DemandStatus,
+    ResourceType,
+    TargetGroup,
+    Urgency,
+)
+
+__all__ = ["FILTERS", "DemandController", "demand_filters"]
+
+STAFF = roles("community_staff", "coordinator", "admin")
+PARTNER = roles("partner")
+Id = Annotated[int, Parameter(ge=1, le=2**62, description="demand id")]
+
+
+def demand_filters(
+    district_id: FromQuery[int | None] = None,
+    town_id: FromQuery[int | None] = None,
+    community_id: FromQuery[int | None] = None,
+    category: FromQuery[Category | None] = None,
+    resource_type: FromQuery[ResourceType | None] = None,
+    target_group: FromQuery[TargetGroup | None] = None,
+    urgency: FromQuery[Urgency | None] = None,
+    community_kind: FromQuery[CommunityKind | None] = None,
+) -> q.DemandFilters:
+    """The list filters shared by ``/demands`` and ``/opportunities``."""
+    return q.DemandFilters(
+        district_id=district_id, town_id=town_id, community_id=community_id, category=category,
+        resource_type=resource_type, target_group=target_group, urgency=urgency,
+        community_kind=community_kind,
+    )  # fmt: skip
+
+
+FILTERS = {"filters": Provide(demand_filters, sync_to_thread=False)}
+
+
+class DemandController(Controller):
+    path = "/api/v1/demands"
+    tags = ["demands"]
+    dependencies = FILTERS
+
+    @get("/", operation_id="listDemands")
+    async def list_demands(
+        self,
+        conn: Conn,
+        user: User,
+        filters: NamedDependency[q.DemandFilters],
+        status: FromQuery[DemandStatus | None] = None,
+        q_: Query = None,
+        sort: FromQuery[DemandSort] = "newest",
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> Page[Demand]:
+        """Needs, newest first by default; filter, search (``q``) and page with ``cursor``."""
+        tokens, can_match = segmented(q_)
+        if not can_match:
+            return Page(items=[])
+        filters.status, filters.q = status, tokens
+        items, next_cursor = await q.list_demands(
+            conn, filters, sees_all_drafts=curates(user),
+            own_community_id=user.community_id if user else None,
+            sort=sort, limit=limit, cursor=cursor,
+        )  # fmt: skip
+        return Page(items=items, next_cursor=next_cursor)
+
+    @get("/{demand_id:int}", operation_id="getDemand")
+    async def get_demand(self, conn: Conn, user: User, demand_id: Id) -> Demand:
+        """One need."""
+        return await service.get_visible(conn, user, demand_id)
+
+    @post("/", operation_id="createDemand", guards=[STAFF])
+    async def create_demand(self, conn: Conn, user: User, data: JSONBody[DemandCreate]) -> Demand:
+        """Post a need (draft by default; ``"status": "open"`` publishes it at once)."""
+        return await service.create(conn, required(user), data)
+
+    @patch("/{demand_id:int}", operation_id="updateDemand", guards=[STAFF])
+    async def update_demand(
+        self, conn: Conn, user: User, demand_id: Id, data: JSONBody[DemandPatch]
+    ) -> Demand:
+        """Change some fields of a need of your community."""
+        return await service.patch(conn, required(user), demand_id, data)
+
+    @post(
+        "/{demand_id:int}/status",
+        operation_id="changeDemandStatus",
+        guards=[STAFF],
+        status_code=200,
+    )
+    async def change_status(
+        self, conn: Conn, user: User, demand_id: Id, data: JSONBody[StatusChange]
+    ) -> Demand:
+        """Move a need along draft → open → matched → in_progress → fulfilled | cancelled."""
+        return await service.change_status(conn, required(user), demand_id, data)
+
+    @delete("/{demand_id:int}", operation_id="archiveDemand", guards=[STAFF])
+    async def archive_demand(self, conn: Conn, user: User, demand_id: Id) -> None:
+        """Archive a need: it leaves every list (the record and its history stay)."""
+        await service.archive(conn, required(user), demand_id)
+
+    @post(
+        "/{demand_id:int}/interest",
+        operation_id="expressInterest",
+        guards=[PARTNER],
+        status_code=200,
+    )
+    async def express_interest(
+        self,
+        conn: Conn,
+        user: User,
+        demand_id: Id,
+        data: JSONBody[InterestCreate | None] = None,
+    ) -> Interest:
+        """Express your organisation's interest in an open need (idempotent; updates the note)."""
+        note = data.note if data else ""
+        return await service.express_interest(conn, required(user), demand_id, note)
+
+    @delete(
+        "/{demand_id:int}/interest",
+        operation_id="withdrawInterest",
+        guards=[PARTNER],
+        status_code=200,
+    )
+    async def withdraw_interest(
+        self, conn: Conn, user: User, demand_id: Id
+    ) -> Response[dict[str, bool]]:
+        """Withdraw your organisation's interest (succeeds when there was none)."""
+        withdrawn = await service.withdraw_interest(conn, required(user), demand_id)
+        return Response({"withdrawn": withdrawn})
+
+    @get("/{demand_id:int}/interests", operation_id="listDemandInterests", guards=[STAFF])
+    async def list_interests(self, conn: Conn, user: User, demand_id: Id) -> list[Interest]:
+        """Partners interested in a need of your community."""
+        return await service.interests(conn, required(user), demand_id)

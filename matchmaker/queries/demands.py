@@ -1,0 +1,160 @@
+"""Demands and interests: typed functions over ``sql/queries/demands.sql``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from matchmaker.errors import NotFound
+from matchmaker.models.demands import Demand, DemandSort, Interest
+from matchmaker.queries import sql
+from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+
+__all__ = [
+    "SORTS",
+    "DemandFilters",
+    "archive",
+    "delete_interest",
+    "get",
+    "insert",
+    "interests_of_actor",
+    "interests_of_demand",
+    "list_demands",
+    "row_for_update",
+    "set_status",
+    "update",
+    "upsert_interest",
+]
+
+Q = sql("demands")
+
+URGENCY_RANK = (
+    "(CASE d.urgency WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END)"
+)
+
+#: The sorts a list may ask for; the user names one, never writes SQL.
+SORTS: dict[str, Sort] = {
+    "newest": Sort("d.id"),
+    "oldest": Sort("d.id", descending=False),
+    "urgency": Sort("d.id", key_sql=URGENCY_RANK, key_type="int"),
+    "deadline": Sort(
+        "d.id",
+        descending=False,
+        key_sql="COALESCE(d.window_end, DATE '9999-12-31')",
+        key_type="date",
+    ),
+    "beneficiaries": Sort("d.id", key_sql="d.beneficiaries", key_type="int"),
+}
+
+
+class DemandFilters(msgspec.Struct, kw_only=True):
+    """Optional narrowing of a demand list; ``None`` means any."""
+
+    district_id: int | None = None
+    town_id: int | None = None
+    community_id: int | None = None
+    category: str | None = None
+    status: str | None = None
+    resource_type: str | None = None
+    target_group: str | None = None
+    urgency: str | None = None
+    community_kind: str | None = None
+    q: str | None = None
+
+
+def _demand(row: asyncpg.Record) -> Demand:
+    return msgspec.convert(dict(row), Demand)
+
+
+async def list_demands(
+    conn: asyncpg.Connection,
+    filters: DemandFilters,
+    *,
+    sees_all_drafts: bool,
+    own_community_id: int | None,
+    sort: DemandSort,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Demand], str | None]:
+    """One page of demands; ``filters.q`` must already be segmented (see ``segment.query_text``)."""
+    spec = SORTS[sort]
+    f = filters
+    args: list[Any] = [
+        f.district_id, f.town_id, f.community_id, f.category, f.status, f.resource_type,
+        f.target_group, f.urgency, f.community_kind, f.q or None, sees_all_drafts, own_community_id,
+    ]  # fmt: skip
+    query = render(Q["list"], spec, len(args))
+    rows = await conn.fetch(query, *args, *cursor_args(sort, spec, cursor), limit + 1)
+    return paginate(rows, limit, sort, spec, _demand, lambda r: (r["sort_key"], r["id"]))
+
+
+async def get(conn: asyncpg.Connection, demand_id: int) -> Demand:
+    row = await conn.fetchrow(Q["get"], demand_id)
+    if row is None:
+        raise NotFound("demand", demand_id)
+    return _demand(row)
+
+
+async def row_for_update(conn: asyncpg.Connection, demand_id: int) -> dict[str, Any]:
+    """The stored row, locked until the caller's transaction ends."""
+    row = await conn.fetchrow(Q["row_for_update"], demand_id)
+    if row is None:
+        raise NotFound("demand", demand_id)
+    return dict(row)
+
+
+async def insert(conn: asyncpg.Connection, values: dict[str, Any], created_by: int | None) -> int:
+    v = values
+    return int(
+        await conn.fetchval(
+            Q["insert"],
+            v["community_id"], v["title"], v["description"], v["category"], v["resource_types"],
+            v["skills"], v["target_groups"], v["beneficiaries"], v["budget"], v["slots"],
+            v["urgency"], v["window_start"], v["window_end"], v["intake_channel"], v["status"],
+            created_by, v["search_text"],
+        )
+    )  # fmt: skip
+
+
+async def update(conn: asyncpg.Connection, demand_id: int, values: dict[str, Any]) -> None:
+    v = values
+    await conn.execute(
+        Q["update"],
+        demand_id, v["title"], v["description"], v["category"], v["resource_types"], v["skills"],
+        v["target_groups"], v["beneficiaries"], v["budget"], v["slots"], v["urgency"],
+        v["window_start"], v["window_end"], v["intake_channel"], v["search_text"],
+    )  # fmt: skip
+
+
+async def set_status(conn: asyncpg.Connection, demand_id: int, status: str) -> None:
+    await conn.execute(Q["set_status"], demand_id, status)
+
+
+async def archive(conn: asyncpg.Connection, demand_id: int) -> None:
+    await conn.execute(Q["archive"], demand_id)
+
+
+async def upsert_interest(
+    conn: asyncpg.Connection, demand_id: int, actor_id: int, note: str, user_id: int
+) -> bool:
+    """Record interest; True when it is new, False when an existing one's note was updated."""
+    return bool(await conn.fetchval(Q["upsert_interest"], demand_id, actor_id, note, user_id))
+
+
+async def delete_interest(
+    conn: asyncpg.Connection, demand_id: int, actor_id: int
+) -> dict[str, Any] | None:
+    row = await conn.fetchrow(Q["delete_interest"], demand_id, actor_id)
+    return dict(row) if row else None
+
+
+async def interests_of_demand(conn: asyncpg.Connection, demand_id: int) -> list[Interest]:
+    rows = await conn.fetch(Q["interests_of_demand"], demand_id)
+    return [msgspec.convert(dict(r), Interest) for r in rows]
+
+
+async def interests_of_actor(conn: asyncpg.Connection, actor_id: int) -> list[Interest]:
+    rows = await conn.fetch(Q["interests_of_actor"], actor_id)
+    return [msgspec.convert(dict(r), Interest) for r in rows]

@@ -1,0 +1,179 @@
+"""Posting and changing needs: ownership, the status machine, interest, and the audit trail.
+
+Every change runs in one transaction with its audit entry, so either both happen or neither.
+
+>>> demand = await create(conn, staff, DemandCreate(title="四点半课堂", category="education"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from matchmaker.errors import Conflict, Forbidden, Invalid
+from matchmaker.models import CurrentUser
+from matchmaker.models.demands import (
+    DEMAND_TRANSITIONS,
+    Demand,
+    DemandCreate,
+    DemandPatch,
+    Interest,
+    StatusChange,
+)
+from matchmaker.queries import audit
+from matchmaker.queries import demands as q
+from matchmaker.segment import search_text
+from matchmaker.services.access import curates, require_actor, require_community
+
+__all__ = [
+    "archive",
+    "change_status",
+    "create",
+    "express_interest",
+    "get_visible",
+    "interests",
+    "patch",
+    "withdraw_interest",
+]
+
+EDITABLE = (
+    "title", "description", "category", "resource_types", "skills", "target_groups",
+    "beneficiaries", "budget", "slots", "urgency", "window_start", "window_end", "intake_channel",
+)  # fmt: skip
+
+
+def _with_search(values: dict[str, Any]) -> dict[str, Any]:
+    values["search_text"] = search_text(
+        values["title"], values["description"], " ".join(values["skills"])
+    )
+    return values
+
+
+def _visible(user: CurrentUser | None, demand: Demand) -> bool:
+    """Drafts are seen only by their community's staff and curators."""
+    if demand.status != "draft" or curates(user):
+        return True
+    return user is not None and user.community_id == demand.community_id
+
+
+async def get_visible(conn: asyncpg.Connection, user: CurrentUser | None, demand_id: int) -> Demand:
+    """The demand, or NotFound when it does not exist or is a draft the user may not see."""
+    demand = await q.get(conn, demand_id)
+    if not _visible(user, demand):
+        from matchmaker.errors import NotFound
+
+        raise NotFound("demand", demand_id)
+    return demand
+
+
+async def create(conn: asyncpg.Connection, user: CurrentUser, body: DemandCreate) -> Demand:
+    body.check_window()
+    community_id = body.community_id
+    if community_id is None:
+        if user.community_id is None:
+            raise Invalid(
+                "community_id: required (you are not bound to a community)", field="community_id"
+            )
+        community_id = user.community_id
+    require_community(user, community_id)
+    values = _with_search(msgspec.structs.asdict(body) | {"community_id": community_id})
+    async with conn.transaction():
+        demand_id = await q.insert(conn, values, user.id)
+        demand = await q.get(conn, demand_id)
+        await audit.record(conn, user, "demand", demand_id, "create", None, demand)
+    return demand
+
+
+async def patch(
+    conn: asyncpg.Connection, user: CurrentUser, demand_id: int, body: DemandPatch
+) -> Demand:
+    async with conn.transaction():
+        before = await q.row_for_update(conn, demand_id)
+        require_community(user, before["community_id"])
+        if before["status"] in ("fulfilled", "cancelled"):
+            raise Conflict(f"a {before['status']} need can no longer be edited")
+        changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
+        after = {k: before[k] for k in EDITABLE} | changes
+        merged = msgspec.convert(after, DemandPatch)
+        merged.check_window()
+        await q.update(conn, demand_id, _with_search(after))
+        demand = await q.get(conn, demand_id)
+        await audit.record(conn, user, "demand", demand_id, "update", before, demand)
+    return demand
+
+
+async def change_status(
+    conn: asyncpg.Connection, user: CurrentUser, demand_id: int, body: StatusChange
+) -> Demand:
+    """Move a need along draft → open → matched → in_progress → fulfilled | cancelled."""
+    async with conn.transaction():
+        before = await q.row_for_update(conn, demand_id)
+        require_community(user, before["community_id"])
+        allowed = DEMAND_TRANSITIONS[before["status"]]
+        if body.status not in allowed:
+            moves = ", ".join(allowed) if allowed else "none (it is final)"
+            raise Conflict(
+                f"status: a need that is {before['status']} cannot become {body.status}; "
+                f"allowed: {moves}",
+                field="status",
+            )
+        await q.set_status(conn, demand_id, body.status)
+        demand = await q.get(conn, demand_id)
+        await audit.record(
+            conn, user, "demand", demand_id, f"status:{body.status}",
+            {"status": before["status"]}, {"status": body.status, "reason": body.reason},
+        )  # fmt: skip
+    return demand
+
+
+async def archive(conn: asyncpg.Connection, user: CurrentUser, demand_id: int) -> None:
+    async with conn.transaction():
+        before = await q.row_for_update(conn, demand_id)
+        require_community(user, before["community_id"])
+        await q.archive(conn, demand_id)
+        await audit.record(conn, user, "demand", demand_id, "archive", before, None)
+
+
+async def express_interest(
+    conn: asyncpg.Connection, user: CurrentUser, demand_id: int, note: str
+) -> Interest:
+    """Idempotent: a second call keeps one interest and updates its note."""
+    if user.actor_id is None:
+        raise Forbidden("only a partner organisation's staff can express interest")
+    require_actor(user, user.actor_id)
+    async with conn.transaction():
+        demand = await get_visible(conn, user, demand_id)
+        if demand.status != "open":
+            raise Conflict(
+                f"interest can only be expressed in an open need (this one is {demand.status})"
+            )
+        created = await q.upsert_interest(conn, demand_id, user.actor_id, note, user.id)
+        await audit.record(
+            conn, user, "interest", demand_id, "create" if created else "update", None,
+            {"demand_id": demand_id, "actor_id": user.actor_id, "note": note},
+        )  # fmt: skip
+        mine = [
+            i for i in await q.interests_of_demand(conn, demand_id) if i.actor_id == user.actor_id
+        ]
+    return mine[0]
+
+
+async def withdraw_interest(conn: asyncpg.Connection, user: CurrentUser, demand_id: int) -> bool:
+    """True when an interest was withdrawn, False when there was none (still a success)."""
+    if user.actor_id is None:
+        raise Forbidden("only a partner organisation's staff can withdraw interest")
+    async with conn.transaction():
+        await get_visible(conn, user, demand_id)
+        removed = await q.delete_interest(conn, demand_id, user.actor_id)
+        if removed:
+            await audit.record(conn, user, "interest", demand_id, "delete", removed, None)
+    return removed is not None
+
+
+async def interests(conn: asyncpg.Connection, user: CurrentUser, demand_id: int) -> list[Interest]:
+    """Interest in a need, for its community's staff and curators."""
+    demand = await get_visible(conn, user, demand_id)
+    require_community(user, demand.community_id)
+    return await q.interests_of_demand(conn, demand_id)

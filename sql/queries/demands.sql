@@ -1,0 +1,95 @@
+-- Demands (需求库) and interests in them.
+
+-- name: list
+-- Filters are optional (NULL = any). Visibility: $11 true sees drafts of every community, else only
+-- drafts of community $12 (the caller's own). Archived demands never appear.
+SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
+       c.theme AS community_theme, c.district_id, di.name AS district_name, c.town_id,
+       t.name AS town_name, d.title, d.description, d.category, d.resource_types, d.skills,
+       d.target_groups, d.beneficiaries, d.budget::float8 AS budget, d.slots, d.urgency,
+       d.window_start, d.window_end, d.intake_channel, d.status,
+       (SELECT count(*) FROM interests i WHERE i.demand_id = d.id)::int AS interest_count,
+       d.created_at, d.updated_at, {sort_key} AS sort_key
+FROM demands d
+JOIN communities c ON c.id = d.community_id
+JOIN districts di ON di.id = c.district_id
+JOIN towns t ON t.id = c.town_id
+WHERE d.archived_at IS NULL
+  AND ($1::bigint IS NULL OR c.district_id = $1)
+  AND ($2::bigint IS NULL OR c.town_id = $2)
+  AND ($3::bigint IS NULL OR d.community_id = $3)
+  AND ($4::text IS NULL OR d.category = $4)
+  AND ($5::text IS NULL OR d.status = $5)
+  AND ($6::text IS NULL OR $6 = ANY (d.resource_types::text[]))
+  AND ($7::text IS NULL OR $7 = ANY (d.target_groups::text[]))
+  AND ($8::text IS NULL OR d.urgency = $8)
+  AND ($9::text IS NULL OR c.kind = $9)
+  AND ($10::text IS NULL OR d.search @@ plainto_tsquery('simple', $10))
+  AND (d.status <> 'draft' OR $11::boolean OR d.community_id = $12::bigint)
+  AND {keyset}
+ORDER BY {order}
+LIMIT {limit};
+
+-- name: get
+SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
+       c.theme AS community_theme, c.district_id, di.name AS district_name, c.town_id,
+       t.name AS town_name, d.title, d.description, d.category, d.resource_types, d.skills,
+       d.target_groups, d.beneficiaries, d.budget::float8 AS budget, d.slots, d.urgency,
+       d.window_start, d.window_end, d.intake_channel, d.status,
+       (SELECT count(*) FROM interests i WHERE i.demand_id = d.id)::int AS interest_count,
+       d.created_at, d.updated_at
+FROM demands d
+JOIN communities c ON c.id = d.community_id
+JOIN districts di ON di.id = c.district_id
+JOIN towns t ON t.id = c.town_id
+WHERE d.id = $1 AND d.archived_at IS NULL;
+
+-- name: row_for_update
+-- The stored row, locked, for a change in the caller's transaction.
+SELECT id, community_id, title, description, category, resource_types, skills, target_groups,
+       beneficiaries, budget::float8 AS budget, slots, urgency, window_start, window_end,
+       intake_channel, status
+FROM demands WHERE id = $1 AND archived_at IS NULL
+FOR UPDATE;
+
+-- name: insert
+INSERT INTO demands (community_id, title, description, category, resource_types, skills,
+                     target_groups, beneficiaries, budget, slots, urgency, window_start,
+                     window_end, intake_channel, status, created_by, search_text)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+RETURNING id;
+
+-- name: update
+UPDATE demands
+SET title = $2, description = $3, category = $4, resource_types = $5, skills = $6,
+    target_groups = $7, beneficiaries = $8, budget = $9, slots = $10, urgency = $11,
+    window_start = $12, window_end = $13, intake_channel = $14, search_text = $15
+WHERE id = $1;
+
+-- name: set_status
+UPDATE demands SET status = $2 WHERE id = $1;
+
+-- name: archive
+UPDATE demands SET archived_at = now() WHERE id = $1 AND archived_at IS NULL;
+
+-- name: upsert_interest
+-- Idempotent: expressing interest again keeps one row and updates its note.
+INSERT INTO interests (demand_id, actor_id, note, created_by) VALUES ($1, $2, $3, $4)
+ON CONFLICT (demand_id, actor_id) DO UPDATE SET note = EXCLUDED.note
+RETURNING (xmax = 0) AS created;
+
+-- name: delete_interest
+DELETE FROM interests WHERE demand_id = $1 AND actor_id = $2
+RETURNING demand_id, actor_id, note;
+
+-- name: interests_of_demand
+SELECT i.demand_id, i.actor_id, a.name AS actor_name, i.note, i.created_at
+FROM interests i JOIN actors a ON a.id = i.actor_id
+WHERE i.demand_id = $1
+ORDER BY i.created_at, i.actor_id;
+
+-- name: interests_of_actor
+SELECT i.demand_id, i.actor_id, a.name AS actor_name, i.note, i.created_at
+FROM interests i JOIN actors a ON a.id = i.actor_id JOIN demands d ON d.id = i.demand_id
+WHERE i.actor_id = $1 AND d.archived_at IS NULL
+ORDER BY i.created_at DESC, i.demand_id;
