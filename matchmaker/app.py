@@ -46,7 +46,13 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             await app.state.pool.close()
 
     return Litestar(
-        route_handlers=[health, ready, AuthController, DemandController, list_opportunities],
+        route_handlers=[
+            health,
+            ready,
+            AuthController,
+            DemandController,
+            list_opportunities,
+        ],
         lifespan=[database],
         on_app_init=[jwt.on_app_init],
         dependencies={
