@@ -1,0 +1,68 @@
+"""The round as a networkx graph: demands and partners joined by candidate edges.
+
+networkx is the graph model: it builds the bipartite graph (plus a node per community when
+communities couple their demands — a cap per community, or coverage counting communities served),
+splits it into connected components (regional rounds fall apart into independent regions), and
+serves analysis and explanations. Solving happens per component in :mod:`matching.flow`.
+
+Nodes are integers: demand ``i`` is ``i``, partner ``j`` is ``n_demands + j``, community ``k`` is
+``n_demands + n_partners + k``.
+
+>>> p = Problem.build(demand_ids=[1, 2], slots=[1, 1], communities=[9, 8], partner_ids=[5, 6],
+...                   capacity=[1, 1], edges=[(0, 0, 0.9), (1, 1, 0.4)])
+>>> len(component_edges(p, np.arange(2), build_graph(p, np.arange(2), with_communities=False)))
+2
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from matchmaker.matching.problem import IntArray, Problem
+
+__all__ = ["build_graph", "component_edges", "summary"]
+
+
+def build_graph(problem: Problem, edges: IntArray, *, with_communities: bool) -> nx.Graph:
+    """The candidate graph over ``edges`` (positions), with community nodes when asked."""
+    graph = nx.Graph()
+    offset = problem.n_demands
+    graph.add_edges_from(
+        zip(
+            problem.edge_demand[edges].tolist(),
+            (offset + problem.edge_partner[edges]).tolist(),
+            strict=True,
+        )
+    )
+    if with_communities and len(edges):
+        demands = np.unique(problem.edge_demand[edges])
+        _, community_index = np.unique(problem.communities[demands], return_inverse=True)
+        base = problem.n_demands + problem.n_partners
+        graph.add_edges_from(zip((base + community_index).tolist(), demands.tolist(), strict=True))
+    return graph
+
+
+def component_edges(problem: Problem, edges: IntArray, graph: nx.Graph) -> list[IntArray]:
+    """``edges`` grouped by the connected component they lie in, largest component first."""
+    if len(edges) == 0:
+        return []
+    label = np.full(problem.n_demands, -1, dtype=np.int64)
+    for k, nodes in enumerate(nx.connected_components(graph)):
+        members = np.fromiter((n for n in nodes if n < problem.n_demands), dtype=np.int64)
+        label[members] = k
+    edge_label = label[problem.edge_demand[edges]]
+    order = np.argsort(edge_label, kind="stable")
+    groups = np.split(edges[order], np.flatnonzero(np.diff(edge_label[order])) + 1)
+    return sorted(groups, key=len, reverse=True)
+
+
+def summary(graph: nx.Graph) -> dict[str, int]:
+    """Size of the graph and of its largest component, for a round's statistics."""
+    largest = max((len(c) for c in nx.connected_components(graph)), default=0)
+    return {
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "components": nx.number_connected_components(graph),
+        "largest_component_nodes": largest,
+    }
