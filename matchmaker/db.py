@@ -39,7 +39,7 @@ __all__ = [
 EMBEDDED_DATABASE = "matchmaker"
 
 #: How long to keep trying a server that refuses or does not answer.
-CONNECT_DEADLINE_SECONDS = 6.0
+CONNECT_DEADLINE_SECONDS = 5.0
 
 
 def describe_dsn(dsn: str) -> str:
@@ -62,14 +62,24 @@ def with_database(dsn: str, database: str) -> str:
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
-    """JSON columns travel as msgspec-encoded text, so Structs and dicts go in and come out."""
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(
-            name,
-            schema="pg_catalog",
-            encoder=lambda value: msgspec.json.encode(value).decode(),
-            decoder=msgspec.json.decode,
-        )
+    """JSON columns travel as msgspec-encoded bytes, so Structs and dicts go in and come out.
+
+    Binary format (jsonb's is a version byte, then the text), so COPY can write JSON too.
+    """
+    await conn.set_type_codec(
+        "jsonb",
+        schema="pg_catalog",
+        encoder=lambda value: b"\x01" + msgspec.json.encode(value),
+        decoder=lambda data: msgspec.json.decode(data[1:]),
+        format="binary",
+    )
+    await conn.set_type_codec(
+        "json",
+        schema="pg_catalog",
+        encoder=msgspec.json.encode,
+        decoder=msgspec.json.decode,
+        format="binary",
+    )
 
 
 async def connect(dsn: str, *, deadline: float = CONNECT_DEADLINE_SECONDS) -> asyncpg.Connection:

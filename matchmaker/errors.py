@@ -123,8 +123,13 @@ def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
             field = first.get("key")
             message = str(first.get("message") or message)
             named = _FIELD_IN_MESSAGE.search(message)
-            if field in (None, "data") and named:  # the body as a whole: msgspec names the field
-                field = named[1].removeprefix("$.")
+            if named:  # msgspec names the field inside the body, or inside the field at fault
+                inner = named[1].removeprefix("$.")
+                field = (
+                    inner
+                    if field in (None, "data") or inner.startswith(f"{field}.")
+                    else f"{field}.{inner}"
+                )
             if field and field not in message:
                 message = f"{field}: {message}"
     if status >= 500:
@@ -202,6 +207,10 @@ def from_postgres(exc: Exception) -> AppError | None:
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, msgspec.ValidationError):  # a service re-validating merged values
+        named = _FIELD_IN_MESSAGE.search(str(exc))
+        field = named[1].removeprefix("$.") if named else None
+        return _app_error(request, Invalid(str(exc), field=field))
     mapped = from_postgres(exc)
     if mapped is not None:
         return _app_error(request, mapped)

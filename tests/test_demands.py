@@ -293,3 +293,17 @@ async def test_html_and_sql_in_text_are_stored_and_returned_verbatim(
     assert response.status_code == 201
     assert (await client.get(f"/api/v1/demands/{response.json()['id']}")).json()["title"] == title
     assert await seeded.fetchval("SELECT count(*) FROM demands") > 1
+
+
+async def test_regression_deadline_sort_keeps_needs_without_an_end_date(
+    client: Client, seeded: Any, login: Any
+) -> None:
+    """A 9999-12-31 sentinel came back from asyncpg as infinity and lost rows after it."""
+    staff = await login("staff")
+    for n in range(5):
+        body = {"title": f"长期需求{n}", "category": "volunteering", "status": "open"}
+        assert (await client.post("/api/v1/demands", json=body, headers=staff)).status_code == 201
+    expected = await seeded.fetchval("SELECT count(*) FROM demands WHERE status = 'open'")
+    items = await _all_pages(client, "/api/v1/opportunities", sort="deadline", limit=3)
+    assert len(items) == len({d["id"] for d in items}) == expected
+    assert [d["window_end"] for d in items[-5:]] == [None] * 5

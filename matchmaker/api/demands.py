@@ -12,7 +12,7 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, Parameter
 
-from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, Query, User, required, segmented
 from matchmaker.auth import roles
 from matchmaker.models import Page
 from matchmaker.models.demands import (
@@ -44,9 +44,9 @@ Id = Annotated[int, Parameter(ge=1, le=2**62, description="demand id")]
 
 
 def demand_filters(
-    district_id: FromQuery[int | None] = None,
-    town_id: FromQuery[int | None] = None,
-    community_id: FromQuery[int | None] = None,
+    district_id: IdFilter = None,
+    town_id: IdFilter = None,
+    community_id: IdFilter = None,
     category: FromQuery[Category | None] = None,
     resource_type: FromQuery[ResourceType | None] = None,
     target_group: FromQuery[TargetGroup | None] = None,

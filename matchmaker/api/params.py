@@ -14,13 +14,25 @@ from matchmaker.models import CurrentUser
 from matchmaker.queries.paging import MAX_LIMIT
 from matchmaker.segment import query_text
 
-__all__ = ["Conn", "Cursor", "Limit", "Query", "User", "provide_user", "required", "segmented"]
+__all__ = [
+    "Conn",
+    "Cursor",
+    "IdFilter",
+    "Limit",
+    "Query",
+    "User",
+    "provide_user",
+    "required",
+    "segmented",
+]
 
 #: The request's pooled database connection (dependency ``conn``).
 Conn = NamedDependency[asyncpg.Connection]
 #: The signed-in user or None (dependency ``user``).
 User = NamedDependency[CurrentUser | None]
 
+#: An optional id to filter by, bounded so a huge number is refused naming its field.
+IdFilter = Annotated[int | None, QueryParameter(ge=1, le=2**62)]
 Limit = Annotated[
     int, QueryParameter(ge=1, le=MAX_LIMIT, description=f"items per page, 1–{MAX_LIMIT}")
 ]

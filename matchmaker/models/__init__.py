@@ -26,6 +26,7 @@ __all__ = [
     "Name",
     "Note",
     "Page",
+    "RefId",
     "ShortList",
     "Text",
     "Timestamp",
@@ -33,13 +34,15 @@ __all__ = [
 
 T = TypeVar("T")
 
+#: The id of a row another row refers to (a district, a town, an actor); fits PostgreSQL's bigint.
+RefId = Annotated[int, msgspec.Meta(ge=1, le=2**62)]
 Lat = Annotated[float, msgspec.Meta(ge=-90, le=90, description="latitude, degrees")]
 Lon = Annotated[float, msgspec.Meta(ge=-180, le=180, description="longitude, degrees")]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=5000)]
 Note = Annotated[str, msgspec.Meta(max_length=1000)]
 Count = Annotated[int, msgspec.Meta(ge=0, le=100_000_000)]
-Money = Annotated[float, msgspec.Meta(ge=0, le=1e12, description="CNY")]
+Money = Annotated[float, msgspec.Meta(ge=0, le=999_999_999_999, description="CNY")]
 ShortList = Annotated[
     list[Annotated[str, msgspec.Meta(min_length=1, max_length=100)]], msgspec.Meta(max_length=50)
 ]

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from matchmaker.models import Count, Money, Name, Note, ShortList, Text, Timestamp
+from matchmaker.models import Count, Money, Name, Note, RefId, ShortList, Text, Timestamp
 from matchmaker.vocab import (
     Category,
     DemandStatus,
@@ -88,7 +88,7 @@ class DemandCreate(_Window, forbid_unknown_fields=True):
     title: Name
     category: Category
     description: Text = ""
-    community_id: int | None = None
+    community_id: RefId | None = None
     resource_types: list[ResourceType] = []
     skills: ShortList = []
     target_groups: list[TargetGroup] = []

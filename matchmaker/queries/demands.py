@@ -42,7 +42,7 @@ SORTS: dict[str, Sort] = {
     "deadline": Sort(
         "d.id",
         descending=False,
-        key_sql="COALESCE(d.window_end, DATE '9999-12-31')",
+        key_sql="COALESCE(d.window_end, 'infinity'::date)",
         key_type="date",
     ),
     "beneficiaries": Sort("d.id", key_sql="d.beneficiaries", key_type="int"),

@@ -35,7 +35,9 @@ MAX_LIMIT = 200
 class Sort(NamedTuple):
     """An order over rows: by ``id_sql`` alone, or by ``key_sql`` then ``id_sql``.
 
-    ``key_sql`` must never be NULL (wrap it in COALESCE); ``key_type`` is its SQL type.
+    ``key_sql`` must never be NULL (wrap it in COALESCE); ``key_type`` is its SQL type. For a
+    date sentinel use ``'infinity'::date``: asyncpg sends ``date.max`` as infinity, so a sentinel
+    like 9999-12-31 would not survive the cursor's round trip.
     """
 
     id_sql: str
