@@ -13,11 +13,17 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
 from matchmaker import __version__, db, logs
+from matchmaker.api.actors import ActorController
 from matchmaker.api.auth import AuthController
+from matchmaker.api.cases import CaseController
+from matchmaker.api.communities import CommunityController, list_districts
 from matchmaker.api.demands import DemandController
 from matchmaker.api.health import health, ready
 from matchmaker.api.opportunities import list_opportunities
 from matchmaker.api.params import provide_user
+from matchmaker.api.policies import PolicyController
+from matchmaker.api.products import ProductController
+from matchmaker.api.talent import TalentController
 from matchmaker.auth import make_auth
 from matchmaker.errors import exception_handlers
 from matchmaker.services.bootstrap import prepare_database
@@ -52,6 +58,13 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             AuthController,
             DemandController,
             list_opportunities,
+            CommunityController,
+            list_districts,
+            ActorController,
+            TalentController,
+            PolicyController,
+            CaseController,
+            ProductController,
         ],
         lifespan=[database],
         on_app_init=[jwt.on_app_init],

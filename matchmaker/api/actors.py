@@ -1,0 +1,86 @@
+"""Actors (主体库): the partner organisations.
+
+Everyone may browse them, but an organisation's contact is shown only to signed-in users.
+Coordinators and admins add, edit and archive any actor; an organisation's own staff (``partner``)
+may edit its profile, except ``verified``, ``grade`` and ``kind``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
+
+from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.auth import roles
+from matchmaker.models import Page
+from matchmaker.models.actors import Actor, ActorCreate, ActorPatch, ActorSort
+from matchmaker.queries import actors as q
+from matchmaker.services import actors as service
+from matchmaker.vocab import ActorKind, Category, ResourceType
+
+__all__ = ["ActorController"]
+
+CURATORS = roles("coordinator", "admin")
+EDITORS = roles("partner", "coordinator", "admin")
+Id = Annotated[int, Parameter(ge=1, le=2**62, description="actor id")]
+DistrictFilter = Annotated[
+    int | None,
+    QueryParameter(ge=1, le=2**62, description="serves this district (or works remotely)"),
+]
+
+
+class ActorController(Controller):
+    path = "/api/v1/actors"
+    tags = ["actors"]
+
+    @get("/", operation_id="listActors")
+    async def list_actors(
+        self,
+        conn: Conn,
+        user: User,
+        kind: FromQuery[ActorKind | None] = None,
+        category: FromQuery[Category | None] = None,
+        resource_type: FromQuery[ResourceType | None] = None,
+        district_id: DistrictFilter = None,
+        verified: FromQuery[bool | None] = None,
+        q_: Query = None,
+        sort: FromQuery[ActorSort] = "newest",
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> Page[Actor]:
+        """Organisations; filter, search (``q``) and page. Contacts only when signed in."""
+        tokens, can_match = segmented(q_)
+        if not can_match:
+            return Page(items=[])
+        filters = q.ActorFilters(
+            kind=kind, category=category, resource_type=resource_type, verified=verified,
+            district_id=district_id, q=tokens,
+        )  # fmt: skip
+        items, next_cursor = await q.list_actors(
+            conn, filters, sort=sort, limit=limit, cursor=cursor
+        )
+        return Page(items=[service.view(user, a) for a in items], next_cursor=next_cursor)
+
+    @get("/{actor_id:int}", operation_id="getActor")
+    async def get_actor(self, conn: Conn, user: User, actor_id: Id) -> Actor:
+        """One organisation (its contact only when signed in)."""
+        return service.view(user, await q.get(conn, actor_id))
+
+    @post("/", operation_id="createActor", guards=[CURATORS])
+    async def create_actor(self, conn: Conn, user: User, data: JSONBody[ActorCreate]) -> Actor:
+        """Add an organisation; ``district_ids`` are the districts it serves."""
+        return await service.create(conn, required(user), data)
+
+    @patch("/{actor_id:int}", operation_id="updateActor", guards=[EDITORS])
+    async def update_actor(
+        self, conn: Conn, user: User, actor_id: Id, data: JSONBody[ActorPatch]
+    ) -> Actor:
+        """Change some fields of an organisation (a partner: only its own, not its standing)."""
+        return await service.patch(conn, required(user), actor_id, data)
+
+    @delete("/{actor_id:int}", operation_id="archiveActor", guards=[CURATORS])
+    async def archive_actor(self, conn: Conn, user: User, actor_id: Id) -> None:
+        """Archive an organisation: it leaves every list (the record and its history stay)."""
+        await service.archive(conn, required(user), actor_id)

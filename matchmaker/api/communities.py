@@ -1,0 +1,99 @@
+"""Communities (社区/村) with their "1257N" standing, and the districts with their towns.
+
+Everyone may read them; coordinators and admins add, edit and archive communities.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
+
+from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.auth import roles
+from matchmaker.models import Page
+from matchmaker.models.communities import (
+    Community,
+    CommunityCreate,
+    CommunityPatch,
+    CommunitySort,
+    District,
+)
+from matchmaker.queries import communities as q
+from matchmaker.services import communities as service
+from matchmaker.vocab import CommunityKind
+
+__all__ = ["CommunityController", "list_districts"]
+
+CURATORS = roles("coordinator", "admin")
+Id = Annotated[int, Parameter(ge=1, le=2**62, description="community id")]
+DistrictFilter = Annotated[
+    int | None, QueryParameter(ge=1, le=2**62, description="only communities of this district")
+]
+TownFilter = Annotated[
+    int | None, QueryParameter(ge=1, le=2**62, description="only communities of this town")
+]
+ThemeFilter = Annotated[
+    str | None, QueryParameter(max_length=50, description="exact theme, e.g. 居民自治型社区")
+]
+
+
+class CommunityController(Controller):
+    path = "/api/v1/communities"
+    tags = ["communities"]
+
+    @get("/", operation_id="listCommunities")
+    async def list_communities(
+        self,
+        conn: Conn,
+        district_id: DistrictFilter = None,
+        town_id: TownFilter = None,
+        kind: FromQuery[CommunityKind | None] = None,
+        theme: ThemeFilter = None,
+        q_: Query = None,
+        sort: FromQuery[CommunitySort] = "newest",
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> Page[Community]:
+        """Communities with their "1257N" indicators; filter, search (``q``) and page."""
+        tokens, can_match = segmented(q_)
+        if not can_match:
+            return Page(items=[])
+        filters = q.CommunityFilters(
+            district_id=district_id, town_id=town_id, kind=kind, theme=theme, q=tokens
+        )
+        items, next_cursor = await q.list_communities(
+            conn, filters, sort=sort, limit=limit, cursor=cursor
+        )
+        return Page(items=items, next_cursor=next_cursor)
+
+    @get("/{community_id:int}", operation_id="getCommunity")
+    async def get_community(self, conn: Conn, community_id: Id) -> Community:
+        """One community."""
+        return await q.get(conn, community_id)
+
+    @post("/", operation_id="createCommunity", guards=[CURATORS])
+    async def create_community(
+        self, conn: Conn, user: User, data: JSONBody[CommunityCreate]
+    ) -> Community:
+        """Add a community; its town must lie in its district."""
+        return await service.create(conn, required(user), data)
+
+    @patch("/{community_id:int}", operation_id="updateCommunity", guards=[CURATORS])
+    async def update_community(
+        self, conn: Conn, user: User, community_id: Id, data: JSONBody[CommunityPatch]
+    ) -> Community:
+        """Change some fields of a community (its indicators, place, profile)."""
+        return await service.patch(conn, required(user), community_id, data)
+
+    @delete("/{community_id:int}", operation_id="archiveCommunity", guards=[CURATORS])
+    async def archive_community(self, conn: Conn, user: User, community_id: Id) -> None:
+        """Archive a community: it leaves every list (the record and its history stay)."""
+        await service.archive(conn, required(user), community_id)
+
+
+@get("/api/v1/districts", operation_id="listDistricts", tags=["communities"])
+async def list_districts(conn: Conn) -> list[District]:
+    """Every district (区县) with its towns (镇街)."""
+    return await q.districts(conn)

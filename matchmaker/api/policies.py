@@ -1,0 +1,78 @@
+"""Policies (政策库): list, read, create, edit, archive.
+
+Everyone, anonymous included, may read policies; coordinators and admins curate them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromQuery, JSONBody, Parameter
+
+from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.auth import roles
+from matchmaker.models import Page
+from matchmaker.models.policies import Policy, PolicyCreate, PolicyPatch, PolicySort
+from matchmaker.queries import policies as q
+from matchmaker.services import policies as service
+from matchmaker.vocab import ActorKind, Category, CommunityKind, PolicyLevel
+
+__all__ = ["PolicyController"]
+
+CURATORS = roles("coordinator", "admin")
+Id = Annotated[int, Parameter(ge=1, le=2**62, description="policy id")]
+
+
+class PolicyController(Controller):
+    path = "/api/v1/policies"
+    tags = ["policies"]
+
+    @get("/", operation_id="listPolicies")
+    async def list_policies(
+        self,
+        conn: Conn,
+        level: FromQuery[PolicyLevel | None] = None,
+        category: FromQuery[Category | None] = None,
+        community_kind: FromQuery[CommunityKind | None] = None,
+        actor_kind: FromQuery[ActorKind | None] = None,
+        active: FromQuery[bool | None] = None,
+        q_: Query = None,
+        sort: FromQuery[PolicySort] = "newest",
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> Page[Policy]:
+        """Policies, newest first by default; filter by eligibility or validity, search (``q``), page."""
+        tokens, can_match = segmented(q_)
+        if not can_match:
+            return Page(items=[])
+        filters = q.PolicyFilters(
+            level=level, category=category, community_kind=community_kind,
+            actor_kind=actor_kind, active=active, q=tokens,
+        )  # fmt: skip
+        items, next_cursor = await q.list_policies(
+            conn, filters, sort=sort, limit=limit, cursor=cursor
+        )
+        return Page(items=items, next_cursor=next_cursor)
+
+    @get("/{policy_id:int}", operation_id="getPolicy")
+    async def get_policy(self, conn: Conn, policy_id: Id) -> Policy:
+        """One policy, with whether it is active today."""
+        return await q.get(conn, policy_id)
+
+    @post("/", operation_id="createPolicy", guards=[CURATORS])
+    async def create_policy(self, conn: Conn, user: User, data: JSONBody[PolicyCreate]) -> Policy:
+        """Add a policy to the library."""
+        return await service.create(conn, required(user), data)
+
+    @patch("/{policy_id:int}", operation_id="updatePolicy", guards=[CURATORS])
+    async def update_policy(
+        self, conn: Conn, user: User, policy_id: Id, data: JSONBody[PolicyPatch]
+    ) -> Policy:
+        """Change some fields of a policy."""
+        return await service.patch(conn, required(user), policy_id, data)
+
+    @delete("/{policy_id:int}", operation_id="archivePolicy", guards=[CURATORS])
+    async def archive_policy(self, conn: Conn, user: User, policy_id: Id) -> None:
+        """Archive a policy: it leaves every list (the record and its history stay)."""
+        await service.archive(conn, required(user), policy_id)

@@ -1,0 +1,137 @@
+"""Actors (主体库): the partner organisations, and the districts they serve.
+
+An actor's contact (name, phone, e-mail) is never public: :meth:`Actor.public` leaves the contact
+fields unset, and an unset field is left out of the JSON altogether.
+
+>>> actor = await queries.actors.get(conn, 1)  # doctest: +SKIP
+>>> "contact_phone" in msgspec.json.decode(msgspec.json.encode(actor.public()))  # doctest: +SKIP
+False
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from matchmaker.models import Lat, Lon, Name, RefId, Text, Timestamp
+from matchmaker.models.communities import DistrictRef
+from matchmaker.vocab import ActorKind, Category, Grade, ResourceType
+
+__all__ = [
+    "GRADED_KINDS",
+    "PARTNER_FIXED_FIELDS",
+    "Actor",
+    "ActorCreate",
+    "ActorPatch",
+    "ActorSort",
+    "Capacity",
+    "DistrictIds",
+]
+
+ActorSort = Literal["newest", "oldest", "name", "capacity"]
+
+#: Only registered organisations carry an evaluation grade (5A/4A/3A).
+GRADED_KINDS = ("social_org", "foundation", "association", "social_enterprise")
+#: What an organisation's own staff may not change about it: a curator decides these.
+PARTNER_FIXED_FIELDS = ("verified", "grade", "kind")
+
+Capacity = Annotated[
+    int, msgspec.Meta(ge=0, le=1000, description="partnerships it can carry at once")
+]
+DistrictIds = Annotated[
+    list[RefId], msgspec.Meta(max_length=100, description="districts served (replaces the set)")
+]
+Categories = Annotated[list[Category], msgspec.Meta(max_length=50)]
+ResourceTypes = Annotated[list[ResourceType], msgspec.Meta(max_length=20)]
+Website = Annotated[str, msgspec.Meta(max_length=300, pattern=r"^https?://\S+$")]
+ContactName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+ContactPhone = Annotated[str, msgspec.Meta(min_length=3, max_length=50)]
+ContactEmail = Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+Unset = msgspec.UnsetType
+UNSET = msgspec.UNSET
+
+
+class Actor(msgspec.Struct):
+    """An organisation. The contact fields are present only for signed-in callers."""
+
+    id: int
+    name: str
+    kind: ActorKind
+    grade: Grade | None
+    verified: bool
+    categories: list[Category]
+    resource_types: list[ResourceType]
+    districts: list[DistrictRef]
+    remote: bool
+    capacity: int
+    lat: float
+    lon: float
+    description: str
+    website: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    contact_name: str | Unset | None = UNSET
+    contact_phone: str | Unset | None = UNSET
+    contact_email: str | Unset | None = UNSET
+
+    def public(self) -> Actor:
+        """The same organisation without its contact (what an anonymous caller sees)."""
+        return msgspec.structs.replace(
+            self, contact_name=UNSET, contact_phone=UNSET, contact_email=UNSET
+        )
+
+
+class _Graded(msgspec.Struct):
+    def check_grade(self) -> None:
+        grade, kind = getattr(self, "grade", None), getattr(self, "kind", None)
+        if isinstance(grade, str) and isinstance(kind, str) and kind not in GRADED_KINDS:
+            from matchmaker.errors import Invalid
+
+            raise Invalid(
+                f"grade: only {', '.join(GRADED_KINDS)} carry a grade (this actor is {kind})",
+                field="grade",
+            )
+
+
+class ActorCreate(_Graded, forbid_unknown_fields=True):
+    """A new organisation in the library."""
+
+    name: Name
+    kind: ActorKind
+    lat: Lat
+    lon: Lon
+    grade: Grade | None = None
+    verified: bool = False
+    categories: Categories = []
+    resource_types: ResourceTypes = []
+    district_ids: DistrictIds = []
+    remote: bool = False
+    capacity: Capacity = 1
+    description: Text = ""
+    website: Website | None = None
+    contact_name: ContactName | None = None
+    contact_phone: ContactPhone | None = None
+    contact_email: ContactEmail | None = None
+
+
+class ActorPatch(_Graded, forbid_unknown_fields=True):
+    """Fields to change; a field not sent stays as it is. ``district_ids`` replaces the set."""
+
+    name: Name | Unset = UNSET
+    kind: ActorKind | Unset = UNSET
+    lat: Lat | Unset = UNSET
+    lon: Lon | Unset = UNSET
+    grade: Grade | Unset | None = UNSET
+    verified: bool | Unset = UNSET
+    categories: Categories | Unset = UNSET
+    resource_types: ResourceTypes | Unset = UNSET
+    district_ids: DistrictIds | Unset = UNSET
+    remote: bool | Unset = UNSET
+    capacity: Capacity | Unset = UNSET
+    description: Text | Unset = UNSET
+    website: Website | Unset | None = UNSET
+    contact_name: ContactName | Unset | None = UNSET
+    contact_phone: ContactPhone | Unset | None = UNSET
+    contact_email: ContactEmail | Unset | None = UNSET

@@ -1,0 +1,101 @@
+"""Curating the actor library (主体库): who may add, edit and archive an organisation.
+
+Coordinators and admins curate every actor. An organisation's own staff (a ``partner`` user bound
+to it) may edit its profile, but not what a curator vouches for: ``verified``, ``grade``, ``kind``.
+Every change runs in one transaction with its audit entry.
+
+>>> await patch(conn, partner, partner.actor_id, ActorPatch(capacity=5))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from matchmaker.errors import Forbidden
+from matchmaker.models import CurrentUser
+from matchmaker.models.actors import PARTNER_FIXED_FIELDS, Actor, ActorCreate, ActorPatch
+from matchmaker.queries import actors as q
+from matchmaker.queries import audit
+from matchmaker.segment import search_text
+from matchmaker.services.access import curates, require_actor, require_curator
+from matchmaker.services.communities import check_districts
+
+__all__ = ["archive", "create", "patch", "view"]
+
+EDITABLE = (
+    "name", "kind", "grade", "verified", "categories", "resource_types", "district_ids", "remote",
+    "capacity", "lat", "lon", "description", "website", "contact_name", "contact_phone",
+    "contact_email",
+)  # fmt: skip
+
+
+def _normalised(values: dict[str, Any]) -> dict[str, Any]:
+    for key in ("categories", "resource_types", "district_ids"):
+        values[key] = list(dict.fromkeys(values[key]))  # repeats dropped, order kept
+    values["search_text"] = search_text(values["name"], values["description"])
+    return values
+
+
+def view(user: CurrentUser | None, actor: Actor) -> Actor:
+    """The actor as ``user`` may see it: the contact only for a signed-in user."""
+    return actor if user is not None else actor.public()
+
+
+async def create(conn: asyncpg.Connection, user: CurrentUser, body: ActorCreate) -> Actor:
+    require_curator(user)
+    body.check_grade()
+    values = _normalised(msgspec.structs.asdict(body))
+    async with conn.transaction():
+        await check_districts(conn, values["district_ids"])
+        actor_id = await q.insert(conn, values)
+        await q.set_districts(conn, actor_id, values["district_ids"])
+        actor = await q.get(conn, actor_id)
+        await audit.record(conn, user, "actor", actor_id, "create", None, actor)
+    return actor
+
+
+def _refuse_fixed_fields(
+    user: CurrentUser, before: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    """An organisation's own staff may not change what a curator vouches for."""
+    if curates(user):
+        return
+    for field in PARTNER_FIXED_FIELDS:
+        if field in changes and changes[field] != before[field]:
+            raise Forbidden(
+                f"{field}: only a coordinator or an admin may change an organisation's {field}",
+                field=field,
+            )
+
+
+async def patch(
+    conn: asyncpg.Connection, user: CurrentUser, actor_id: int, body: ActorPatch
+) -> Actor:
+    """Change some fields; ``district_ids`` replaces the districts served."""
+    require_actor(user, actor_id)
+    async with conn.transaction():
+        before = await q.row_for_update(conn, actor_id)
+        changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
+        _refuse_fixed_fields(user, before, changes)
+        after = {k: before[k] for k in EDITABLE} | changes
+        msgspec.convert(after, ActorPatch).check_grade()
+        if "district_ids" in changes:
+            await check_districts(conn, changes["district_ids"])
+        values = _normalised(after)
+        await q.update(conn, actor_id, values)
+        await q.set_districts(conn, actor_id, values["district_ids"])
+        actor = await q.get(conn, actor_id)
+        await audit.record(conn, user, "actor", actor_id, "update", before, actor)
+    return actor
+
+
+async def archive(conn: asyncpg.Connection, user: CurrentUser, actor_id: int) -> None:
+    """Archive: the actor leaves every list and GET answers 404; its history stays."""
+    require_curator(user)
+    async with conn.transaction():
+        before = await q.row_for_update(conn, actor_id)
+        await q.archive(conn, actor_id)
+        await audit.record(conn, user, "actor", actor_id, "archive", before, None)
