@@ -14,6 +14,7 @@ from litestar.openapi import OpenAPIConfig
 
 from matchmaker import __version__, db, logs
 from matchmaker.api.actors import ActorController
+from matchmaker.api.audit import list_audit
 from matchmaker.api.auth import AuthController
 from matchmaker.api.cases import CaseController
 from matchmaker.api.communities import CommunityController, list_districts
@@ -23,7 +24,9 @@ from matchmaker.api.opportunities import list_opportunities
 from matchmaker.api.params import provide_user
 from matchmaker.api.policies import PolicyController
 from matchmaker.api.products import ProductController
+from matchmaker.api.stats import get_stats
 from matchmaker.api.talent import TalentController
+from matchmaker.api.users import UserController
 from matchmaker.auth import make_auth
 from matchmaker.errors import exception_handlers
 from matchmaker.services.bootstrap import prepare_database
@@ -65,6 +68,9 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             PolicyController,
             CaseController,
             ProductController,
+            get_stats,
+            list_audit,
+            UserController,
         ],
         lifespan=[database],
         on_app_init=[jwt.on_app_init],

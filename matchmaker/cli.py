@@ -28,6 +28,7 @@ import structlog
 from matchmaker import db, logs
 from matchmaker.errors import AppError, Invalid
 from matchmaker.settings import Settings
+from matchmaker.usercli import user
 
 __all__ = ["main"]
 
@@ -218,3 +219,6 @@ def seed(
             await conn.close()
 
     _run(work())
+
+
+main.add_command(user)

@@ -15,3 +15,55 @@ UPDATE users SET last_login_at = now() WHERE id = $1;
 INSERT INTO users (username, display_name, role, community_id, actor_id, password_hash)
 VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING id, username, display_name, role, community_id, actor_id;
+
+-- name: list_accounts
+-- Users for admins, with their binding's name; filters optional (NULL = any). Never the hash.
+SELECT u.id, u.username, u.display_name, u.role, u.community_id, c.name AS community_name,
+       u.actor_id, a.name AS actor_name, u.active, u.created_at, u.updated_at, u.last_login_at,
+       {sort_key} AS sort_key
+FROM users u
+LEFT JOIN communities c ON c.id = u.community_id
+LEFT JOIN actors a ON a.id = u.actor_id
+WHERE ($1::text IS NULL OR u.role = $1)
+  AND ($2::boolean IS NULL OR u.active = $2)
+  AND {keyset}
+ORDER BY {order}
+LIMIT {limit};
+
+-- name: account
+SELECT u.id, u.username, u.display_name, u.role, u.community_id, c.name AS community_name,
+       u.actor_id, a.name AS actor_name, u.active, u.created_at, u.updated_at, u.last_login_at
+FROM users u
+LEFT JOIN communities c ON c.id = u.community_id
+LEFT JOIN actors a ON a.id = u.actor_id
+WHERE u.id = $1;
+
+-- name: lock_account
+-- The account, its users row locked until the caller's transaction ends.
+SELECT u.id, u.username, u.display_name, u.role, u.community_id, c.name AS community_name,
+       u.actor_id, a.name AS actor_name, u.active, u.created_at, u.updated_at, u.last_login_at
+FROM users u
+LEFT JOIN communities c ON c.id = u.community_id
+LEFT JOIN actors a ON a.id = u.actor_id
+WHERE u.id = $1
+FOR UPDATE OF u;
+
+-- name: update_account
+UPDATE users
+SET display_name = $2, role = $3, community_id = $4, actor_id = $5, active = $6
+WHERE id = $1;
+
+-- name: set_password
+UPDATE users SET password_hash = $2 WHERE id = $1;
+
+-- name: find_community
+-- Live communities whose id is $1 or whose name is $2 (either may be NULL).
+SELECT id, name FROM communities
+WHERE archived_at IS NULL AND (id = $1::bigint OR name = $2::text)
+ORDER BY id;
+
+-- name: find_actor
+-- Live partner organisations whose id is $1 or whose name is $2 (either may be NULL).
+SELECT id, name FROM actors
+WHERE archived_at IS NULL AND (id = $1::bigint OR name = $2::text)
+ORDER BY id;

@@ -1,0 +1,17 @@
+"""The public dashboard's figures: library sizes, needs, partnerships, the "1257N" standard."""
+
+from __future__ import annotations
+
+from litestar import get
+
+from matchmaker.api.params import Conn
+from matchmaker.models.stats import Stats
+from matchmaker.queries import stats as q
+
+__all__ = ["get_stats"]
+
+
+@get("/api/v1/stats", operation_id="getStats", tags=["stats"])
+async def get_stats(conn: Conn) -> Stats:
+    """Counts per library, needs by status, district and category, partnerships, and "1257N"."""
+    return await q.read(conn)

@@ -1,0 +1,174 @@
+"""Managing users: create, change, deactivate — the same rules for the API and ``matchmaker user``.
+
+A ``community_staff`` user is bound to one community, a ``partner`` to one organisation, and the
+other roles to neither. Every change is written with its audit entry in one transaction; the audit
+entry never holds a password or its hash (a new password shows as ``"password_changed": true``).
+
+>>> body = parse_create({"username": "li.na", "display_name": "李娜", "role": "coordinator",
+...                      "password": "long-enough-secret"})
+>>> body.role
+'coordinator'
+>>> account = await create(conn, admin, body)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from matchmaker.auth import hash_password
+from matchmaker.errors import Conflict, Invalid
+from matchmaker.models import CurrentUser
+from matchmaker.models.users import UserAccount, UserCreate, UserPatch
+from matchmaker.queries import audit
+from matchmaker.queries import users as q
+
+__all__ = [
+    "check_binding",
+    "create",
+    "parse_create",
+    "patch",
+    "resolve_actor",
+    "resolve_community",
+]
+
+EDITABLE = ("display_name", "role", "community_id", "actor_id", "active")
+
+#: Where msgspec names the field: "… - at `$.password`" or "… missing required field `role`".
+_AT_FIELD = re.compile(r" - at `\$\.(\w+)`")
+_NAMED_FIELD = re.compile(r"field `(\w+)`")
+
+
+def parse_create(values: dict[str, Any]) -> UserCreate:
+    """``values`` as a :class:`UserCreate`, or :class:`Invalid` naming the field at fault."""
+    try:
+        return msgspec.convert(values, UserCreate)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        named = _AT_FIELD.search(text) or _NAMED_FIELD.search(text)
+        if named is None:
+            raise Invalid(text) from None
+        raise Invalid(f"{named[1]}: {_AT_FIELD.sub('', text)}", field=named[1]) from None
+
+
+async def check_binding(
+    conn: asyncpg.Connection, role: str, community_id: int | None, actor_id: int | None
+) -> None:
+    """Refuse a binding the role does not take, a missing one, or one to nothing that exists."""
+    if role == "community_staff":
+        if community_id is None:
+            raise Invalid(
+                "community_id: required for the role community_staff", field="community_id"
+            )
+        if not await q.find_community(conn, community_id, None):
+            raise Invalid(
+                f"community_id: community {community_id} does not exist", field="community_id"
+            )
+    elif community_id is not None:
+        raise Invalid(
+            f"community_id: only a community_staff user is bound to a community, not a {role}",
+            field="community_id",
+        )
+    if role == "partner":
+        if actor_id is None:
+            raise Invalid("actor_id: required for the role partner", field="actor_id")
+        if not await q.find_actor(conn, actor_id, None):
+            raise Invalid(f"actor_id: organisation {actor_id} does not exist", field="actor_id")
+    elif actor_id is not None:
+        raise Invalid(
+            f"actor_id: only a partner user is bound to an organisation, not a {role}",
+            field="actor_id",
+        )
+
+
+async def create(conn: asyncpg.Connection, by: CurrentUser | None, body: UserCreate) -> UserAccount:
+    """A new, active user; ``by`` is the admin creating it (None from the command line)."""
+    await check_binding(conn, body.role, body.community_id, body.actor_id)
+    password_hash = hash_password(body.password)
+    async with conn.transaction():
+        user_id = await q.insert_account(
+            conn,
+            username=body.username,
+            display_name=body.display_name,
+            role=body.role,
+            community_id=body.community_id,
+            actor_id=body.actor_id,
+            password_hash=password_hash,
+        )
+        account = await q.account(conn, user_id)
+        await audit.record(conn, by, "user", user_id, "create", None, account)
+    return account
+
+
+async def patch(
+    conn: asyncpg.Connection, by: CurrentUser, user_id: int, body: UserPatch
+) -> UserAccount:
+    """Change some fields of a user; an admin may neither deactivate nor re-role themself."""
+    changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
+    password = changes.pop("password", None)
+    password_hash = hash_password(password) if password is not None else None
+    async with conn.transaction():
+        before = await q.lock_account(conn, user_id)
+        role_changes = "role" in changes and changes["role"] != before.role
+        if user_id == by.id:
+            if changes.get("active") is False:
+                raise Conflict(
+                    "active: you cannot deactivate yourself; ask another admin", field="active"
+                )
+            if role_changes:
+                raise Conflict(
+                    "role: you cannot change your own role; ask another admin", field="role"
+                )
+        if role_changes:  # a binding the new role does not take goes, unless one is sent
+            changes.setdefault("community_id", None)
+            changes.setdefault("actor_id", None)
+        after = {k: getattr(before, k) for k in EDITABLE} | changes
+        msgspec.convert(after, UserPatch)
+        await check_binding(conn, after["role"], after["community_id"], after["actor_id"])
+        await q.update_account(conn, user_id, after)
+        if password_hash is not None:
+            await q.set_password(conn, user_id, password_hash)
+        account = await q.account(conn, user_id)
+        entry: dict[str, Any] = msgspec.to_builtins(account)
+        if password_hash is not None:
+            entry["password_changed"] = True
+        await audit.record(conn, by, "user", user_id, "update", before, entry)
+    return account
+
+
+def _reference(ref: str) -> tuple[int | None, str]:
+    ref = ref.strip()
+    return (int(ref) if ref.isascii() and ref.isdigit() else None), ref
+
+
+async def resolve_community(conn: asyncpg.Connection, ref: str) -> int:
+    """The id of the live community named or numbered ``ref``; refuses an unknown or ambiguous one."""
+    ident, name = _reference(ref)
+    found = await q.find_community(conn, ident, name)
+    exact = [cid for cid, _ in found if cid == ident]
+    if exact:
+        return exact[0]
+    if not found:
+        raise Invalid(f"community: no community is called or numbered {name!r}", field="community")
+    if len(found) > 1:
+        ids = ", ".join(str(cid) for cid, _ in found)
+        raise Invalid(
+            f"community: {len(found)} communities are called {name!r} (ids {ids}); give the id",
+            field="community",
+        )
+    return found[0][0]
+
+
+async def resolve_actor(conn: asyncpg.Connection, ref: str) -> int:
+    """The id of the live organisation named or numbered ``ref``; refuses an unknown one."""
+    ident, name = _reference(ref)
+    found = await q.find_actor(conn, ident, name)
+    exact = [aid for aid, _ in found if aid == ident]
+    if exact:
+        return exact[0]
+    if not found:
+        raise Invalid(f"actor: no organisation is called or numbered {name!r}", field="actor")
+    return found[0][0]
