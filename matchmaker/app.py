@@ -24,6 +24,7 @@ from matchmaker.api.opportunities import list_opportunities
 from matchmaker.api.params import provide_user
 from matchmaker.api.policies import PolicyController
 from matchmaker.api.products import ProductController
+from matchmaker.api.spreadsheets import DemandSheetController
 from matchmaker.api.stats import get_stats
 from matchmaker.api.talent import TalentController
 from matchmaker.api.users import UserController
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             ready,
             AuthController,
             DemandController,
+            DemandSheetController,
             list_opportunities,
             CommunityController,
             list_districts,

@@ -28,6 +28,7 @@ import structlog
 from matchmaker import db, logs
 from matchmaker.errors import AppError, Invalid
 from matchmaker.settings import Settings
+from matchmaker.sheetcli import export, import_
 from matchmaker.usercli import user
 
 __all__ = ["main"]
@@ -222,3 +223,5 @@ def seed(
 
 
 main.add_command(user)
+main.add_command(export)
+main.add_command(import_)
