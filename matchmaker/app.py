@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
+import asyncpg
+import structlog
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -22,20 +25,36 @@ from matchmaker.api.demands import DemandController
 from matchmaker.api.health import health, ready
 from matchmaker.api.opportunities import list_opportunities
 from matchmaker.api.params import provide_user
+from matchmaker.api.partnerships import PartnershipController
 from matchmaker.api.policies import PolicyController
 from matchmaker.api.products import ProductController
+from matchmaker.api.proposals import ProposalController
+from matchmaker.api.rounds import RoundController
 from matchmaker.api.spreadsheets import DemandSheetController
 from matchmaker.api.stats import get_stats
 from matchmaker.api.talent import TalentController
 from matchmaker.api.users import UserController
 from matchmaker.auth import make_auth
 from matchmaker.errors import exception_handlers
+from matchmaker.services import proposals as proposal_service
+from matchmaker.services import rounds as round_service
 from matchmaker.services.bootstrap import prepare_database
 from matchmaker.settings import Settings
 
 __all__ = ["create_app"]
 
 MAX_BODY_BYTES = 1024 * 1024
+
+
+async def _sweep_expired(pool: asyncpg.Pool, every_seconds: float = 60) -> None:
+    """Mark proposals past their time as expired, once a minute, for as long as the app runs."""
+    while True:
+        try:
+            async with pool.acquire() as conn:
+                await proposal_service.expire(conn)
+        except (OSError, asyncpg.PostgresError) as exc:  # the database may be briefly away
+            structlog.get_logger().warning("expiring proposals failed", error=str(exc))
+        await asyncio.sleep(every_seconds)
 
 
 def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> Litestar:
@@ -50,9 +69,18 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
         app.state.pool = await db.create_pool(
             url, min_size=settings.pool_min, max_size=settings.pool_max
         )
+        app.state.settings = settings
+        app.state.round_tasks = set()
+        async with app.state.pool.acquire() as conn:
+            await round_service.fail_interrupted(conn)
+        sweeper = asyncio.create_task(_sweep_expired(app.state.pool))
         try:
             yield
         finally:
+            running = [sweeper, *app.state.round_tasks]
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
             await app.state.pool.close()
 
     return Litestar(
@@ -63,16 +91,19 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             DemandController,
             DemandSheetController,
             list_opportunities,
+            RoundController,
+            ProposalController,
+            PartnershipController,
+            get_stats,
+            list_audit,
+            UserController,
+            PolicyController,
+            CaseController,
+            ProductController,
             CommunityController,
             list_districts,
             ActorController,
             TalentController,
-            PolicyController,
-            CaseController,
-            ProductController,
-            get_stats,
-            list_audit,
-            UserController,
         ],
         lifespan=[database],
         on_app_init=[jwt.on_app_init],

@@ -27,6 +27,7 @@ import structlog
 
 from matchmaker import db, logs
 from matchmaker.errors import AppError, Invalid
+from matchmaker.roundcli import round_command
 from matchmaker.settings import Settings
 from matchmaker.sheetcli import export, import_
 from matchmaker.usercli import user
@@ -225,3 +226,4 @@ def seed(
 main.add_command(user)
 main.add_command(export)
 main.add_command(import_)
+main.add_command(round_command)

@@ -36,6 +36,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: asyncpg pool bounds.
     pool_min: int = 1
     pool_max: int = 10
+    #: How long a match proposal holds capacity while nobody answers it.
+    proposal_ttl_hours: int = 168
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +72,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             log_format=log_format,
             pool_min=integer("MATCHMAKER_POOL_MIN", 1, 0, 100),
             pool_max=integer("MATCHMAKER_POOL_MAX", 10, 1, 200),
+            proposal_ttl_hours=integer("MATCHMAKER_PROPOSAL_TTL_HOURS", 168, 1, 24 * 365),
         )
 
     def ensure_data_dir(self) -> Path:

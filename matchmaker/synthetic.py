@@ -209,6 +209,7 @@ class _World:
 
     seed: int
     today: dt.date
+    remote_share: float = 0.10
     district_ids: list[int] = field(default_factory=list)
     district_lat: Floats = field(default_factory=lambda: np.zeros(0))
     district_lon: Floats = field(default_factory=lambda: np.zeros(0))
@@ -220,16 +221,22 @@ class _World:
     actor_home: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
-def _sizes(demands: int, communities: int | None, partners: int | None, seed: int) -> _Sizes:
+def _sizes(
+    demands: int, communities: int | None, partners: int | None, districts: int | None, seed: int
+) -> _Sizes:
     """Apply the defaults and refuse what cannot make a marketplace."""
     communities = max(1, demands // 50) if communities is None else communities
     partners = max(1, demands // 10) if partners is None else partners
-    for name, value in (("demands", demands), ("communities", communities), ("partners", partners)):
+    districts = max(2, communities // 100) if districts is None else districts
+    for name, value in (
+        ("demands", demands), ("communities", communities), ("partners", partners),
+        ("districts", districts),
+    ):  # fmt: skip
         if value < 1:
             raise Invalid(f"{name} must be at least 1, not {value}", field=name)
     if seed < 0:
         raise Invalid(f"seed must be 0 or more, not {seed}", field="seed")
-    return _Sizes(demands, communities, partners, max(2, communities // 100))
+    return _Sizes(demands, communities, partners, districts)
 
 
 def _district_name(seed: int, number: int) -> str:
@@ -383,7 +390,7 @@ def _actors(rng: np.random.Generator, world: _World, ids: list[int]) -> list[Rec
     categories = _subsets(rng, CATEGORIES, rng.integers(2, 5, size=n), CATEGORY_WEIGHTS)
     resources = _subsets(rng, RESOURCE_TYPES, rng.integers(1, 4, size=n))
     capacities = rng.integers(1, 9, size=n).tolist()
-    remote = (rng.random(n) < 0.10).tolist()
+    remote = (rng.random(n) < world.remote_share).tolist()
     verified = (rng.random(n) < 0.85).tolist()
     lats = _near(rng, world.district_lat[world.actor_home], LAT_RANGE)
     lons = _near(rng, world.district_lon[world.actor_home], LON_RANGE)
@@ -566,17 +573,23 @@ async def generate(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
     today: dt.date | None = None,
+    districts: int | None = None,
+    remote_share: float = 0.10,
 ) -> SyntheticReport:
     """Write a synthetic marketplace in one transaction and report rows and seconds per table.
 
     ``communities`` defaults to ``demands // 50`` and ``partners`` to ``demands // 10`` (at least
-    one each). ``progress`` receives one line per table as it is written. Raises :class:`Invalid`
+    one each), ``districts`` to ``communities // 100`` (at least two); ``remote_share`` of the
+    partners work remotely. Benchmarks set the last two to shape how many candidate pairs each
+    demand has. ``progress`` receives one line per table as it is written. Raises :class:`Invalid`
     for a count below 1 or a negative seed, and :class:`Conflict` when this seed's data is already
     loaded (its names would collide; another seed writes beside it).
     """
-    sizes = _sizes(demands, communities, partners, seed)
+    sizes = _sizes(demands, communities, partners, districts, seed)
+    if not 0 <= remote_share <= 1:
+        raise Invalid(f"remote_share must lie in [0, 1], not {remote_share}", field="remote_share")
     rng = np.random.default_rng(seed)
-    world = _World(seed=seed, today=today or dt.date.today())
+    world = _World(seed=seed, today=today or dt.date.today(), remote_share=remote_share)
     writer = _Writer(conn, progress)
     started = time.perf_counter()
     try:

@@ -28,7 +28,7 @@ SECRET = "test-secret-key-for-signing-tokens-0123456789"
 
 #: The tables a test may fill; emptied before each test that asks for a database.
 DATA_TABLES = (
-    "audit_log, partnerships, proposals, rounds, interests, users, products, case_actors, cases, "
+    "audit_log, round_reports, partnerships, proposals, rounds, interests, users, products, case_actors, cases, "
     "demands, policies, talent_districts, talent, actor_districts, actors, communities, towns, "
     "districts"
 )
@@ -86,7 +86,10 @@ async def database_dsn(database_factory: object) -> str:
 async def conn(database_dsn: str) -> AsyncIterator[asyncpg.Connection]:
     """A connection to the session database, emptied of all data first."""
     connection = await db.connect(database_dsn)
+    # a connection left holding a lock (say, by a round still running) fails the test loudly
+    await connection.execute("SET lock_timeout = '30s'")
     await connection.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
+    await connection.execute("RESET lock_timeout")
     try:
         yield connection
     finally:

@@ -42,9 +42,13 @@ class _Round:
             self.per_community[int(problem.communities[d])] += 1
             self.holders[p].append(e)
             self.partners_of[d].add(p)
-        self.edges_of: dict[int, list[int]] = defaultdict(list)  # demand → edges, best first
-        for e in np.argsort(-problem.score, kind="stable").tolist():
-            self.edges_of[int(problem.edge_demand[e])].append(e)
+        # demand → its edges, best first — only for demands left with an open slot
+        open_demand = self.used_d < problem.slots
+        mine = np.flatnonzero(open_demand[problem.edge_demand])
+        mine = mine[np.lexsort((mine, -problem.score[mine]))]
+        self.edges_of: dict[int, list[int]] = defaultdict(list)
+        for e, d in zip(mine.tolist(), problem.edge_demand[mine].tolist(), strict=True):
+            self.edges_of[d].append(e)
 
     def reason(self, d: int) -> UnmatchedReason | None:
         """Why demand position ``d`` has open slots, or None when it has none."""

@@ -23,7 +23,7 @@ from matchmaker.matching.greedy import match_greedy
 from matchmaker.matching.problem import IntArray, Params, Problem, Solution
 from matchmaker.matching.stable import match_stable
 
-__all__ = ["eligible_edges", "solve"]
+__all__ = ["eligible_edges", "needs_communities", "solve"]
 
 #: Components up to this many edges share one flow network (fewer solver calls).
 BATCH_EDGES = 20_000
@@ -58,8 +58,20 @@ def _batches(groups: list[IntArray]) -> list[IntArray]:
     return batches
 
 
-def solve(problem: Problem, params: Params, *, graph: nx.Graph | None = None) -> Solution:
-    """Match ``problem`` with ``params.algorithm``; ``graph`` may be passed in if already built."""
+def solve(
+    problem: Problem,
+    params: Params,
+    *,
+    graph: nx.Graph | None = None,
+    groups: list[IntArray] | None = None,
+    explained: bool = True,
+) -> Solution:
+    """Match ``problem`` with ``params.algorithm``.
+
+    ``graph`` or its component ``groups`` may be passed in when already built (a round times
+    those phases apart); ``explained=False`` leaves ``unmatched`` empty, for the caller to fill
+    with :func:`~matchmaker.matching.explain.explain` in its own phase.
+    """
     problem.check()
     if params.min_score < 0 or params.min_score > 1:
         raise ValueError("min_score must lie in [0, 1]")
@@ -71,10 +83,10 @@ def solve(problem: Problem, params: Params, *, graph: nx.Graph | None = None) ->
     components = 0
     if params.algorithm in ("optimal", "coverage"):
         coverage = params.algorithm == "coverage"
-        coupled = coverage or params.max_per_community is not None
-        if graph is None:
-            graph = build_graph(problem, edges, with_communities=coupled)
-        groups = component_edges(problem, edges, graph)
+        if groups is None:
+            if graph is None:
+                graph = build_graph(problem, edges, with_communities=needs_communities(params))
+            groups = component_edges(problem, edges, graph)
         components = len(groups)
         parts = [
             match_flow(
@@ -92,5 +104,10 @@ def solve(problem: Problem, params: Params, *, graph: nx.Graph | None = None) ->
         objective=float(problem.score[chosen].sum()),
         algorithm=params.algorithm,
         components=components,
-        unmatched=explain(problem, params, chosen, edges),
+        unmatched=explain(problem, params, chosen, edges) if explained else [],
     )
+
+
+def needs_communities(params: Params) -> bool:
+    """Whether communities couple their demands in the graph (a cap, or coverage counting them)."""
+    return params.algorithm == "coverage" or params.max_per_community is not None

@@ -1,0 +1,91 @@
+"""Match rounds: run one over a scope, watch it, read its proposals and its frozen input graph."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.params import JSONBody, Parameter
+
+from matchmaker.api.params import Conn, Cursor, Limit, User
+from matchmaker.auth import roles
+from matchmaker.errors import Conflict
+from matchmaker.models.rounds import (
+    Proposal,
+    ProposalsPage,
+    Round,
+    RoundGraph,
+    RoundRequest,
+    Unmatched,
+)
+from matchmaker.queries import rounds as q
+from matchmaker.services import rounds as service
+
+__all__ = ["RoundController", "start_round"]
+
+CURATORS = roles("coordinator", "admin")
+Id = Annotated[int, Parameter(ge=1, le=2**62, description="round id")]
+
+
+def start_round(state: State, round_id: int) -> None:
+    """Run the round in the background, keeping a reference so it is not garbage-collected."""
+    ttl = dt.timedelta(hours=state.settings.proposal_ttl_hours)
+    task = asyncio.create_task(service.run(state.pool, round_id, ttl=ttl))
+    state.round_tasks.add(task)
+    task.add_done_callback(state.round_tasks.discard)
+
+
+class RoundController(Controller):
+    path = "/api/v1/rounds"
+    tags = ["rounds"]
+    guards = [CURATORS]
+
+    @post("/", operation_id="createRound", status_code=202)
+    async def create_round(
+        self, conn: Conn, user: User, state: State, data: JSONBody[RoundRequest]
+    ) -> Round:
+        """Start a match round over a scope; it runs in the background (poll ``GET /rounds/{id}``)."""
+        round_ = await service.create(conn, user, data)
+        start_round(state, round_.id)
+        return round_
+
+    @get("/{round_id:int}", operation_id="getRound")
+    async def get_round(self, conn: Conn, round_id: Id) -> Round:
+        """A round's status, progress, statistics, per-phase timings and input fingerprint."""
+        return await q.get_round(conn, round_id)
+
+    @get("/{round_id:int}/proposals", operation_id="listRoundProposals")
+    async def list_proposals(
+        self, conn: Conn, round_id: Id, limit: Limit = 50, cursor: Cursor = None
+    ) -> ProposalsPage:
+        """Proposals best first with their score components; unmatched needs and why (first page).
+
+        A dry run's proposals were never written: they come from its report, all on one page.
+        """
+        round_ = await q.get_round(conn, round_id)
+        if round_.status != "succeeded":
+            raise Conflict(f"the round is {round_.status}; it has no proposals yet")
+        report = await q.report(conn, round_id)
+        unmatched = None
+        if cursor is None and report is not None:
+            unmatched = msgspec.json.decode(report["unmatched"] or b"[]", type=list[Unmatched])
+        if round_.dry_run:
+            items = msgspec.json.decode(
+                (report or {}).get("dry_proposals") or b"[]", type=list[Proposal]
+            )
+            return ProposalsPage(items=items, unmatched=unmatched)
+        items, next_cursor = await q.list_proposals(conn, round_id, limit, cursor)
+        return ProposalsPage(items=items, unmatched=unmatched, next_cursor=next_cursor)
+
+    @get("/{round_id:int}/graph", operation_id="getRoundGraph")
+    async def get_graph(self, conn: Conn, round_id: Id) -> RoundGraph:
+        """The round's frozen, scored input — demands, partners, edges, params — to re-solve and audit."""
+        report = await q.report(conn, round_id)
+        if report is None:
+            round_ = await q.get_round(conn, round_id)
+            raise Conflict(f"the round is {round_.status}; its input graph is not recorded")
+        return service.graph_of(report["graph"] or b"{}")

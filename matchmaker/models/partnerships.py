@@ -1,0 +1,56 @@
+"""Partnerships (合作关系): confirmed pairings, through to their outcome."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from matchmaker.models import Count, Name, Text, Timestamp
+from matchmaker.vocab import PartnershipOrigin, PartnershipStatus
+
+__all__ = ["Cancellation", "Completion", "DirectPartnership", "Partnership"]
+
+
+class Partnership(msgspec.Struct):
+    id: int
+    demand_id: int
+    demand_title: str
+    community_id: int
+    community_name: str
+    actor_id: int
+    actor_name: str
+    origin: PartnershipOrigin
+    status: PartnershipStatus
+    started_at: Timestamp
+    proposal_id: int | None = None
+    ended_at: Timestamp | None = None
+    beneficiaries_served: int | None = None
+    rating: int | None = None
+    feedback: str | None = None
+    cancel_reason: str | None = None
+    case_id: int | None = None
+
+
+class DirectPartnership(msgspec.Struct, forbid_unknown_fields=True):
+    """A coordinator pairs a partner with a need it expressed interest in, without a round."""
+
+    demand_id: Annotated[int, msgspec.Meta(ge=1)]
+    actor_id: Annotated[int, msgspec.Meta(ge=1)]
+
+
+class Completion(msgspec.Struct, forbid_unknown_fields=True):
+    """The outcome that closes a partnership; ``publish_case`` adds it to the case library."""
+
+    beneficiaries_served: Count
+    rating: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    feedback: Text = ""
+    publish_case: bool = False
+    case_title: Name | None = None
+    model_tags: Annotated[
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=50)]], msgspec.Meta(max_length=20)
+    ] = []
+
+
+class Cancellation(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]

@@ -1,0 +1,185 @@
+"""Proposals being answered and partnerships: typed functions over ``sql/queries/partnerships.sql``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from matchmaker.errors import NotFound
+from matchmaker.models.partnerships import Partnership
+from matchmaker.models.rounds import Proposal
+from matchmaker.queries import sql
+from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+
+__all__ = [
+    "accept_proposal",
+    "active_of_demand",
+    "cancel",
+    "complete",
+    "decline_proposal",
+    "expire_proposals",
+    "get",
+    "get_proposal",
+    "has_interest",
+    "insert",
+    "list_partnerships",
+    "load_counts",
+    "partnership_for_update",
+    "proposal_for_update",
+    "proposals_for",
+    "publish_case",
+    "set_demand_status",
+]
+
+Q = sql("partnerships")
+NEWEST_S = Sort("s.id")
+NEWEST_P = Sort("p.id")
+
+
+async def proposal_for_update(conn: asyncpg.Connection, proposal_id: int) -> dict[str, Any]:
+    row = await conn.fetchrow(Q["proposal_for_update"], proposal_id)
+    if row is None:
+        raise NotFound("proposal", proposal_id)
+    return dict(row)
+
+
+async def accept_proposal(
+    conn: asyncpg.Connection, proposal_id: int, side: str, status: str
+) -> None:
+    await conn.execute(Q["accept_proposal"], proposal_id, side, status)
+
+
+async def decline_proposal(
+    conn: asyncpg.Connection, proposal_id: int, user_id: int, reason: str
+) -> None:
+    await conn.execute(Q["decline_proposal"], proposal_id, user_id, reason)
+
+
+async def expire_proposals(conn: asyncpg.Connection) -> list[int]:
+    return [r["id"] for r in await conn.fetch(Q["expire_proposals"])]
+
+
+async def get_proposal(conn: asyncpg.Connection, proposal_id: int) -> Proposal:
+    row = await conn.fetchrow(Q["get_proposal"], proposal_id)
+    if row is None:
+        raise NotFound("proposal", proposal_id)
+    return msgspec.convert(dict(row), Proposal)
+
+
+async def load_counts(conn: asyncpg.Connection, actor_id: int, demand_id: int) -> dict[str, Any]:
+    row = await conn.fetchrow(Q["load_counts"], actor_id, demand_id)
+    if row is None:
+        raise NotFound("demand or actor", f"{demand_id}/{actor_id}")
+    return dict(row)
+
+
+async def insert(
+    conn: asyncpg.Connection,
+    demand_id: int,
+    actor_id: int,
+    origin: str,
+    proposal_id: int | None,
+    user_id: int,
+) -> int:
+    return int(
+        await conn.fetchval(
+            Q["insert_partnership"], demand_id, actor_id, origin, proposal_id, user_id
+        )
+    )
+
+
+async def get(conn: asyncpg.Connection, partnership_id: int) -> Partnership:
+    row = await conn.fetchrow(Q["get_partnership"], partnership_id)
+    if row is None:
+        raise NotFound("partnership", partnership_id)
+    return msgspec.convert(dict(row), Partnership)
+
+
+async def partnership_for_update(conn: asyncpg.Connection, partnership_id: int) -> dict[str, Any]:
+    row = await conn.fetchrow(Q["partnership_for_update"], partnership_id)
+    if row is None:
+        raise NotFound("partnership", partnership_id)
+    return dict(row)
+
+
+async def complete(
+    conn: asyncpg.Connection, partnership_id: int, beneficiaries: int, rating: int, feedback: str
+) -> None:
+    await conn.execute(Q["complete_partnership"], partnership_id, beneficiaries, rating, feedback)
+
+
+async def cancel(conn: asyncpg.Connection, partnership_id: int, reason: str) -> None:
+    await conn.execute(Q["cancel_partnership"], partnership_id, reason)
+
+
+async def active_of_demand(conn: asyncpg.Connection, demand_id: int) -> int:
+    return int(await conn.fetchval(Q["active_partnerships_of_demand"], demand_id))
+
+
+async def set_demand_status(conn: asyncpg.Connection, demand_id: int, status: str) -> None:
+    await conn.execute(Q["set_demand_status"], demand_id, status)
+
+
+async def has_interest(conn: asyncpg.Connection, demand_id: int, actor_id: int) -> bool:
+    return bool(await conn.fetchval(Q["has_interest"], demand_id, actor_id))
+
+
+async def publish_case(conn: asyncpg.Connection, values: tuple[Any, ...], actor_id: int) -> int:
+    case_id = int(await conn.fetchval(Q["publish_case"], *values))
+    await conn.execute(Q["case_actor"], case_id, actor_id)
+    return case_id
+
+
+async def list_partnerships(
+    conn: asyncpg.Connection,
+    *,
+    community_id: int | None,
+    actor_id: int | None,
+    status: str | None,
+    demand_id: int | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Partnership], str | None]:
+    query = render(Q["list_partnerships"], NEWEST_S, 4)
+    rows = await conn.fetch(
+        query,
+        community_id,
+        actor_id,
+        status,
+        demand_id,
+        *cursor_args("newest", NEWEST_S, cursor),
+        limit + 1,
+    )
+    return paginate(
+        rows,
+        limit,
+        "newest",
+        NEWEST_S,
+        lambda r: msgspec.convert(dict(r), Partnership),
+        lambda r: (None, r["id"]),
+    )
+
+
+async def proposals_for(
+    conn: asyncpg.Connection,
+    *,
+    community_id: int | None,
+    actor_id: int | None,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Proposal], str | None]:
+    query = render(Q["proposals_for"], NEWEST_P, 3)
+    rows = await conn.fetch(
+        query, community_id, actor_id, status, *cursor_args("newest", NEWEST_P, cursor), limit + 1
+    )
+    return paginate(
+        rows,
+        limit,
+        "newest",
+        NEWEST_P,
+        lambda r: msgspec.convert(dict(r), Proposal),
+        lambda r: (None, r["id"]),
+    )

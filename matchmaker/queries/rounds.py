@@ -1,0 +1,223 @@
+"""Rounds, their inputs, holds and proposals: typed functions over ``sql/queries/rounds.sql``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import msgspec
+import numpy as np
+import numpy.typing as npt
+
+from matchmaker.errors import NotFound
+from matchmaker.models.rounds import Proposal, Round
+from matchmaker.queries import sql
+from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+
+__all__ = [
+    "active_policies",
+    "candidates",
+    "copy_proposals",
+    "fail_interrupted",
+    "get_round",
+    "ids_by_name",
+    "insert_report",
+    "insert_round",
+    "interests_in",
+    "list_proposals",
+    "lock_holds",
+    "open_slots",
+    "pair_names",
+    "report",
+    "scope_demands",
+    "scope_partners",
+    "set_failed",
+    "set_finished",
+    "set_progress",
+    "set_running",
+    "spare_capacity",
+]
+
+Q = sql("rounds")
+BY_SCORE = Sort("p.id", descending=False, key_sql="(-p.score)", key_type="double precision")
+
+
+async def scope_demands(
+    conn: asyncpg.Connection, districts: list[int], towns: list[int], categories: list[str]
+) -> list[asyncpg.Record]:
+    return list(await conn.fetch(Q["scope_demands"], districts, towns, categories))
+
+
+async def scope_partners(conn: asyncpg.Connection, districts: list[int]) -> list[asyncpg.Record]:
+    return list(await conn.fetch(Q["scope_partners"], districts))
+
+
+async def candidates(
+    conn: asyncpg.Connection, demand_ids: Sequence[int], actor_ids: Sequence[int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(demand ids, actor ids) of the candidate pairs, ordered by demand then actor.
+
+    The pairs come back as two arrays in one row (far cheaper than a Record per pair) and are
+    sorted here, which keeps the round's input — and so its result — deterministic.
+    """
+    async with conn.transaction():
+        await conn.execute(Q["tune_for_candidates"])
+        row = await conn.fetchrow(Q["candidates"], list(demand_ids), list(actor_ids))
+    pair_d = np.asarray(row["demand_ids"], dtype=np.int64)
+    pair_a = np.asarray(row["actor_ids"], dtype=np.int64)
+    order = np.lexsort((pair_a, pair_d))
+    return pair_d[order], pair_a[order]
+
+
+async def interests_in(conn: asyncpg.Connection, demand_ids: Sequence[int]) -> set[tuple[int, int]]:
+    rows = await conn.fetch(Q["interests_in"], list(demand_ids))
+    return {(r["demand_id"], r["actor_id"]) for r in rows}
+
+
+async def active_policies(conn: asyncpg.Connection) -> list[tuple[list[str], list[str], list[str]]]:
+    rows = await conn.fetch(Q["active_policies"])
+    return [(r["categories"], r["community_kinds"], r["actor_kinds"]) for r in rows]
+
+
+async def ids_by_name(conn: asyncpg.Connection, kind: str, names: Sequence[str]) -> dict[str, int]:
+    """District or town ids by name (``kind`` is ``district`` or ``town``)."""
+    rows = await conn.fetch(Q[f"{kind}_ids_by_name"], list(names))
+    return {r["name"]: r["id"] for r in rows}
+
+
+async def insert_round(
+    conn: asyncpg.Connection,
+    scope: dict[str, Any],
+    algorithm: str,
+    params: dict[str, Any],
+    dry_run: bool,
+    user_id: int | None,
+) -> int:
+    return int(await conn.fetchval(Q["insert_round"], scope, algorithm, params, dry_run, user_id))
+
+
+async def set_running(conn: asyncpg.Connection, round_id: int) -> None:
+    await conn.execute(Q["start_round"], round_id, {"phase": "candidates", "percent": 0})
+
+
+async def set_progress(conn: asyncpg.Connection, round_id: int, phase: str, percent: int) -> None:
+    await conn.execute(Q["progress"], round_id, {"phase": phase, "percent": percent})
+
+
+async def set_finished(
+    conn: asyncpg.Connection, round_id: int, stats: dict[str, Any], fingerprint: str
+) -> None:
+    await conn.execute(Q["finish_round"], round_id, stats, fingerprint)
+
+
+async def set_failed(conn: asyncpg.Connection, round_id: int, error: str) -> None:
+    await conn.execute(Q["fail_round"], round_id, error)
+
+
+async def fail_interrupted(conn: asyncpg.Connection) -> list[int]:
+    return [r["id"] for r in await conn.fetch(Q["fail_interrupted"])]
+
+
+async def get_round(conn: asyncpg.Connection, round_id: int) -> Round:
+    row = await conn.fetchrow(Q["get_round"], round_id)
+    if row is None:
+        raise NotFound("round", round_id)
+    return msgspec.convert(dict(row), Round)
+
+
+async def insert_report(
+    conn: asyncpg.Connection,
+    round_id: int,
+    fingerprint: str,
+    graph_json: bytes,
+    unmatched_json: bytes,
+    dry_proposals_json: bytes | None,
+) -> None:
+    """Store the round's frozen input and reasons, gzip-compressed (fast level: written once)."""
+    await conn.execute(
+        Q["insert_report"],
+        round_id,
+        fingerprint,
+        gzip.compress(graph_json, compresslevel=1),
+        gzip.compress(unmatched_json, compresslevel=1),
+        gzip.compress(dry_proposals_json, compresslevel=1) if dry_proposals_json else None,
+    )
+
+
+async def report(conn: asyncpg.Connection, round_id: int) -> dict[str, bytes | None] | None:
+    """The round's stored JSON documents, decompressed; None when the round wrote no report."""
+    row = await conn.fetchrow(Q["report"], round_id)
+    if row is None:
+        return None
+    return {
+        "graph": gzip.decompress(row["graph_gz"]),
+        "unmatched": gzip.decompress(row["unmatched_gz"]),
+        "dry_proposals": gzip.decompress(row["dry_proposals_gz"])
+        if row["dry_proposals_gz"]
+        else None,
+    }
+
+
+async def pair_names(
+    conn: asyncpg.Connection, pairs: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[str, str, str]]:
+    """(demand title, community name, actor name) by (demand id, actor id)."""
+    rows = await conn.fetch(Q["pair_names"], [d for d, _ in pairs], [a for _, a in pairs])
+    return {(r["demand_id"], r["actor_id"]): (r["title"], r["community"], r["actor"]) for r in rows}
+
+
+async def lock_holds(conn: asyncpg.Connection) -> None:
+    """Within a transaction: serialise with every other writer of holds until it commits."""
+    await conn.execute(Q["lock_holds"])
+
+
+async def open_slots(conn: asyncpg.Connection, demand_ids: Sequence[int]) -> dict[int, int]:
+    rows = await conn.fetch(Q["open_slots"], list(demand_ids))
+    return {r["id"]: r["open_slots"] for r in rows}
+
+
+async def spare_capacity(conn: asyncpg.Connection, actor_ids: Sequence[int]) -> dict[int, int]:
+    rows = await conn.fetch(Q["spare_capacity"], list(actor_ids))
+    return {r["id"]: r["spare"] for r in rows}
+
+
+async def copy_proposals(
+    conn: asyncpg.Connection,
+    round_id: int,
+    rows: Sequence[tuple[int, int, float, dict[str, float]]],
+    expires_at: dt.datetime,
+) -> None:
+    """Write (demand, actor, score, components) proposals with COPY."""
+    records = [
+        (round_id, d, a, score, components, "pending", expires_at)
+        for d, a, score, components in rows
+    ]
+    await conn.copy_records_to_table(
+        "proposals",
+        records=records,
+        columns=[
+            "round_id",
+            "demand_id",
+            "actor_id",
+            "score",
+            "components",
+            "status",
+            "expires_at",
+        ],
+    )
+
+
+def _proposal(row: asyncpg.Record) -> Proposal:
+    return msgspec.convert(dict(row), Proposal)
+
+
+async def list_proposals(
+    conn: asyncpg.Connection, round_id: int, limit: int, cursor: str | None
+) -> tuple[list[Proposal], str | None]:
+    """A round's proposals, best score first."""
+    query = render(Q["list_proposals"], BY_SCORE, 1)
+    rows = await conn.fetch(query, round_id, *cursor_args("score", BY_SCORE, cursor), limit + 1)
+    return paginate(rows, limit, "score", BY_SCORE, _proposal, lambda r: (r["sort_key"], r["id"]))

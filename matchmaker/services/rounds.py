@@ -1,0 +1,320 @@
+"""Running a match round: scope → candidates (SQL) → scores → graph → solve → proposals.
+
+A round is created ``queued`` by :func:`create` and carried out by :func:`run`, off the request
+path, recording progress and per-phase timings on the round. Proposals are written under the holds
+lock with each demand's open slots and each partner's spare capacity read again, so two rounds
+over overlapping scopes never hold more than there is: a pair that no longer fits is dropped and
+counted. A dry run writes only its report.
+
+>>> round_ = await create(conn, coordinator, RoundRequest(scope=Scope(districts=["邛崃市"])))  # doctest: +SKIP
+>>> await run(pool, round_.id)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+import msgspec
+import numpy as np
+import structlog
+
+from matchmaker.errors import Invalid
+from matchmaker.matching import Params, Problem, Solution, solve
+from matchmaker.matching.explain import explain
+from matchmaker.matching.features import assemble
+from matchmaker.matching.graph import build_graph, component_edges, summary
+from matchmaker.matching.score import COMPONENTS, Weights
+from matchmaker.matching.solve import eligible_edges, needs_communities
+from matchmaker.models import CurrentUser
+from matchmaker.models.rounds import (
+    GraphDemand,
+    GraphEdge,
+    GraphPartner,
+    Proposal,
+    Round,
+    RoundGraph,
+    RoundRequest,
+)
+from matchmaker.queries import audit
+from matchmaker.queries import rounds as q
+
+__all__ = ["DEFAULT_TTL", "Progress", "create", "fail_interrupted", "graph_of", "run"]
+
+log = structlog.get_logger()
+
+#: How long a proposal holds capacity while nobody answers it.
+DEFAULT_TTL = dt.timedelta(days=7)
+
+Progress = Callable[[str, int], None]
+
+
+async def _resolve(
+    conn: asyncpg.Connection, kind: str, places: list[int | str], field: str
+) -> list[int]:
+    """Ids of districts or towns given by id or name; an unknown name is refused by name."""
+    names = [p for p in places if isinstance(p, str)]
+    found = await q.ids_by_name(conn, kind, names) if names else {}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise Invalid(f"{field}: no {kind} named {', '.join(missing)}", field=field)
+    return sorted({p if isinstance(p, int) else found[p] for p in places})
+
+
+async def create(
+    conn: asyncpg.Connection, user: CurrentUser | None, request: RoundRequest
+) -> Round:
+    """Record a queued round after checking its scope and parameters."""
+    if request.algorithm == "stable" and request.max_per_community is not None:
+        raise Invalid(
+            "max_per_community: the stable algorithm does not take a cap", field="max_per_community"
+        )
+    if request.weights.total() <= 0:
+        raise Invalid("weights: at least one weight must be positive", field="weights")
+    scope = {
+        "districts": await _resolve(conn, "district", request.scope.districts, "scope.districts"),
+        "towns": await _resolve(conn, "town", request.scope.towns, "scope.towns"),
+        "categories": list(request.scope.categories),
+    }
+    params = {
+        "weights": msgspec.to_builtins(request.weights),
+        "min_score": request.min_score,
+        "max_per_community": request.max_per_community,
+    }
+    async with conn.transaction():
+        round_id = await q.insert_round(
+            conn, scope, request.algorithm, params, request.dry_run, user.id if user else None
+        )
+        round_ = await q.get_round(conn, round_id)
+        await audit.record(conn, user, "round", round_id, "create", None, round_)
+    return round_
+
+
+async def fail_interrupted(conn: asyncpg.Connection) -> list[int]:
+    """Mark rounds a previous process left queued or running as failed (called at start-up)."""
+    failed = await q.fail_interrupted(conn)
+    if failed:
+        log.warning("rounds interrupted by a restart marked failed", rounds=failed)
+    return failed
+
+
+class _Clock:
+    """Per-phase wall-clock timings, in seconds."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._phase = ""
+        self._start = 0.0
+
+    def start(self, phase: str) -> None:
+        self.stop()
+        self._phase, self._start = phase, time.perf_counter()
+
+    def stop(self) -> None:
+        if self._phase:
+            self.timings[self._phase] = round(time.perf_counter() - self._start, 4)
+            self._phase = ""
+
+
+class _Columns(msgspec.Struct):
+    """The frozen graph as stored: columns, so 1.5 million edges encode in a fraction of a second."""
+
+    demand_id: list[int]
+    community_id: list[int]
+    slots: list[int]
+    partner_id: list[int]
+    capacity: list[int]
+    edge_demand_id: list[int]
+    edge_actor_id: list[int]
+    edge_score: list[float]
+    params: dict[str, Any]
+
+
+def _graph_document(problem: Problem, params: dict[str, Any], algorithm: str) -> bytes:
+    doc = _Columns(
+        demand_id=problem.demand_ids.tolist(),
+        community_id=problem.communities.tolist(),
+        slots=problem.slots.tolist(),
+        partner_id=problem.partner_ids.tolist(),
+        capacity=problem.capacity.tolist(),
+        edge_demand_id=problem.demand_ids[problem.edge_demand].tolist(),
+        edge_actor_id=problem.partner_ids[problem.edge_partner].tolist(),
+        edge_score=problem.score.tolist(),
+        params=params | {"algorithm": algorithm},
+    )
+    return msgspec.json.encode(doc)
+
+
+def graph_of(stored: bytes) -> RoundGraph:
+    """The stored columns in the published shape of ``GET /rounds/{id}/graph``."""
+    c = msgspec.json.decode(stored, type=_Columns)
+    return RoundGraph(
+        demands=[
+            GraphDemand(i, k, s)
+            for i, k, s in zip(c.demand_id, c.community_id, c.slots, strict=True)
+        ],
+        partners=[GraphPartner(i, k) for i, k in zip(c.partner_id, c.capacity, strict=True)],
+        edges=[
+            GraphEdge(d, a, s)
+            for d, a, s in zip(c.edge_demand_id, c.edge_actor_id, c.edge_score, strict=True)
+        ],
+        params=c.params,
+    )
+
+
+def _proposal_rows(
+    problem: Problem, solution: Solution, components: dict[str, np.ndarray]
+) -> list[tuple[int, int, float, dict[str, float]]]:
+    """(demand id, actor id, score, components) per chosen edge, best score first, ties by id."""
+    rows = [
+        (
+            int(problem.demand_ids[problem.edge_demand[e]]),
+            int(problem.partner_ids[problem.edge_partner[e]]),
+            float(problem.score[e]),
+            {name: round(float(components[name][e]), 4) for name in COMPONENTS},
+        )
+        for e in solution.chosen.tolist()
+    ]
+    return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
+
+async def _write(
+    conn: asyncpg.Connection,
+    round_id: int,
+    rows: list[tuple[int, int, float, dict[str, float]]],
+    ttl: dt.timedelta,
+) -> tuple[int, int]:
+    """Write proposals that still fit under the holds lock; (written, dropped)."""
+    await q.lock_holds(conn)
+    slots = await q.open_slots(conn, sorted({r[0] for r in rows}))
+    spare = await q.spare_capacity(conn, sorted({r[1] for r in rows}))
+    kept = []
+    for row in rows:
+        d, a = row[0], row[1]
+        if slots.get(d, 0) > 0 and spare.get(a, 0) > 0:
+            slots[d] -= 1
+            spare[a] -= 1
+            kept.append(row)
+    await q.copy_proposals(conn, round_id, kept, dt.datetime.now(dt.UTC) + ttl)
+    return len(kept), len(rows) - len(kept)
+
+
+async def run(
+    pool: asyncpg.Pool,
+    round_id: int,
+    *,
+    ttl: dt.timedelta = DEFAULT_TTL,
+    progress: Progress | None = None,
+) -> Round:
+    """Carry out a queued round; mark it failed (with the reason) if anything goes wrong."""
+    async with pool.acquire() as conn:
+        round_ = await q.get_round(conn, round_id)
+        await q.set_running(conn, round_id)
+    try:
+        return await _run(pool, round_, ttl, progress)
+    except asyncio.CancelledError:
+        async with pool.acquire() as conn:
+            await q.set_failed(
+                conn, round_id, "interrupted: the server stopped while the round ran"
+            )
+        raise
+    except Exception as exc:
+        log.exception("round failed", round=round_id)
+        async with pool.acquire() as conn:
+            await q.set_failed(conn, round_id, f"{type(exc).__name__}: {exc}")
+            return await q.get_round(conn, round_id)
+
+
+async def _run(
+    pool: asyncpg.Pool, round_: Round, ttl: dt.timedelta, progress: Progress | None
+) -> Round:
+    clock = _Clock()
+    scope, params_doc = round_.scope, round_.params
+    weights = msgspec.convert(params_doc["weights"], type=Weights)
+    params = Params(round_.algorithm, params_doc["min_score"], params_doc["max_per_community"])
+
+    async def step(phase: str, percent: int) -> None:
+        clock.start(phase)
+        if progress:
+            progress(phase, percent)
+        async with pool.acquire() as c:
+            await q.set_progress(c, round_.id, phase, percent)
+
+    await step("candidates", 5)
+    async with pool.acquire() as conn:
+        demands = await q.scope_demands(
+            conn, scope["districts"], scope["towns"], scope["categories"]
+        )
+        partners = await q.scope_partners(conn, scope["districts"])
+        pair_d, pair_a = await q.candidates(
+            conn, [r["id"] for r in demands], [r["id"] for r in partners]
+        )
+        interests = await q.interests_in(conn, [r["id"] for r in demands])
+        policies = await q.active_policies(conn)
+    demand_rows = [dict(r) for r in demands]
+    partner_rows = [dict(r) for r in partners]
+
+    await step("scoring", 30)
+    problem, components = await asyncio.to_thread(
+        assemble, demand_rows, partner_rows, pair_d, pair_a, interests, policies, weights
+    )
+
+    await step("graph", 45)
+    edges = eligible_edges(problem, params)
+    graph = await asyncio.to_thread(
+        build_graph, problem, edges, with_communities=needs_communities(params)
+    )
+    groups = await asyncio.to_thread(component_edges, problem, edges, graph)
+    shape = summary(graph)
+
+    await step("solving", 60)
+    solution = await asyncio.to_thread(solve, problem, params, groups=groups, explained=False)
+
+    await step("explaining", 75)
+    solution.unmatched = await asyncio.to_thread(explain, problem, params, solution.chosen, edges)
+
+    await step("writing", 85)
+    graph_json = _graph_document(problem, params_doc, round_.algorithm)
+    fingerprint = hashlib.sha256(graph_json).hexdigest()
+    rows = _proposal_rows(problem, solution, components)
+    unmatched_json = msgspec.json.encode(solution.unmatched)
+    dry_json = None
+    if round_.dry_run:
+        dry_json = msgspec.json.encode(
+            [Proposal(None, d, a, s, c, "pending") for d, a, s, c in rows]
+        )
+    async with pool.acquire() as conn, conn.transaction():
+        written, dropped = (
+            (len(rows), 0) if round_.dry_run else await _write(conn, round_.id, rows, ttl)
+        )
+        await q.insert_report(conn, round_.id, fingerprint, graph_json, unmatched_json, dry_json)
+        clock.stop()
+        stats = {
+            "demands": problem.n_demands,
+            "partners": problem.n_partners,
+            "candidate_edges": problem.n_edges,
+            "eligible_edges": len(edges),
+            "components": solution.components,
+            "graph": shape,
+            "objective": round(solution.objective, 6),
+            "matched": written,
+            "dropped_at_write": dropped,
+            "demands_served": len({r[0] for r in rows}),
+            "communities_served": len(
+                {int(problem.communities[problem.edge_demand[e]]) for e in solution.chosen.tolist()}
+            ),
+            "unmatched_demands": len(solution.unmatched),
+            "open_slots": int(problem.slots.sum()),
+            "timings": clock.timings,
+        }
+        await q.set_finished(conn, round_.id, stats, fingerprint)
+        await audit.record(conn, None, "round", round_.id, "finish", None, {"stats": stats})
+        final = await q.get_round(conn, round_.id)
+    if progress:
+        progress("done", 100)
+    return final

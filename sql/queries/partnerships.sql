@@ -1,0 +1,134 @@
+-- Proposals being answered and partnerships (合作关系) through to their outcome.
+
+-- name: proposal_for_update
+SELECT p.id, p.round_id, p.demand_id, p.actor_id, p.score, p.status, p.community_accepted_at,
+       p.partner_accepted_at, p.expires_at, p.expires_at <= now() AS expired, d.community_id
+FROM proposals p JOIN demands d ON d.id = p.demand_id
+WHERE p.id = $1
+FOR UPDATE OF p;
+
+-- name: accept_proposal
+-- $2: 'community' or 'partner' — the side that accepts now.
+UPDATE proposals
+SET community_accepted_at = CASE WHEN $2 = 'community' THEN coalesce(community_accepted_at, now())
+                                 ELSE community_accepted_at END,
+    partner_accepted_at = CASE WHEN $2 = 'partner' THEN coalesce(partner_accepted_at, now())
+                               ELSE partner_accepted_at END,
+    status = $3
+WHERE id = $1;
+
+-- name: decline_proposal
+UPDATE proposals SET status = 'declined', declined_by = $2, decline_reason = $3 WHERE id = $1;
+
+-- name: expire_proposals
+UPDATE proposals SET status = 'expired'
+WHERE status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at <= now()
+RETURNING id;
+
+-- name: get_proposal
+SELECT p.id, p.round_id, p.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
+       p.actor_id, a.name AS actor_name, p.score, p.components, p.status,
+       p.community_accepted_at, p.partner_accepted_at, p.expires_at
+FROM proposals p
+JOIN demands d ON d.id = p.demand_id
+JOIN communities c ON c.id = d.community_id
+JOIN actors a ON a.id = p.actor_id
+WHERE p.id = $1;
+
+-- name: load_counts
+-- Under the holds lock: the partner's capacity and active partnerships, the demand's slots and
+-- partnerships that took a slot (active or completed), and the demand's status.
+SELECT a.capacity,
+       (SELECT count(*) FROM partnerships s WHERE s.actor_id = a.id AND s.status = 'active') AS active,
+       d.slots,
+       (SELECT count(*) FROM partnerships s WHERE s.demand_id = d.id
+          AND s.status IN ('active', 'completed')) AS taken,
+       d.status AS demand_status, d.community_id
+FROM actors a, demands d
+WHERE a.id = $1 AND d.id = $2;
+
+-- name: insert_partnership
+INSERT INTO partnerships (demand_id, actor_id, origin, proposal_id, created_by)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id;
+
+-- name: get_partnership
+SELECT s.id, s.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
+       s.actor_id, a.name AS actor_name, s.origin, s.proposal_id, s.status, s.started_at,
+       s.ended_at, s.beneficiaries_served, s.rating, s.feedback, s.cancel_reason,
+       (SELECT cs.id FROM cases cs WHERE cs.partnership_id = s.id) AS case_id
+FROM partnerships s
+JOIN demands d ON d.id = s.demand_id
+JOIN communities c ON c.id = d.community_id
+JOIN actors a ON a.id = s.actor_id
+WHERE s.id = $1;
+
+-- name: partnership_for_update
+SELECT s.id, s.demand_id, s.actor_id, s.status, d.community_id, d.title, d.category,
+       d.status AS demand_status
+FROM partnerships s JOIN demands d ON d.id = s.demand_id
+WHERE s.id = $1
+FOR UPDATE OF s;
+
+-- name: complete_partnership
+UPDATE partnerships
+SET status = 'completed', ended_at = now(), beneficiaries_served = $2, rating = $3, feedback = $4
+WHERE id = $1;
+
+-- name: cancel_partnership
+UPDATE partnerships SET status = 'cancelled', ended_at = now(), cancel_reason = $2 WHERE id = $1;
+
+-- name: active_partnerships_of_demand
+SELECT count(*) FROM partnerships WHERE demand_id = $1 AND status = 'active';
+
+-- name: set_demand_status
+UPDATE demands SET status = $2 WHERE id = $1;
+
+-- name: has_interest
+SELECT EXISTS (SELECT 1 FROM interests WHERE demand_id = $1 AND actor_id = $2);
+
+-- name: publish_case
+INSERT INTO cases (community_id, title, summary, category, model_tags, beneficiaries,
+                   duration_months, rating, year, partnership_id, search_text)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+RETURNING id;
+
+-- name: case_actor
+INSERT INTO case_actors (case_id, actor_id) VALUES ($1, $2);
+
+-- name: list_partnerships
+-- Scoped: $1 community (staff), $2 actor (partner), both NULL for coordinators.
+SELECT s.id, s.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
+       s.actor_id, a.name AS actor_name, s.origin, s.proposal_id, s.status, s.started_at,
+       s.ended_at, s.beneficiaries_served, s.rating, s.feedback, s.cancel_reason,
+       (SELECT cs.id FROM cases cs WHERE cs.partnership_id = s.id) AS case_id,
+       {sort_key} AS sort_key
+FROM partnerships s
+JOIN demands d ON d.id = s.demand_id
+JOIN communities c ON c.id = d.community_id
+JOIN actors a ON a.id = s.actor_id
+WHERE ($1::bigint IS NULL OR d.community_id = $1)
+  AND ($2::bigint IS NULL OR s.actor_id = $2)
+  AND ($3::text IS NULL OR s.status = $3)
+  AND ($4::bigint IS NULL OR s.demand_id = $4)
+  AND {keyset}
+ORDER BY {order}
+LIMIT {limit};
+
+-- name: proposals_for
+-- Proposals a user can answer: of community $1 or of actor $2, newest first.
+SELECT p.id, p.round_id, p.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
+       p.actor_id, a.name AS actor_name, p.score, p.components, p.status,
+       p.community_accepted_at, p.partner_accepted_at, p.expires_at,
+       {sort_key} AS sort_key
+FROM proposals p
+JOIN demands d ON d.id = p.demand_id
+JOIN communities c ON c.id = d.community_id
+JOIN actors a ON a.id = p.actor_id
+JOIN rounds r ON r.id = p.round_id
+WHERE ($1::bigint IS NULL OR d.community_id = $1)
+  AND ($2::bigint IS NULL OR p.actor_id = $2)
+  AND ($3::text IS NULL OR p.status = $3)
+  AND {keyset}
+ORDER BY {order}
+LIMIT {limit};

@@ -1,0 +1,221 @@
+-- Match rounds: the scope's demands and partners, candidate pairs, proposals and reports.
+--
+-- Holds: a live proposal (pending or accepted by one side, not yet expired) holds one slot of its
+-- demand and one unit of its partner's capacity; an active partnership holds both as well, and a
+-- completed one keeps the demand's slot (the need was met) but frees the partner.
+
+-- name: scope_demands
+-- Open demands in scope with at least one open slot, and what scoring needs of them.
+WITH held AS (
+    SELECT demand_id, count(*) AS n FROM proposals
+    WHERE status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
+    GROUP BY demand_id
+), taken AS (
+    SELECT demand_id, count(*) AS n FROM partnerships
+    WHERE status IN ('active', 'completed')
+    GROUP BY demand_id
+)
+SELECT d.id, d.community_id, c.kind AS community_kind, c.district_id, c.lat, c.lon,
+       d.category, d.resource_types::text[] AS resource_types, d.urgency, d.search_text,
+       d.slots - coalesce(h.n, 0) - coalesce(t.n, 0) AS open_slots
+FROM demands d
+JOIN communities c ON c.id = d.community_id
+LEFT JOIN held h ON h.demand_id = d.id
+LEFT JOIN taken t ON t.demand_id = d.id
+WHERE d.status = 'open' AND d.archived_at IS NULL
+  AND (cardinality($1::bigint[]) = 0 OR c.district_id = ANY ($1))
+  AND (cardinality($2::bigint[]) = 0 OR c.town_id = ANY ($2))
+  AND (cardinality($3::text[]) = 0 OR d.category = ANY ($3))
+  AND d.slots - coalesce(h.n, 0) - coalesce(t.n, 0) > 0
+ORDER BY d.id;
+
+-- name: scope_partners
+-- Partners with spare capacity serving any of the districts $1 (or remote), with their profile
+-- text (own, products', past cases'), grade and track record.
+WITH held AS (
+    SELECT actor_id, count(*) AS n FROM proposals
+    WHERE status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
+    GROUP BY actor_id
+), busy AS (
+    SELECT actor_id, count(*) AS n FROM partnerships WHERE status = 'active' GROUP BY actor_id
+), record AS (
+    SELECT actor_id,
+           coalesce(sum(rating), 0)::float8 AS rating_sum,
+           count(rating)::float8 AS rated,
+           count(*) FILTER (WHERE status = 'completed')::float8 AS completed,
+           count(*) FILTER (WHERE status IN ('completed', 'cancelled'))::float8 AS ended
+    FROM partnerships GROUP BY actor_id
+), profile AS (
+    SELECT a.id AS actor_id,
+           concat_ws(' ', a.search_text,
+                     (SELECT string_agg(p.search_text, ' ') FROM products p
+                      WHERE p.actor_id = a.id AND p.archived_at IS NULL),
+                     (SELECT string_agg(cs.search_text, ' ') FROM case_actors ca
+                      JOIN cases cs ON cs.id = ca.case_id
+                      WHERE ca.actor_id = a.id AND cs.archived_at IS NULL)) AS text
+    FROM actors a
+)
+SELECT a.id, a.kind, a.grade, a.categories::text[] AS categories,
+       a.resource_types::text[] AS resource_types, a.remote, a.lat, a.lon,
+       a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) AS spare,
+       pr.text AS profile,
+       coalesce(r.rating_sum, 0) AS rating_sum, coalesce(r.rated, 0) AS rated,
+       coalesce(r.completed, 0) AS completed, coalesce(r.ended, 0) AS ended
+FROM actors a
+JOIN profile pr ON pr.actor_id = a.id
+LEFT JOIN held h ON h.actor_id = a.id
+LEFT JOIN busy b ON b.actor_id = a.id
+LEFT JOIN record r ON r.actor_id = a.id
+WHERE a.archived_at IS NULL
+  AND a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) > 0
+  AND (a.remote OR cardinality($1::bigint[]) = 0
+       OR EXISTS (SELECT 1 FROM actor_districts ad WHERE ad.actor_id = a.id AND ad.district_id = ANY ($1)))
+ORDER BY a.id;
+
+-- name: candidates
+-- Pairs of demand $1 × partner $2 where the partner serves the demand's district (or works
+-- remotely) and offers its category or one of its resource types, never a pair declined before,
+-- already pending, or already partnered. Remote partners are few: they are set apart first, so
+-- each demand meets only them, not every partner, in the remote half (and the local half leaves
+-- them out, so no pair comes twice). Two arrays, unordered: the caller sorts them.
+WITH d AS MATERIALIZED (
+    SELECT d.id, c.district_id, d.category::text AS category, d.resource_types::text[] AS resource_types
+    FROM demands d JOIN communities c ON c.id = d.community_id
+    WHERE d.id = ANY ($1::bigint[])
+), a AS MATERIALIZED (
+    SELECT id, categories::text[] AS categories, resource_types::text[] AS resource_types, remote
+    FROM actors WHERE id = ANY ($2::bigint[])
+), far AS MATERIALIZED (
+    SELECT * FROM a WHERE remote
+), pairs AS (
+    SELECT d.id AS demand_id, a.id AS actor_id
+    FROM d
+    JOIN actor_districts ad ON ad.district_id = d.district_id
+    JOIN a ON a.id = ad.actor_id AND NOT a.remote
+    WHERE d.category = ANY (a.categories) OR d.resource_types && a.resource_types
+    UNION ALL
+    SELECT d.id, far.id
+    FROM d CROSS JOIN far
+    WHERE d.category = ANY (far.categories) OR d.resource_types && far.resource_types
+)
+SELECT coalesce(array_agg(p.demand_id), '{}') AS demand_ids,
+       coalesce(array_agg(p.actor_id), '{}') AS actor_ids
+FROM pairs p
+WHERE NOT EXISTS (
+        SELECT 1 FROM proposals pr
+        WHERE pr.demand_id = p.demand_id AND pr.actor_id = p.actor_id
+          AND (pr.status = 'declined'
+               OR (pr.status IN ('pending', 'community_accepted', 'partner_accepted')
+                   AND pr.expires_at > now())))
+  AND NOT EXISTS (
+        SELECT 1 FROM partnerships ps
+        WHERE ps.demand_id = p.demand_id AND ps.actor_id = p.actor_id AND ps.status <> 'cancelled');
+
+-- name: tune_for_candidates
+-- One big analytical query per round: JIT compilation costs more than it saves here, and the
+-- sort of a million pairs should stay in memory. Both settings end with the transaction.
+SET LOCAL jit = off;
+SET LOCAL work_mem = '256MB';
+
+-- name: interests_in
+SELECT demand_id, actor_id FROM interests WHERE demand_id = ANY ($1::bigint[]);
+
+-- name: active_policies
+SELECT categories::text[] AS categories,
+       eligible_community_kinds::text[] AS community_kinds,
+       eligible_actor_kinds::text[] AS actor_kinds
+FROM policies
+WHERE archived_at IS NULL AND valid_from <= current_date
+  AND (valid_to IS NULL OR valid_to >= current_date);
+
+-- name: district_ids_by_name
+SELECT name, id FROM districts WHERE name = ANY ($1::text[]);
+
+-- name: town_ids_by_name
+SELECT name, id FROM towns WHERE name = ANY ($1::text[]);
+
+-- name: insert_round
+INSERT INTO rounds (scope, algorithm, params, dry_run, created_by, status)
+VALUES ($1, $2, $3, $4, $5, 'queued')
+RETURNING id;
+
+-- name: start_round
+UPDATE rounds SET status = 'running', started_at = now(), progress = $2 WHERE id = $1;
+
+-- name: progress
+UPDATE rounds SET progress = $2 WHERE id = $1;
+
+-- name: finish_round
+UPDATE rounds
+SET status = 'succeeded', finished_at = now(), stats = $2, input_fingerprint = $3,
+    progress = '{"phase": "done", "percent": 100}'
+WHERE id = $1;
+
+-- name: fail_round
+UPDATE rounds SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1;
+
+-- name: fail_interrupted
+-- On start-up: a round left queued or running by a previous process will never finish.
+UPDATE rounds SET status = 'failed', finished_at = now(),
+       error = 'interrupted: the server stopped while the round was running'
+WHERE status IN ('queued', 'running')
+RETURNING id;
+
+-- name: get_round
+SELECT id, scope, algorithm, params, dry_run, input_fingerprint, status, progress, stats, error,
+       created_by, created_at, started_at, finished_at
+FROM rounds WHERE id = $1;
+
+-- name: insert_report
+INSERT INTO round_reports (round_id, fingerprint, graph_gz, unmatched_gz, dry_proposals_gz)
+VALUES ($1, $2, $3, $4, $5);
+
+-- name: report
+SELECT fingerprint, graph_gz, unmatched_gz, dry_proposals_gz FROM round_reports WHERE round_id = $1;
+
+-- name: lock_holds
+-- Serialises every writer of holds (rounds writing proposals, accepts, direct partnerships).
+SELECT pg_advisory_xact_lock(7311);
+
+-- name: open_slots
+-- Current open slots of demands $1 (status open, not archived), under the holds lock.
+SELECT d.id,
+       d.slots
+       - (SELECT count(*) FROM proposals p WHERE p.demand_id = d.id
+            AND p.status IN ('pending', 'community_accepted', 'partner_accepted') AND p.expires_at > now())
+       - (SELECT count(*) FROM partnerships s WHERE s.demand_id = d.id AND s.status IN ('active', 'completed'))
+       AS open_slots
+FROM demands d
+WHERE d.id = ANY ($1::bigint[]) AND d.status = 'open' AND d.archived_at IS NULL;
+
+-- name: spare_capacity
+SELECT a.id,
+       a.capacity
+       - (SELECT count(*) FROM proposals p WHERE p.actor_id = a.id
+            AND p.status IN ('pending', 'community_accepted', 'partner_accepted') AND p.expires_at > now())
+       - (SELECT count(*) FROM partnerships s WHERE s.actor_id = a.id AND s.status = 'active')
+       AS spare
+FROM actors a
+WHERE a.id = ANY ($1::bigint[]) AND a.archived_at IS NULL;
+
+-- name: list_proposals
+SELECT p.id, p.round_id, p.demand_id, d.title AS demand_title, d.community_id,
+       c.name AS community_name, p.actor_id, a.name AS actor_name, p.score, p.components,
+       p.status, p.community_accepted_at, p.partner_accepted_at, p.expires_at, p.created_at,
+       {sort_key} AS sort_key
+FROM proposals p
+JOIN demands d ON d.id = p.demand_id
+JOIN communities c ON c.id = d.community_id
+JOIN actors a ON a.id = p.actor_id
+WHERE p.round_id = $1
+  AND {keyset}
+ORDER BY {order}
+LIMIT {limit};
+
+-- name: pair_names
+-- Titles and names for (demand, actor) pairs, to print a round's proposals for people.
+SELECT x.demand_id, x.actor_id, d.title, c.name AS community, a.name AS actor
+FROM unnest($1::bigint[], $2::bigint[]) AS x (demand_id, actor_id)
+JOIN demands d ON d.id = x.demand_id
+JOIN communities c ON c.id = d.community_id
+JOIN actors a ON a.id = x.actor_id;
