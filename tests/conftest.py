@@ -137,3 +137,22 @@ def login(client: AsyncTestClient[Litestar]) -> object:
 async def ids(conn: asyncpg.Connection, query: str, *args: object) -> list[int]:
     """The ``id`` column of a query's rows (for picking test subjects from the demo data)."""
     return [row["id"] for row in await conn.fetch(query, *args)]
+
+
+async def all_pages(
+    client: AsyncTestClient[Litestar],
+    url: str,
+    headers: dict[str, str] | None = None,
+    **params: object,
+) -> list[dict[str, object]]:
+    """Every item of a keyset-paged list, following ``next_cursor`` to the end."""
+    items: list[dict[str, object]] = []
+    cursor = None
+    while True:
+        query = dict(params, **({"cursor": cursor} if cursor else {}))
+        response = await client.get(url, params=query, headers=headers or {})
+        assert response.status_code == 200, response.text
+        items += response.json()["items"]
+        cursor = response.json()["next_cursor"]
+        if cursor is None:
+            return items

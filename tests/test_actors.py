@@ -7,24 +7,11 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.conftest import all_pages
+
 Client = AsyncTestClient[Litestar]
 URL = "/api/v1/actors"
 CONTACT = ("contact_name", "contact_phone", "contact_email")
-
-
-async def _all_pages(
-    client: Client, url: str, headers: dict[str, str] | None = None, **params: Any
-) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        query = dict(params, **({"cursor": cursor} if cursor else {}))
-        response = await client.get(url, params=query, headers=headers or {})
-        assert response.status_code == 200, response.text
-        items += response.json()["items"]
-        cursor = response.json()["next_cursor"]
-        if cursor is None:
-            return items
 
 
 async def _id(conn: Any, name: str) -> int:
@@ -71,7 +58,7 @@ def _body(**extra: Any) -> dict[str, Any]:
 async def test_the_public_browses_actors_without_their_contacts(
     client: Client, seeded: Any
 ) -> None:
-    items = await _all_pages(client, URL, limit=10)
+    items = await all_pages(client, URL, limit=10)
     assert len(items) == await seeded.fetchval("SELECT count(*) FROM actors") == 42
     assert all(not set(CONTACT) & set(a) for a in items)
     zhuli = next(a for a in items if a["name"] == "注力社工")
@@ -96,33 +83,33 @@ async def test_signed_in_users_of_any_role_see_contacts(
         one = (await client.get(f"{URL}/{zhuli}", headers=headers)).json()
         assert one["contact_phone"] == stored["contact_phone"], who
         assert one["contact_name"] and one["contact_email"], who
-        listed = await _all_pages(client, URL, headers=headers, limit=50)
+        listed = await all_pages(client, URL, headers=headers, limit=50)
         assert all(set(CONTACT) <= set(a) for a in listed), who
 
 
 async def test_filters_and_chinese_search(client: Client, seeded: Any) -> None:
-    unis = await _all_pages(client, URL, kind="university", limit=50)
+    unis = await all_pages(client, URL, kind="university", limit=50)
     assert len(unis) == await seeded.fetchval(
         "SELECT count(*) FROM actors WHERE kind = 'university'"
     )
     assert {a["kind"] for a in unis} == {"university"}
-    heritage = await _all_pages(client, URL, category="heritage", limit=50)
+    heritage = await all_pages(client, URL, category="heritage", limit=50)
     assert heritage and all("heritage" in a["categories"] for a in heritage)
-    funding = await _all_pages(client, URL, resource_type="funding", limit=50)
+    funding = await all_pages(client, URL, resource_type="funding", limit=50)
     assert funding and all("funding" in a["resource_types"] for a in funding)
-    unverified = await _all_pages(client, URL, verified="false", limit=50)
+    unverified = await all_pages(client, URL, verified="false", limit=50)
     assert [a["name"] for a in unverified] == ["白大姐名师工作室"]
     chongzhou = await _district(seeded, "崇州市")
-    serving = await _all_pages(client, URL, district_id=chongzhou, limit=50)
+    serving = await all_pages(client, URL, district_id=chongzhou, limit=50)
     names = {a["name"] for a in serving}
     assert {"崇州市委社治委", "村闲志愿服务队", "马大爷说事"} <= names
     assert "西华大学" in names  # remote: serves every district
     assert "注力社工" not in names
     assert all(a["remote"] or chongzhou in {d["id"] for d in a["districts"]} for a in serving)
-    searched = await _all_pages(client, URL, q="羌绣")
+    searched = await all_pages(client, URL, q="羌绣")
     assert "非遗羌绣合作社" in {a["name"] for a in searched}
     assert all("羌绣" in a["name"] + a["description"] for a in searched)
-    narrowed = await _all_pages(client, URL, q="志愿", kind="volunteer_team", limit=50)
+    narrowed = await all_pages(client, URL, q="志愿", kind="volunteer_team", limit=50)
     assert narrowed and {a["kind"] for a in narrowed} == {"volunteer_team"}
     assert (await client.get(URL, params={"q": "？？"})).json()["items"] == []
 
@@ -130,13 +117,13 @@ async def test_filters_and_chinese_search(client: Client, seeded: Any) -> None:
 async def test_sorts_page_through_everything_once_in_order(client: Client, seeded: Any) -> None:
     total = await seeded.fetchval("SELECT count(*) FROM actors")
     for sort in ("newest", "oldest", "name", "capacity"):
-        items = await _all_pages(client, URL, sort=sort, limit=9)
+        items = await all_pages(client, URL, sort=sort, limit=9)
         assert len(items) == len({a["id"] for a in items}) == total, sort
-    oldest = [a["id"] for a in await _all_pages(client, URL, sort="oldest", limit=9)]
+    oldest = [a["id"] for a in await all_pages(client, URL, sort="oldest", limit=9)]
     assert oldest == sorted(oldest)
-    names = [a["name"] for a in await _all_pages(client, URL, sort="name", limit=9)]
+    names = [a["name"] for a in await all_pages(client, URL, sort="name", limit=9)]
     assert names == [r["name"] for r in await seeded.fetch("SELECT name FROM actors ORDER BY name, id")]  # fmt: skip
-    capacity = [a["capacity"] for a in await _all_pages(client, URL, sort="capacity", limit=9)]
+    capacity = [a["capacity"] for a in await all_pages(client, URL, sort="capacity", limit=9)]
     assert capacity == sorted(capacity, reverse=True)
 
 
@@ -152,7 +139,7 @@ async def test_a_coordinator_adds_an_actor_with_its_districts(
     assert created["contact_phone"] == "028-0000-0099" and created["grade"] == "3A"
     public = (await client.get(f"{URL}/{created['id']}")).json()
     assert not set(CONTACT) & set(public) and public["name"] == body["name"]
-    serving = await _all_pages(client, URL, district_id=dayi, limit=50)
+    serving = await all_pages(client, URL, district_id=dayi, limit=50)
     assert created["id"] in {a["id"] for a in serving}
     entry = await seeded.fetchrow(
         "SELECT username, action, after FROM audit_log WHERE entity = 'actor' AND entity_id = $1",
@@ -174,7 +161,7 @@ async def test_only_curators_add_or_archive_actors(client: Client, seeded: Any, 
     response = await client.delete(f"{URL}/{own}", headers=await login("admin"))
     assert response.status_code == 204
     assert (await client.get(f"{URL}/{own}")).status_code == 404
-    assert own not in {a["id"] for a in await _all_pages(client, URL, limit=50)}
+    assert own not in {a["id"] for a in await all_pages(client, URL, limit=50)}
     assert (
         await seeded.fetchval(
             "SELECT count(*) FROM audit_log WHERE entity = 'actor' AND action = 'archive'"

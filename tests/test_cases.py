@@ -7,23 +7,10 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.conftest import ids
+from tests.conftest import all_pages, ids
 
 Client = AsyncTestClient[Litestar]
 URL = "/api/v1/cases"
-
-
-async def _all_pages(client: Client, url: str, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        query = dict(params, **({"cursor": cursor} if cursor else {}))
-        response = await client.get(url, params=query)
-        assert response.status_code == 200, response.text
-        items += response.json()["items"]
-        cursor = response.json()["next_cursor"]
-        if cursor is None:
-            return items
 
 
 _ID_BY_NAME = {
@@ -57,7 +44,7 @@ async def _partnership(conn: Any, community: str, status: str = "completed") -> 
 async def test_anyone_reads_cases_with_their_community_and_partners(
     client: Client, seeded: Any
 ) -> None:
-    items = await _all_pages(client, URL, limit=6)
+    items = await all_pages(client, URL, limit=6)
     assert len(items) == await seeded.fetchval("SELECT count(*) FROM cases") == 22
     xiaoyu = next(c for c in items if c["title"] == "“小渔乐”儿童关爱支持项目")
     assert xiaoyu["community_name"] == "渔箭社区" and xiaoyu["district_name"] == "邛崃市"
@@ -76,27 +63,27 @@ async def test_anyone_reads_cases_with_their_community_and_partners(
 
 async def test_filters_and_chinese_search(client: Client, seeded: Any) -> None:
     chenghua = await seeded.fetchval("SELECT id FROM districts WHERE name = '成华区'")
-    found = await _all_pages(client, URL, district_id=chenghua, limit=50)
+    found = await all_pages(client, URL, district_id=chenghua, limit=50)
     assert found and {c["district_name"] for c in found} == {"成华区"}
     zhitai = await _id(seeded, "communities", "直台村")
-    found = await _all_pages(client, URL, community_id=zhitai, limit=50)
+    found = await all_pages(client, URL, community_id=zhitai, limit=50)
     assert len(found) == 4 and {c["community_name"] for c in found} == {"直台村"}
-    heritage = await _all_pages(client, URL, category="heritage", limit=50)
+    heritage = await all_pages(client, URL, category="heritage", limit=50)
     assert heritage and {c["category"] for c in heritage} == {"heritage"}
-    linked = await _all_pages(client, URL, model_tag="社企校居联动", limit=50)
+    linked = await all_pages(client, URL, model_tag="社企校居联动", limit=50)
     assert {c["title"] for c in linked} == {"“小渔乐”儿童关爱支持项目", "“一分钱公益”社区微基金"}
     college = await _id(seeded, "actors", "成都纺织高等专科学校")
-    with_college = await _all_pages(client, URL, actor_id=college, limit=50)
+    with_college = await all_pages(client, URL, actor_id=college, limit=50)
     assert len(with_college) == 2
     assert all(college in [a["id"] for a in c["actors"]] for c in with_college)
-    both = await _all_pages(client, URL, actor_id=college, category="heritage", limit=50)
+    both = await all_pages(client, URL, actor_id=college, category="heritage", limit=50)
     assert [c["title"] for c in both] == ["羌族服饰设计"]
-    fund = await _all_pages(client, URL, q="微基金", limit=50)
+    fund = await all_pages(client, URL, q="微基金", limit=50)
     assert {c["title"] for c in fund} == {
         "“一分钱公益”社区微基金",
         "“豌豆手工坊”义卖反哺社区微基金",
     }
-    tagged = await _all_pages(client, URL, q="信托制物业", limit=50)  # a model tag is searchable
+    tagged = await all_pages(client, URL, q="信托制物业", limit=50)  # a model tag is searchable
     assert [c["community_name"] for c in tagged] == ["横桥社区"]
     assert (await client.get(URL, params={"q": "？？"})).json()["items"] == []
     assert (await client.get(URL, params={"model_tag": "不存在的模式"})).json()["items"] == []
@@ -122,9 +109,9 @@ async def test_keyset_pages_cover_everything_once_in_every_sort(
             if cursor is None:
                 break
         assert len({c["id"] for c in seen}) == len(seen) >= total, sort
-    ratings = [c["rating"] or 0 for c in await _all_pages(client, URL, sort="rating")]
+    ratings = [c["rating"] or 0 for c in await all_pages(client, URL, sort="rating")]
     assert ratings == sorted(ratings, reverse=True)
-    years = [c["year"] or 0 for c in await _all_pages(client, URL, sort="year", limit=4)]
+    years = [c["year"] or 0 for c in await all_pages(client, URL, sort="year", limit=4)]
     assert years == sorted(years, reverse=True)
 
 
@@ -154,7 +141,7 @@ async def test_coordinator_curates_cases_with_partners_and_every_change_is_audit
     assert created["community_name"] == "永前社区" and created["district_name"] == "前锋区"
     assert [a["id"] for a in created["actors"]] == sorted([zhuli, xihua])
     assert {a["name"] for a in created["actors"]} == {"注力社工", "西华大学"}
-    assert created["id"] in [c["id"] for c in await _all_pages(client, URL, q="助餐")]
+    assert created["id"] in [c["id"] for c in await all_pages(client, URL, q="助餐")]
     url = f"{URL}/{created['id']}"
     response = await client.patch(url, json={"rating": 5}, headers=coordinator)
     assert response.status_code == 200 and response.json()["rating"] == 5
@@ -167,7 +154,7 @@ async def test_coordinator_curates_cases_with_partners_and_every_change_is_audit
     admin = await login("admin")
     assert (await client.delete(url, headers=admin)).status_code == 204
     assert (await client.get(url)).status_code == 404
-    assert created["id"] not in [c["id"] for c in await _all_pages(client, URL, limit=50)]
+    assert created["id"] not in [c["id"] for c in await all_pages(client, URL, limit=50)]
     # an archived case keeps its title: the community cannot reuse it
     response = await client.post(URL, json=body | {"actor_ids": []}, headers=coordinator)
     assert response.status_code == 409 and response.json()["field"] == "title"

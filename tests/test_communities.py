@@ -7,21 +7,10 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.conftest import all_pages
+
 Client = AsyncTestClient[Litestar]
 URL = "/api/v1/communities"
-
-
-async def _all_pages(client: Client, url: str, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        query = dict(params, **({"cursor": cursor} if cursor else {}))
-        response = await client.get(url, params=query)
-        assert response.status_code == 200, response.text
-        items += response.json()["items"]
-        cursor = response.json()["next_cursor"]
-        if cursor is None:
-            return items
 
 
 async def _id(conn: Any, name: str) -> int:
@@ -60,7 +49,7 @@ def _body(district_id: int, town_id: int, **extra: Any) -> dict[str, Any]:
 async def test_everyone_reads_every_community_with_its_place_and_1257n_standing(
     client: Client, seeded: Any
 ) -> None:
-    items = await _all_pages(client, URL, limit=5)
+    items = await all_pages(client, URL, limit=5)
     assert len(items) == await seeded.fetchval("SELECT count(*) FROM communities") == 22
     assert len({c["id"] for c in items}) == 22
     shunhe = next(c for c in items if c["name"] == "顺河社区")
@@ -97,25 +86,25 @@ async def test_shortfalls_name_each_indicator_below_the_standard(
 
 async def test_filters_and_chinese_search(client: Client, seeded: Any) -> None:
     chenghua = await seeded.fetchval("SELECT id FROM districts WHERE name = '成华区'")
-    found = await _all_pages(client, URL, district_id=chenghua, limit=50)
+    found = await all_pages(client, URL, district_id=chenghua, limit=50)
     assert len(found) == await seeded.fetchval(
         "SELECT count(*) FROM communities WHERE district_id = $1", chenghua
     )
     assert found and {c["district_name"] for c in found} == {"成华区"}
     _, wenjun = await _place(seeded, "邛崃市", "文君街道")
-    in_town = await _all_pages(client, URL, town_id=wenjun, limit=50)
+    in_town = await all_pages(client, URL, town_id=wenjun, limit=50)
     assert {c["name"] for c in in_town} == {"渔箭社区", "花园巷社区", "顺河社区"}
-    rural = await _all_pages(client, URL, kind="rural", limit=50)
+    rural = await all_pages(client, URL, kind="rural", limit=50)
     assert rural and {c["kind"] for c in rural} == {"rural"}
     assert len(rural) == await seeded.fetchval(
         "SELECT count(*) FROM communities WHERE kind = 'rural'"
     )
-    themed = await _all_pages(client, URL, theme="智慧科技型社区")
+    themed = await all_pages(client, URL, theme="智慧科技型社区")
     assert [c["name"] for c in themed] == ["前进社区"]
-    searched = await _all_pages(client, URL, q="居民自治")
+    searched = await all_pages(client, URL, q="居民自治")
     assert "顺河社区" in {c["name"] for c in searched}
     assert all("自治" in c["name"] + c["theme"] + c["description"] for c in searched)
-    both = await _all_pages(client, URL, q="智慧", district_id=chenghua)
+    both = await all_pages(client, URL, q="智慧", district_id=chenghua)
     assert all(c["district_name"] == "成华区" for c in both)
     assert (await client.get(URL, params={"q": "！！！"})).json()["items"] == []
     assert (await client.get(URL, params={"q": "没有这样的词语组合xyz"})).json()["items"] == []
@@ -124,16 +113,16 @@ async def test_filters_and_chinese_search(client: Client, seeded: Any) -> None:
 async def test_sorts_page_through_everything_once_in_order(client: Client, seeded: Any) -> None:
     total = await seeded.fetchval("SELECT count(*) FROM communities")
     for sort in ("newest", "oldest", "name", "population"):
-        items = await _all_pages(client, URL, sort=sort, limit=4)
+        items = await all_pages(client, URL, sort=sort, limit=4)
         assert len(items) == len({c["id"] for c in items}) == total, sort
-    newest = [c["id"] for c in await _all_pages(client, URL, sort="newest", limit=4)]
+    newest = [c["id"] for c in await all_pages(client, URL, sort="newest", limit=4)]
     assert newest == sorted(newest, reverse=True)
-    names = [c["name"] for c in await _all_pages(client, URL, sort="name", limit=4)]
+    names = [c["name"] for c in await all_pages(client, URL, sort="name", limit=4)]
     expected = [
         r["name"] for r in await seeded.fetch("SELECT name FROM communities ORDER BY name, id")
     ]
     assert names == expected
-    people = [c["population"] for c in await _all_pages(client, URL, sort="population", limit=4)]
+    people = [c["population"] for c in await all_pages(client, URL, sort="population", limit=4)]
     assert people == sorted(people, reverse=True)
 
 
@@ -167,7 +156,7 @@ async def test_a_coordinator_adds_a_community_and_the_change_is_audited(
     assert created["meets_1257n"] is False
     assert created["shortfalls"][0] == "social_work_rooms: 0 of 1"
     assert (await client.get(f"{URL}/{created['id']}")).json() == created
-    searched = await _all_pages(client, URL, q="邻里互助")
+    searched = await all_pages(client, URL, q="邻里互助")
     assert created["id"] in {c["id"] for c in searched}
     entry = await seeded.fetchrow(
         "SELECT username, action, before, after FROM audit_log "
@@ -262,7 +251,7 @@ async def test_archived_communities_leave_the_lists(
     response = await client.delete(f"{URL}/{target}", headers=await login("coordinator"))
     assert response.status_code == 204
     assert (await client.get(f"{URL}/{target}")).status_code == 404
-    assert target not in {c["id"] for c in await _all_pages(client, URL, limit=50)}
+    assert target not in {c["id"] for c in await all_pages(client, URL, limit=50)}
     assert await seeded.fetchval(
         "SELECT archived_at IS NOT NULL FROM communities WHERE id = $1", target
     )

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.conftest import ids
+from tests.conftest import all_pages, ids
 
 Client = AsyncTestClient[Litestar]
 
@@ -16,25 +16,12 @@ async def _community_id(conn: Any, name: str) -> int:
     return int(await conn.fetchval("SELECT id FROM communities WHERE name = $1", name))
 
 
-async def _all_pages(client: Client, url: str, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        query = dict(params, **({"cursor": cursor} if cursor else {}))
-        response = await client.get(url, params=query)
-        assert response.status_code == 200, response.text
-        items += response.json()["items"]
-        cursor = response.json()["next_cursor"]
-        if cursor is None:
-            return items
-
-
 async def test_anonymous_sees_no_drafts_staff_see_their_own_coordinators_all(
     client: Client, seeded: Any, login: Any
 ) -> None:
     drafts = await ids(seeded, "SELECT id FROM demands WHERE status = 'draft'")
     assert drafts
-    public = {d["id"] for d in await _all_pages(client, "/api/v1/demands", limit=50)}
+    public = {d["id"] for d in await all_pages(client, "/api/v1/demands", limit=50)}
     assert not public & set(drafts)
     coordinator = await login("coordinator")
     response = await client.get("/api/v1/demands", params={"status": "draft"}, headers=coordinator)
@@ -151,7 +138,7 @@ async def test_archived_needs_leave_every_list(client: Client, seeded: Any, logi
         await client.delete(f"/api/v1/demands/{target}", headers=coordinator)
     ).status_code == 204
     assert (await client.get(f"/api/v1/demands/{target}")).status_code == 404
-    listed = {d["id"] for d in await _all_pages(client, "/api/v1/opportunities", limit=100)}
+    listed = {d["id"] for d in await all_pages(client, "/api/v1/opportunities", limit=100)}
     assert target not in listed
     assert await seeded.fetchval(
         "SELECT archived_at IS NOT NULL FROM demands WHERE id = $1", target
@@ -192,7 +179,7 @@ async def test_interest_only_in_open_needs(client: Client, seeded: Any, login: A
 async def test_opportunities_are_open_needs_with_their_community(
     client: Client, seeded: Any
 ) -> None:
-    items = await _all_pages(client, "/api/v1/opportunities", limit=7)
+    items = await all_pages(client, "/api/v1/opportunities", limit=7)
     assert len(items) == await seeded.fetchval("SELECT count(*) FROM demands WHERE status = 'open'")
     assert {d["status"] for d in items} == {"open"}
     first = items[0]
@@ -202,11 +189,11 @@ async def test_opportunities_are_open_needs_with_their_community(
 
 async def test_chinese_search_and_filters(client: Client, seeded: Any) -> None:
     district = await seeded.fetchval("SELECT id FROM districts WHERE name = '成华区'")
-    found = await _all_pages(client, "/api/v1/opportunities", district_id=district, limit=50)
+    found = await all_pages(client, "/api/v1/opportunities", district_id=district, limit=50)
     assert found and {d["district_name"] for d in found} == {"成华区"}
-    elderly = await _all_pages(client, "/api/v1/opportunities", target_group="elderly", limit=50)
+    elderly = await all_pages(client, "/api/v1/opportunities", target_group="elderly", limit=50)
     assert elderly and all("elderly" in d["target_groups"] for d in elderly)
-    searched = await _all_pages(client, "/api/v1/opportunities", q="养老", limit=50)
+    searched = await all_pages(client, "/api/v1/opportunities", q="养老", limit=50)
     assert searched and all(
         "养老" in d["title"] + d["description"] + " ".join(d["skills"]) for d in searched
     )
@@ -304,6 +291,6 @@ async def test_regression_deadline_sort_keeps_needs_without_an_end_date(
         body = {"title": f"长期需求{n}", "category": "volunteering", "status": "open"}
         assert (await client.post("/api/v1/demands", json=body, headers=staff)).status_code == 201
     expected = await seeded.fetchval("SELECT count(*) FROM demands WHERE status = 'open'")
-    items = await _all_pages(client, "/api/v1/opportunities", sort="deadline", limit=3)
+    items = await all_pages(client, "/api/v1/opportunities", sort="deadline", limit=3)
     assert len(items) == len({d["id"] for d in items}) == expected
     assert [d["window_end"] for d in items[-5:]] == [None] * 5

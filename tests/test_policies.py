@@ -8,23 +8,10 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.conftest import ids
+from tests.conftest import all_pages, ids
 
 Client = AsyncTestClient[Litestar]
 URL = "/api/v1/policies"
-
-
-async def _all_pages(client: Client, url: str, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        query = dict(params, **({"cursor": cursor} if cursor else {}))
-        response = await client.get(url, params=query)
-        assert response.status_code == 200, response.text
-        items += response.json()["items"]
-        cursor = response.json()["next_cursor"]
-        if cursor is None:
-            return items
 
 
 async def _today(conn: Any) -> dt.date:
@@ -42,7 +29,7 @@ async def _snapshot(conn: Any) -> list[dict[str, Any]]:
 
 
 async def test_anyone_reads_the_library_with_its_validity(client: Client, seeded: Any) -> None:
-    items = await _all_pages(client, URL, limit=5)
+    items = await all_pages(client, URL, limit=5)
     assert len(items) == await seeded.fetchval("SELECT count(*) FROM policies") == 14
     today = await _today(seeded)
     for p in items:
@@ -76,8 +63,8 @@ async def test_active_follows_the_validity_window_day_by_day(
         assert response.status_code == 201, response.text
         assert response.json()["active"] is expected, title
         created[title] = response.json()["id"]
-    active = {p["id"] for p in await _all_pages(client, URL, active="true", limit=50)}
-    inactive = {p["id"] for p in await _all_pages(client, URL, active="false", limit=50)}
+    active = {p["id"] for p in await all_pages(client, URL, active="true", limit=50)}
+    inactive = {p["id"] for p in await all_pages(client, URL, active="false", limit=50)}
     assert not active & inactive
     assert len(active | inactive) == await seeded.fetchval("SELECT count(*) FROM policies")
     for title, (_, _, expected) in windows.items():
@@ -90,23 +77,23 @@ async def test_active_follows_the_validity_window_day_by_day(
 
 
 async def test_filters_and_chinese_search(client: Client, seeded: Any) -> None:
-    city = await _all_pages(client, URL, level="city", limit=50)
+    city = await all_pages(client, URL, level="city", limit=50)
     assert city and {p["level"] for p in city} == {"city"}
     assert len(city) == await seeded.fetchval("SELECT count(*) FROM policies WHERE level = 'city'")
-    charity = await _all_pages(client, URL, category="charity", limit=50)
+    charity = await all_pages(client, URL, category="charity", limit=50)
     assert charity and all("charity" in p["categories"] for p in charity)
-    rural = await _all_pages(client, URL, community_kind="rural", limit=50)
+    rural = await all_pages(client, URL, community_kind="rural", limit=50)
     assert rural and all("rural" in p["eligible_community_kinds"] for p in rural)
     assert len(rural) < 14  # some policies are not open to villages
-    unis = await _all_pages(client, URL, actor_kind="university", limit=50)
+    unis = await all_pages(client, URL, actor_kind="university", limit=50)
     assert unis and all("university" in p["eligible_actor_kinds"] for p in unis)
-    both = await _all_pages(client, URL, level="county", actor_kind="enterprise", limit=50)
+    both = await all_pages(client, URL, level="county", actor_kind="enterprise", limit=50)
     assert both and all(
         p["level"] == "county" and "enterprise" in p["eligible_actor_kinds"] for p in both
     )
-    spring = await _all_pages(client, URL, q="春雨", limit=50)
+    spring = await all_pages(client, URL, q="春雨", limit=50)
     assert [p["title"] for p in spring] == ["社工人才培养“春雨计划”"]
-    found = await _all_pages(client, URL, q="社区治理", limit=50)
+    found = await all_pages(client, URL, q="社区治理", limit=50)
     assert found and all("社区" in p["title"] + p["summary"] + p["issuer"] for p in found)
     assert (await client.get(URL, params={"q": "！！！"})).json()["items"] == []
     assert (await client.get(URL, params={"q": "火星移民"})).json()["items"] == []
@@ -130,11 +117,11 @@ async def test_keyset_pages_cover_everything_once_in_every_sort(
             if cursor is None:
                 break
         assert len({p["id"] for p in seen}) == len(seen) >= total, sort
-    by_subsidy = [p["subsidy_ceiling"] or 0 for p in await _all_pages(client, URL, sort="subsidy")]
+    by_subsidy = [p["subsidy_ceiling"] or 0 for p in await all_pages(client, URL, sort="subsidy")]
     assert by_subsidy == sorted(by_subsidy, reverse=True)
-    ends = [p["valid_to"] or "9999-12-31" for p in await _all_pages(client, URL, sort="expiring")]
+    ends = [p["valid_to"] or "9999-12-31" for p in await all_pages(client, URL, sort="expiring")]
     assert ends == sorted(ends)
-    newest = [p["id"] for p in await _all_pages(client, URL, limit=3)]
+    newest = [p["id"] for p in await all_pages(client, URL, limit=3)]
     assert newest == sorted(newest, reverse=True)
     other = (await client.get(URL, params={"limit": 2, "sort": "subsidy"})).json()["next_cursor"]
     response = await client.get(URL, params={"cursor": other})  # a cursor of another sort
@@ -158,7 +145,7 @@ async def test_coordinator_curates_and_every_change_is_audited(
     assert response.status_code == 201, response.text
     created = response.json()
     assert {k: created[k] for k in body} == body | {"subsidy_ceiling": 50000.0}
-    found = await _all_pages(client, URL, q="养老补贴")
+    found = await all_pages(client, URL, q="养老补贴")
     assert created["id"] in [p["id"] for p in found]
     url = f"{URL}/{created['id']}"
     response = await client.patch(url, json={"subsidy_ceiling": None, "level": "city"}, headers=coordinator)  # fmt: skip
@@ -169,7 +156,7 @@ async def test_coordinator_curates_and_every_change_is_audited(
     admin = await login("admin")
     assert (await client.delete(url, headers=admin)).status_code == 204
     assert (await client.get(url)).status_code == 404
-    assert created["id"] not in [p["id"] for p in await _all_pages(client, URL, limit=50)]
+    assert created["id"] not in [p["id"] for p in await all_pages(client, URL, limit=50)]
     assert (await client.patch(url, json={"level": "county"}, headers=admin)).status_code == 404
     trail = await seeded.fetch(
         "SELECT username, action, before, after FROM audit_log"

@@ -7,21 +7,10 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.conftest import all_pages
+
 Client = AsyncTestClient[Litestar]
 URL = "/api/v1/products"
-
-
-async def _all_pages(client: Client, url: str, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        query = dict(params, **({"cursor": cursor} if cursor else {}))
-        response = await client.get(url, params=query)
-        assert response.status_code == 200, response.text
-        items += response.json()["items"]
-        cursor = response.json()["next_cursor"]
-        if cursor is None:
-            return items
 
 
 async def _actor(conn: Any, name: str) -> int:
@@ -37,7 +26,7 @@ async def _snapshot(conn: Any) -> list[dict[str, Any]]:
 
 
 async def test_anyone_reads_products_with_their_organisation(client: Client, seeded: Any) -> None:
-    items = await _all_pages(client, URL, limit=8)
+    items = await all_pages(client, URL, limit=8)
     assert len(items) == await seeded.fetchval("SELECT count(*) FROM products") == 29
     assert all(p["free"] == (p["price"] == 0) for p in items)
     assert {p["free"] for p in items} == {True, False}
@@ -51,26 +40,26 @@ async def test_anyone_reads_products_with_their_organisation(client: Client, see
 
 async def test_filters_and_chinese_search(client: Client, seeded: Any) -> None:
     lecheng = await _actor(seeded, "乐橙智库")
-    own = await _all_pages(client, URL, actor_id=lecheng, limit=50)
+    own = await all_pages(client, URL, actor_id=lecheng, limit=50)
     assert len(own) == 3 and {p["actor_name"] for p in own} == {"乐橙智库"}
-    governance = await _all_pages(client, URL, category="governance", limit=50)
+    governance = await all_pages(client, URL, category="governance", limit=50)
     assert governance and {p["category"] for p in governance} == {"governance"}
-    elderly = await _all_pages(client, URL, target_group="elderly", limit=50)
+    elderly = await all_pages(client, URL, target_group="elderly", limit=50)
     assert elderly and all("elderly" in p["target_groups"] for p in elderly)
-    online = await _all_pages(client, URL, delivery_mode="online", limit=50)
+    online = await all_pages(client, URL, delivery_mode="online", limit=50)
     assert online and {p["delivery_mode"] for p in online} == {"online"}
-    free = await _all_pages(client, URL, free="true", limit=50)
-    paid = await _all_pages(client, URL, free="false", limit=50)
+    free = await all_pages(client, URL, free="true", limit=50)
+    paid = await all_pages(client, URL, free="false", limit=50)
     assert (
         free and paid and all(p["price"] == 0 for p in free) and all(p["price"] > 0 for p in paid)
     )
     assert len(free) + len(paid) == 29
-    paid_lecheng = await _all_pages(client, URL, actor_id=lecheng, free="false", limit=50)
+    paid_lecheng = await all_pages(client, URL, actor_id=lecheng, free="false", limit=50)
     assert {p["name"] for p in paid_lecheng} == {"社区治理SWOT工作坊", "社区社会组织财务管理培训"}
-    legal = await _all_pages(client, URL, q="法律", limit=50)
+    legal = await all_pages(client, URL, q="法律", limit=50)
     assert "法律咨询进社区" in [p["name"] for p in legal]
     assert all("法律" in p["name"] + p["description"] for p in legal)
-    camp = await _all_pages(client, URL, q="暑期托管", limit=50)
+    camp = await all_pages(client, URL, q="暑期托管", limit=50)
     assert [p["name"] for p in camp] == ["职工子女暑期托管营"]
     assert (await client.get(URL, params={"q": "、、"})).json()["items"] == []
 
@@ -94,9 +83,9 @@ async def test_keyset_pages_cover_everything_once_in_every_sort(
             if cursor is None:
                 break
         assert len({p["id"] for p in seen}) == len(seen) >= total, sort
-    prices = [p["price"] for p in await _all_pages(client, URL, sort="price", limit=5)]
+    prices = [p["price"] for p in await all_pages(client, URL, sort="price", limit=5)]
     assert prices == sorted(prices) and prices[0] == 0
-    capacity = [p["capacity_per_month"] for p in await _all_pages(client, URL, sort="capacity")]
+    capacity = [p["capacity_per_month"] for p in await all_pages(client, URL, sort="capacity")]
     assert capacity == sorted(capacity, reverse=True)
 
 
@@ -117,7 +106,7 @@ async def test_a_partner_keeps_its_own_catalogue(client: Client, seeded: Any, lo
     created = response.json()
     assert (created["actor_id"], created["actor_name"]) == (zhuli, "注力社工")
     assert created["free"] is False and created["price"] == 800
-    assert created["id"] in [p["id"] for p in await _all_pages(client, URL, q="安全教育")]
+    assert created["id"] in [p["id"] for p in await all_pages(client, URL, q="安全教育")]
     explicit = await client.post(
         URL,
         json={"name": "亲子阅读会", "category": "education", "actor_id": zhuli},
@@ -128,10 +117,10 @@ async def test_a_partner_keeps_its_own_catalogue(client: Client, seeded: Any, lo
     response = await client.patch(url, json={"price": 0}, headers=partner)
     assert response.status_code == 200, response.text
     assert response.json()["free"] is True and response.json()["name"] == body["name"]
-    assert created["id"] in [p["id"] for p in await _all_pages(client, URL, free="true")]
+    assert created["id"] in [p["id"] for p in await all_pages(client, URL, free="true")]
     assert (await client.delete(url, headers=partner)).status_code == 204
     assert (await client.get(url)).status_code == 404
-    assert created["id"] not in [p["id"] for p in await _all_pages(client, URL, actor_id=zhuli)]
+    assert created["id"] not in [p["id"] for p in await all_pages(client, URL, actor_id=zhuli)]
     trail = await seeded.fetch(
         "SELECT username, action, before, after FROM audit_log"
         " WHERE entity = 'product' AND entity_id = $1 ORDER BY id",

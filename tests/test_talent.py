@@ -7,23 +7,10 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.conftest import all_pages
+
 Client = AsyncTestClient[Litestar]
 URL = "/api/v1/talent"
-
-
-async def _all_pages(
-    client: Client, headers: dict[str, str], **params: Any
-) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        query = dict(params, **({"cursor": cursor} if cursor else {}))
-        response = await client.get(URL, params=query, headers=headers)
-        assert response.status_code == 200, response.text
-        items += response.json()["items"]
-        cursor = response.json()["next_cursor"]
-        if cursor is None:
-            return items
 
 
 async def _id(conn: Any, name: str) -> int:
@@ -80,7 +67,7 @@ async def test_signed_in_users_of_any_role_read_people_with_affiliation_and_dist
 ) -> None:
     total = await seeded.fetchval("SELECT count(*) FROM talent")
     for who in ("staff", "partner", "coordinator"):
-        items = await _all_pages(client, await login(who), limit=8)
+        items = await all_pages(client, URL, await login(who), limit=8)
         assert len(items) == len({t["id"] for t in items}) == total == 35, who
     headers = await login("partner_chunquan")
     lin = (await client.get(f"{URL}/{await _id(seeded, '社工·林老师(化名)')}", headers=headers)).json()  # fmt: skip
@@ -94,23 +81,23 @@ async def test_signed_in_users_of_any_role_read_people_with_affiliation_and_dist
 
 async def test_filters_and_chinese_search(client: Client, seeded: Any, login: Any) -> None:
     headers = await login("staff")
-    lawyers = await _all_pages(client, headers, role="lawyer")
+    lawyers = await all_pages(client, URL, headers, role="lawyer")
     assert {t["display_name"] for t in lawyers} == {"律师K", "律师L", "律师M", "调解员N"}
-    embroidery = await _all_pages(client, headers, skill="羌绣")
+    embroidery = await all_pages(client, URL, headers, skill="羌绣")
     assert {t["display_name"] for t in embroidery} == {"羌绣匠人·阿依(化名)", "羌绣匠人·小芸(化名)"}
-    assert await _all_pages(client, headers, skill="羌") == []  # exact element, not a substring
+    assert await all_pages(client, URL, headers, skill="羌") == []  # exact element, not a substring
     chongzhou = await _district(seeded, "崇州市")
-    serving = await _all_pages(client, headers, district_id=chongzhou)
+    serving = await all_pages(client, URL, headers, district_id=chongzhou)
     assert serving and all(chongzhou in {d["id"] for d in t["districts"]} for t in serving)
     assert len(serving) == await seeded.fetchval(
         "SELECT count(*) FROM talent_districts WHERE district_id = $1", chongzhou
     )
     zhuli = await _actor(seeded, "注力社工")
-    staff_of = await _all_pages(client, headers, actor_id=zhuli)
+    staff_of = await all_pages(client, URL, headers, actor_id=zhuli)
     assert len(staff_of) == 4 and {t["actor_name"] for t in staff_of} == {"注力社工"}
-    searched = await _all_pages(client, headers, q="微更新")
+    searched = await all_pages(client, URL, headers, q="微更新")
     assert {"规划师A", "规划师B"} <= {t["display_name"] for t in searched}
-    combined = await _all_pages(client, headers, q="社区", role="social_worker", limit=50)
+    combined = await all_pages(client, URL, headers, q="社区", role="social_worker", limit=50)
     assert combined and all("social_worker" in t["roles"] for t in combined)
     response = await client.get(URL, params={"q": "。。。"}, headers=headers)
     assert response.json()["items"] == []
@@ -122,11 +109,13 @@ async def test_sorts_page_through_everything_once_in_order(
     headers = await login("partner")
     total = await seeded.fetchval("SELECT count(*) FROM talent")
     for sort in ("newest", "oldest", "name", "hours"):
-        items = await _all_pages(client, headers, sort=sort, limit=6)
+        items = await all_pages(client, URL, headers, sort=sort, limit=6)
         assert len(items) == len({t["id"] for t in items}) == total, sort
-    names = [t["display_name"] for t in await _all_pages(client, headers, sort="name", limit=6)]
+    names = [t["display_name"] for t in await all_pages(client, URL, headers, sort="name", limit=6)]
     assert names == [r["display_name"] for r in await seeded.fetch("SELECT display_name FROM talent ORDER BY display_name, id")]  # fmt: skip
-    hours = [t["hours_per_month"] for t in await _all_pages(client, headers, sort="hours", limit=6)]
+    hours = [
+        t["hours_per_month"] for t in await all_pages(client, URL, headers, sort="hours", limit=6)
+    ]
     assert hours == sorted(hours, reverse=True)
 
 
@@ -142,9 +131,9 @@ async def test_a_coordinator_adds_a_person_with_affiliation_and_districts(
     assert created["actor_name"] == "天府社创中心"
     assert {d["name"] for d in created["districts"]} == {"成华区", "大邑县"}
     headers = await login("staff")
-    found = await _all_pages(client, headers, skill="社区花园", district_id=dayi)
+    found = await all_pages(client, URL, headers, skill="社区花园", district_id=dayi)
     assert created["id"] in {t["id"] for t in found}
-    searched = await _all_pages(client, headers, q="社区花园")
+    searched = await all_pages(client, URL, headers, q="社区花园")
     assert created["id"] in {t["id"] for t in searched}
     entry = await seeded.fetchrow(
         "SELECT username, action, after FROM audit_log WHERE entity = 'talent' AND entity_id = $1",
@@ -200,7 +189,7 @@ async def test_only_coordinators_and_admins_change_people(
     admin = await login("admin")
     assert (await client.delete(f"{URL}/{target}", headers=admin)).status_code == 204
     assert (await client.get(f"{URL}/{target}", headers=admin)).status_code == 404
-    listed = await _all_pages(client, admin, limit=50)
+    listed = await all_pages(client, URL, admin, limit=50)
     assert target not in {t["id"] for t in listed} and len(listed) == count - 1
     assert (
         await seeded.fetchval(

@@ -12,8 +12,13 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import Any
 
-__all__ = ["QUERIES_DIR", "sql"]
+import asyncpg
+
+from matchmaker.errors import NotFound
+
+__all__ = ["QUERIES_DIR", "one", "sql"]
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent.parent / "sql" / "queries"
 
@@ -31,3 +36,13 @@ def sql(family: str) -> dict[str, str]:
             raise ValueError(f"sql/queries/{family}.sql defines {name} twice")
         blocks[name] = body.strip().rstrip(";")
     return blocks
+
+
+async def one(
+    conn: asyncpg.Connection, query: str, *args: Any, entity: str, key: object
+) -> asyncpg.Record:
+    """The single row ``query`` returns, or :class:`NotFound` naming ``entity`` and ``key``."""
+    row = await conn.fetchrow(query, *args)
+    if row is None:
+        raise NotFound(entity, key)
+    return row

@@ -7,9 +7,9 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Conflict, NotFound
+from matchmaker.errors import Conflict
 from matchmaker.models.actors import Actor, ActorSort
-from matchmaker.queries import sql
+from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, cursor_args, paginate, render
 
 __all__ = [
@@ -72,9 +72,7 @@ async def list_actors(
 
 async def get(conn: asyncpg.Connection, actor_id: int) -> Actor:
     """The actor with its contact (callers hide it from the public with ``Actor.public``)."""
-    row = await conn.fetchrow(Q["get"], actor_id)
-    if row is None:
-        raise NotFound("actor", actor_id)
+    row = await one(conn, Q["get"], actor_id, entity="actor", key=actor_id)
     return _actor(row)
 
 
@@ -85,9 +83,7 @@ async def exists(conn: asyncpg.Connection, actor_id: int) -> bool:
 
 async def row_for_update(conn: asyncpg.Connection, actor_id: int) -> dict[str, Any]:
     """The stored row with its ``district_ids``, locked until the caller's transaction ends."""
-    row = await conn.fetchrow(Q["row_for_update"], actor_id)
-    if row is None:
-        raise NotFound("actor", actor_id)
+    row = await one(conn, Q["row_for_update"], actor_id, entity="actor", key=actor_id)
     return dict(row)
 
 

@@ -7,9 +7,9 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Conflict, NotFound
+from matchmaker.errors import Conflict
 from matchmaker.models.cases import Case, CaseSort
-from matchmaker.queries import sql
+from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, cursor_args, paginate, render
 
 __all__ = [
@@ -89,17 +89,13 @@ async def list_cases(
 
 
 async def get(conn: asyncpg.Connection, case_id: int) -> Case:
-    row = await conn.fetchrow(Q["get"], case_id)
-    if row is None:
-        raise NotFound("case", case_id)
+    row = await one(conn, Q["get"], case_id, entity="case", key=case_id)
     return _case(row)
 
 
 async def row_for_update(conn: asyncpg.Connection, case_id: int) -> dict[str, Any]:
     """The stored row with ``actor_ids``, locked until the caller's transaction ends."""
-    row = await conn.fetchrow(Q["row_for_update"], case_id)
-    if row is None:
-        raise NotFound("case", case_id)
+    row = await one(conn, Q["row_for_update"], case_id, entity="case", key=case_id)
     return dict(row)
 
 

@@ -7,9 +7,9 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Conflict, NotFound
+from matchmaker.errors import Conflict
 from matchmaker.models.communities import Community, CommunitySort, District, shortfalls
-from matchmaker.queries import sql
+from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, cursor_args, paginate, render
 
 __all__ = [
@@ -73,17 +73,13 @@ async def list_communities(
 
 
 async def get(conn: asyncpg.Connection, community_id: int) -> Community:
-    row = await conn.fetchrow(Q["get"], community_id)
-    if row is None:
-        raise NotFound("community", community_id)
+    row = await one(conn, Q["get"], community_id, entity="community", key=community_id)
     return _community(row)
 
 
 async def row_for_update(conn: asyncpg.Connection, community_id: int) -> dict[str, Any]:
     """The stored row, locked until the caller's transaction ends."""
-    row = await conn.fetchrow(Q["row_for_update"], community_id)
-    if row is None:
-        raise NotFound("community", community_id)
+    row = await one(conn, Q["row_for_update"], community_id, entity="community", key=community_id)
     return dict(row)
 
 

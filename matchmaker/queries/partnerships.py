@@ -7,10 +7,9 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import NotFound
 from matchmaker.models.partnerships import Partnership
 from matchmaker.models.rounds import Proposal
-from matchmaker.queries import sql
+from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, cursor_args, paginate, render
 
 __all__ = [
@@ -39,9 +38,7 @@ NEWEST_P = Sort("p.id")
 
 
 async def proposal_for_update(conn: asyncpg.Connection, proposal_id: int) -> dict[str, Any]:
-    row = await conn.fetchrow(Q["proposal_for_update"], proposal_id)
-    if row is None:
-        raise NotFound("proposal", proposal_id)
+    row = await one(conn, Q["proposal_for_update"], proposal_id, entity="proposal", key=proposal_id)
     return dict(row)
 
 
@@ -62,16 +59,19 @@ async def expire_proposals(conn: asyncpg.Connection) -> list[int]:
 
 
 async def get_proposal(conn: asyncpg.Connection, proposal_id: int) -> Proposal:
-    row = await conn.fetchrow(Q["get_proposal"], proposal_id)
-    if row is None:
-        raise NotFound("proposal", proposal_id)
+    row = await one(conn, Q["get_proposal"], proposal_id, entity="proposal", key=proposal_id)
     return msgspec.convert(dict(row), Proposal)
 
 
 async def load_counts(conn: asyncpg.Connection, actor_id: int, demand_id: int) -> dict[str, Any]:
-    row = await conn.fetchrow(Q["load_counts"], actor_id, demand_id)
-    if row is None:
-        raise NotFound("demand or actor", f"{demand_id}/{actor_id}")
+    row = await one(
+        conn,
+        Q["load_counts"],
+        actor_id,
+        demand_id,
+        entity="demand or actor",
+        key=f"{demand_id}/{actor_id}",
+    )
     return dict(row)
 
 
@@ -91,16 +91,16 @@ async def insert(
 
 
 async def get(conn: asyncpg.Connection, partnership_id: int) -> Partnership:
-    row = await conn.fetchrow(Q["get_partnership"], partnership_id)
-    if row is None:
-        raise NotFound("partnership", partnership_id)
+    row = await one(
+        conn, Q["get_partnership"], partnership_id, entity="partnership", key=partnership_id
+    )
     return msgspec.convert(dict(row), Partnership)
 
 
 async def partnership_for_update(conn: asyncpg.Connection, partnership_id: int) -> dict[str, Any]:
-    row = await conn.fetchrow(Q["partnership_for_update"], partnership_id)
-    if row is None:
-        raise NotFound("partnership", partnership_id)
+    row = await one(
+        conn, Q["partnership_for_update"], partnership_id, entity="partnership", key=partnership_id
+    )
     return dict(row)
 
 

@@ -7,9 +7,9 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Conflict, NotFound
+from matchmaker.errors import Conflict
 from matchmaker.models.policies import Policy, PolicySort
-from matchmaker.queries import sql
+from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, cursor_args, paginate, render
 
 __all__ = [
@@ -85,17 +85,13 @@ async def list_policies(
 
 
 async def get(conn: asyncpg.Connection, policy_id: int) -> Policy:
-    row = await conn.fetchrow(Q["get"], policy_id)
-    if row is None:
-        raise NotFound("policy", policy_id)
+    row = await one(conn, Q["get"], policy_id, entity="policy", key=policy_id)
     return _policy(row)
 
 
 async def row_for_update(conn: asyncpg.Connection, policy_id: int) -> dict[str, Any]:
     """The stored row, locked until the caller's transaction ends."""
-    row = await conn.fetchrow(Q["row_for_update"], policy_id)
-    if row is None:
-        raise NotFound("policy", policy_id)
+    row = await one(conn, Q["row_for_update"], policy_id, entity="policy", key=policy_id)
     return dict(row)
 
 

@@ -7,9 +7,9 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Conflict, NotFound
+from matchmaker.errors import Conflict
 from matchmaker.models.products import Product, ProductSort
-from matchmaker.queries import sql
+from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, cursor_args, paginate, render
 
 __all__ = [
@@ -80,17 +80,13 @@ async def list_products(
 
 
 async def get(conn: asyncpg.Connection, product_id: int) -> Product:
-    row = await conn.fetchrow(Q["get"], product_id)
-    if row is None:
-        raise NotFound("product", product_id)
+    row = await one(conn, Q["get"], product_id, entity="product", key=product_id)
     return _product(row)
 
 
 async def row_for_update(conn: asyncpg.Connection, product_id: int) -> dict[str, Any]:
     """The stored row, locked until the caller's transaction ends."""
-    row = await conn.fetchrow(Q["row_for_update"], product_id)
-    if row is None:
-        raise NotFound("product", product_id)
+    row = await one(conn, Q["row_for_update"], product_id, entity="product", key=product_id)
     return dict(row)
 
 

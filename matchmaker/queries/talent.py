@@ -7,9 +7,9 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Conflict, NotFound
+from matchmaker.errors import Conflict
 from matchmaker.models.talent import Talent, TalentSort
-from matchmaker.queries import sql
+from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, cursor_args, paginate, render
 
 __all__ = [
@@ -69,17 +69,13 @@ async def list_talent(
 
 
 async def get(conn: asyncpg.Connection, talent_id: int) -> Talent:
-    row = await conn.fetchrow(Q["get"], talent_id)
-    if row is None:
-        raise NotFound("talent", talent_id)
+    row = await one(conn, Q["get"], talent_id, entity="talent", key=talent_id)
     return _talent(row)
 
 
 async def row_for_update(conn: asyncpg.Connection, talent_id: int) -> dict[str, Any]:
     """The stored row with its ``district_ids``, locked until the caller's transaction ends."""
-    row = await conn.fetchrow(Q["row_for_update"], talent_id)
-    if row is None:
-        raise NotFound("talent", talent_id)
+    row = await one(conn, Q["row_for_update"], talent_id, entity="talent", key=talent_id)
     return dict(row)
 
 
