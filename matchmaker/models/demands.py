@@ -25,11 +25,14 @@ __all__ = [
     "DemandSort",
     "Interest",
     "InterestCreate",
+    "OpportunitySort",
     "StatusChange",
 ]
 
 Slots = Annotated[int, msgspec.Meta(ge=1, le=100, description="partners wanted")]
 DemandSort = Literal["newest", "oldest", "urgency", "deadline", "beneficiaries"]
+#: The opportunity board also sorts by a signed-in partner's fit.
+OpportunitySort = Literal["newest", "oldest", "urgency", "deadline", "beneficiaries", "fit"]
 
 #: The legal moves of a demand's status (draft → open → matched → in_progress → fulfilled | cancelled).
 DEMAND_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -71,6 +74,9 @@ class Demand(msgspec.Struct):
     interest_count: int
     created_at: Timestamp
     updated_at: Timestamp
+    #: For a signed-in partner: the score a match round would give this pair, and its parts.
+    fit: float | None = None
+    fit_components: dict[str, float] | None = None
 
 
 class _Window(msgspec.Struct):

@@ -7,21 +7,22 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import NotFound
 from matchmaker.models.demands import Demand, DemandSort, Interest
-from matchmaker.queries import sql
+from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, cursor_args, paginate, render
 
 __all__ = [
     "SORTS",
     "DemandFilters",
     "archive",
+    "by_ids",
     "delete_interest",
     "get",
     "insert",
     "interests_of_actor",
     "interests_of_demand",
     "list_demands",
+    "open_ids",
     "row_for_update",
     "set_status",
     "update",
@@ -91,17 +92,13 @@ async def list_demands(
 
 
 async def get(conn: asyncpg.Connection, demand_id: int) -> Demand:
-    row = await conn.fetchrow(Q["get"], demand_id)
-    if row is None:
-        raise NotFound("demand", demand_id)
+    row = await one(conn, Q["get"], demand_id, entity="demand", key=demand_id)
     return _demand(row)
 
 
 async def row_for_update(conn: asyncpg.Connection, demand_id: int) -> dict[str, Any]:
     """The stored row, locked until the caller's transaction ends."""
-    row = await conn.fetchrow(Q["row_for_update"], demand_id)
-    if row is None:
-        raise NotFound("demand", demand_id)
+    row = await one(conn, Q["row_for_update"], demand_id, entity="demand", key=demand_id)
     return dict(row)
 
 
@@ -158,3 +155,19 @@ async def interests_of_demand(conn: asyncpg.Connection, demand_id: int) -> list[
 async def interests_of_actor(conn: asyncpg.Connection, actor_id: int) -> list[Interest]:
     rows = await conn.fetch(Q["interests_of_actor"], actor_id)
     return [msgspec.convert(dict(r), Interest) for r in rows]
+
+
+async def open_ids(conn: asyncpg.Connection, filters: DemandFilters) -> list[int]:
+    """Ids of every open demand matching ``filters`` (``q`` already segmented)."""
+    f = filters
+    ids = await conn.fetchval(
+        Q["open_ids"], f.district_id, f.town_id, f.community_id, f.category, f.resource_type,
+        f.target_group, f.urgency, f.community_kind, f.q or None,
+    )  # fmt: skip
+    return list(ids)
+
+
+async def by_ids(conn: asyncpg.Connection, demand_ids: list[int]) -> dict[int, Demand]:
+    """The demands with these ids, by id."""
+    rows = await conn.fetch(Q["by_ids"], demand_ids)
+    return {r["id"]: _demand(r) for r in rows}

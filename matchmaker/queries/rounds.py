@@ -12,15 +12,15 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
-from matchmaker.errors import NotFound
 from matchmaker.models.rounds import Proposal, Round
-from matchmaker.queries import sql
+from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, cursor_args, paginate, render
 
 __all__ = [
     "active_policies",
     "candidates",
     "copy_proposals",
+    "demand_features",
     "fail_interrupted",
     "get_round",
     "ids_by_name",
@@ -31,6 +31,7 @@ __all__ = [
     "lock_holds",
     "open_slots",
     "pair_names",
+    "partner_features",
     "report",
     "scope_demands",
     "scope_partners",
@@ -49,6 +50,18 @@ async def scope_demands(
     conn: asyncpg.Connection, districts: list[int], towns: list[int], categories: list[str]
 ) -> list[asyncpg.Record]:
     return list(await conn.fetch(Q["scope_demands"], districts, towns, categories))
+
+
+async def demand_features(
+    conn: asyncpg.Connection, demand_ids: Sequence[int]
+) -> list[asyncpg.Record]:
+    """Scoring inputs of these demands, whatever their status (ordered by id)."""
+    return list(await conn.fetch(Q["demand_features"], list(demand_ids)))
+
+
+async def partner_features(conn: asyncpg.Connection, actor_id: int) -> asyncpg.Record | None:
+    """Scoring inputs of one partner."""
+    return await conn.fetchrow(Q["partner_features"], actor_id)
 
 
 async def scope_partners(conn: asyncpg.Connection, districts: list[int]) -> list[asyncpg.Record]:
@@ -122,9 +135,7 @@ async def fail_interrupted(conn: asyncpg.Connection) -> list[int]:
 
 
 async def get_round(conn: asyncpg.Connection, round_id: int) -> Round:
-    row = await conn.fetchrow(Q["get_round"], round_id)
-    if row is None:
-        raise NotFound("round", round_id)
+    row = await one(conn, Q["get_round"], round_id, entity="round", key=round_id)
     return msgspec.convert(dict(row), Round)
 
 

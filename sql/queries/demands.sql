@@ -93,3 +93,33 @@ SELECT i.demand_id, i.actor_id, a.name AS actor_name, i.note, i.created_at
 FROM interests i JOIN actors a ON a.id = i.actor_id JOIN demands d ON d.id = i.demand_id
 WHERE i.actor_id = $1 AND d.archived_at IS NULL
 ORDER BY i.created_at DESC, i.demand_id;
+
+-- name: open_ids
+-- Ids of the open demands a list with these filters would show (for ranking by fit).
+SELECT coalesce(array_agg(d.id ORDER BY d.id), '{}')
+FROM demands d
+JOIN communities c ON c.id = d.community_id
+WHERE d.archived_at IS NULL AND d.status = 'open'
+  AND ($1::bigint IS NULL OR c.district_id = $1)
+  AND ($2::bigint IS NULL OR c.town_id = $2)
+  AND ($3::bigint IS NULL OR d.community_id = $3)
+  AND ($4::text IS NULL OR d.category = $4)
+  AND ($5::text IS NULL OR $5 = ANY (d.resource_types::text[]))
+  AND ($6::text IS NULL OR $6 = ANY (d.target_groups::text[]))
+  AND ($7::text IS NULL OR d.urgency = $7)
+  AND ($8::text IS NULL OR c.kind = $8)
+  AND ($9::text IS NULL OR d.search @@ plainto_tsquery('simple', $9));
+
+-- name: by_ids
+SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
+       c.theme AS community_theme, c.district_id, di.name AS district_name, c.town_id,
+       t.name AS town_name, d.title, d.description, d.category, d.resource_types, d.skills,
+       d.target_groups, d.beneficiaries, d.budget::float8 AS budget, d.slots, d.urgency,
+       d.window_start, d.window_end, d.intake_channel, d.status,
+       (SELECT count(*) FROM interests i WHERE i.demand_id = d.id)::int AS interest_count,
+       d.created_at, d.updated_at
+FROM demands d
+JOIN communities c ON c.id = d.community_id
+JOIN districts di ON di.id = c.district_id
+JOIN towns t ON t.id = c.town_id
+WHERE d.id = ANY ($1::bigint[]);

@@ -219,3 +219,30 @@ FROM unnest($1::bigint[], $2::bigint[]) AS x (demand_id, actor_id)
 JOIN demands d ON d.id = x.demand_id
 JOIN communities c ON c.id = d.community_id
 JOIN actors a ON a.id = x.actor_id;
+
+-- name: demand_features
+-- What scoring needs of demands $1 (any status), as scope_demands gives it.
+SELECT d.id, d.community_id, c.kind AS community_kind, c.district_id, c.lat, c.lon,
+       d.category, d.resource_types::text[] AS resource_types, d.urgency, d.search_text,
+       d.slots AS open_slots
+FROM demands d JOIN communities c ON c.id = d.community_id
+WHERE d.id = ANY ($1::bigint[])
+ORDER BY d.id;
+
+-- name: partner_features
+-- What scoring needs of one partner, as scope_partners gives it (spare capacity not required).
+SELECT a.id, a.kind, a.grade, a.categories::text[] AS categories,
+       a.resource_types::text[] AS resource_types, a.remote, a.lat, a.lon, a.capacity AS spare,
+       concat_ws(' ', a.search_text,
+                 (SELECT string_agg(p.search_text, ' ') FROM products p
+                  WHERE p.actor_id = a.id AND p.archived_at IS NULL),
+                 (SELECT string_agg(cs.search_text, ' ') FROM case_actors ca
+                  JOIN cases cs ON cs.id = ca.case_id
+                  WHERE ca.actor_id = a.id AND cs.archived_at IS NULL)) AS profile,
+       coalesce((SELECT sum(rating) FROM partnerships s WHERE s.actor_id = a.id), 0)::float8 AS rating_sum,
+       (SELECT count(rating) FROM partnerships s WHERE s.actor_id = a.id)::float8 AS rated,
+       (SELECT count(*) FROM partnerships s WHERE s.actor_id = a.id AND s.status = 'completed')::float8 AS completed,
+       (SELECT count(*) FROM partnerships s WHERE s.actor_id = a.id
+          AND s.status IN ('completed', 'cancelled'))::float8 AS ended
+FROM actors a
+WHERE a.id = $1;
