@@ -26,6 +26,7 @@ import msgspec
 import structlog
 
 from matchmaker import db, logs
+from matchmaker.benchcli import bench
 from matchmaker.errors import AppError, Invalid
 from matchmaker.roundcli import round_command
 from matchmaker.settings import Settings
@@ -227,3 +228,4 @@ main.add_command(user)
 main.add_command(export)
 main.add_command(import_)
 main.add_command(round_command)
+main.add_command(bench)

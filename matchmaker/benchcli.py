@@ -1,0 +1,58 @@
+"""``matchmaker bench api|match``: measured numbers, as ratios against a baseline in the same run."""
+
+from __future__ import annotations
+
+import click
+
+from matchmaker.bench_match import parse_sizes
+
+__all__ = ["bench"]
+
+
+@click.group()
+def bench() -> None:
+    """Benchmarks on synthetic data in a separate bench database."""
+
+
+@bench.command("api")
+@click.option("--demands", type=click.IntRange(1000, 2_000_000), default=100_000, show_default=True)
+@click.option("--clients", type=click.IntRange(1, 256), default=32, show_default=True)
+@click.option("--seconds", type=click.FloatRange(1, 600), default=10, show_default=True)
+def bench_api(demands: int, clients: int, seconds: float) -> None:
+    """Drive the read API from concurrent clients; /health is the floor."""
+    from matchmaker.bench_api import run_api_bench
+    from matchmaker.cli import _run, _settings
+
+    settings = _settings()
+    table = _run(
+        run_api_bench(
+            settings, demands=demands, clients=clients, seconds=seconds,
+            progress=lambda line: click.echo(line, err=True),
+        )
+    )  # fmt: skip
+    click.echo(table)
+
+
+@bench.command("match")
+@click.option(
+    "--sizes", default="5000x1000,50000x10000", show_default=True, help="DEMANDSxPARTNERS,…"
+)
+@click.option("--repeat", type=click.IntRange(1, 20), default=3, show_default=True)
+def bench_match(sizes: str, repeat: int) -> None:
+    """Time each phase of a round and compare the algorithms and solvers."""
+    from matchmaker.bench_match import run_match_bench
+    from matchmaker.cli import _run, _settings
+
+    try:
+        parsed = parse_sizes(sizes)
+    except ValueError:
+        raise click.BadParameter(
+            "expected DEMANDSxPARTNERS,… such as 5000x1000", param_hint="--sizes"
+        ) from None
+    settings = _settings()
+    report = _run(
+        run_match_bench(
+            settings, sizes=parsed, repeat=repeat, progress=lambda line: click.echo(line, err=True)
+        )
+    )
+    click.echo(report)
