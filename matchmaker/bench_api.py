@@ -28,9 +28,12 @@ import numpy as np
 
 from matchmaker import db
 from matchmaker.migrate import migrate
+from matchmaker.queries import sql
 from matchmaker.settings import Settings
 
 __all__ = ["Result", "prepare_bench_database", "run_api_bench"]
+
+Q = sql("bench")
 
 
 @dataclass
@@ -62,16 +65,13 @@ async def prepare_bench_database(
     conn = await db.connect(bench_dsn)
     try:
         await migrate(conn)
-        have = await conn.fetchval("SELECT count(*) FROM demands WHERE status = 'open'")
+        have = await conn.fetchval(Q["open_count"])
         if have < demands * 0.9:
             progress(f"loading {demands:,} synthetic demands into {db.describe_dsn(bench_dsn)} …")
-            await conn.execute(
-                "TRUNCATE interests, demands, actor_districts, actors, communities, towns, "
-                "districts RESTART IDENTITY CASCADE"
-            )
+            await conn.execute(Q["empty_all"])
             report = await generate(conn, demands=demands, seed=20261121, progress=progress)
             progress(report.summary())
-            await conn.execute("ANALYZE")
+            await conn.execute(Q["analyze"])
         else:
             progress(f"reusing {have:,} open synthetic demands in {db.describe_dsn(bench_dsn)}")
     finally:
@@ -152,13 +152,9 @@ async def _scenarios(dsn: str) -> dict[str, Callable[[random.Random], str]]:
     """URL makers over ids, districts and words that exist in the bench data."""
     conn = await db.connect(dsn)
     try:
-        low, high = await conn.fetchrow(
-            "SELECT min(id), max(id) FROM demands WHERE status = 'open'"
-        )
-        districts = [r["id"] for r in await conn.fetch("SELECT id FROM districts")]
-        categories = [
-            r["category"] for r in await conn.fetch("SELECT DISTINCT category FROM demands")
-        ]
+        open_ids = [r["id"] for r in await conn.fetch(Q["sample_open_ids"])]
+        districts = [r["id"] for r in await conn.fetch(Q["district_ids"])]
+        categories = [r["category"] for r in await conn.fetch(Q["categories_in_use"])]
     finally:
         await conn.close()
     words = ["养老", "儿童", "志愿", "培训", "社区", "文旅", "助餐", "法律"]
@@ -169,7 +165,7 @@ async def _scenarios(dsn: str) -> dict[str, Callable[[random.Random], str]]:
         "opportunities filters": lambda r: (
             f"/api/v1/opportunities?district_id={r.choice(districts)}&category={r.choice(categories)}"
         ),
-        "demand by id": lambda r: f"/api/v1/demands/{r.randint(low, high)}",
+        "demand by id": lambda r: f"/api/v1/demands/{r.choice(open_ids)}",
     }
 
 

@@ -37,11 +37,13 @@ from matchmaker.matching.solve import eligible_edges
 from matchmaker.migrate import migrate
 from matchmaker.models.rounds import RoundRequest, Scope
 from matchmaker.queries import rounds as q
+from matchmaker.queries import sql
 from matchmaker.services import rounds as round_service
 from matchmaker.settings import Settings
 
 __all__ = ["parse_sizes", "run_match_bench"]
 
+Q = sql("bench")
 PHASES = ("candidates", "scoring", "graph", "solving", "explaining", "writing")
 MIN_SCORE = 0.2
 
@@ -124,11 +126,7 @@ async def _load(
     conn = await db.connect(bench_dsn)
     try:
         await migrate(conn)
-        await conn.execute(
-            "TRUNCATE audit_log, round_reports, partnerships, proposals, rounds, interests, "
-            "users, products, case_actors, cases, demands, policies, talent_districts, talent, "
-            "actor_districts, actors, communities, towns, districts RESTART IDENTITY CASCADE"
-        )
+        await conn.execute(Q["empty_all"])
         report = await generate(
             conn, demands=demands, partners=partners, seed=7,
             districts=max(2, demands // 150), remote_share=min(1.0, 10 / partners),
@@ -136,7 +134,7 @@ async def _load(
         progress(
             f"{demands:,} × {partners:,}: {report.total_rows:,} rows in {report.total_seconds:.1f} s"
         )
-        await conn.execute("ANALYZE")
+        await conn.execute(Q["analyze"])
     finally:
         await conn.close()
     return bench_dsn
@@ -150,7 +148,7 @@ async def _phases(dsn: str, repeat: int) -> tuple[dict[str, float], dict[str, An
     try:
         for _ in range(repeat):
             async with pool.acquire() as conn:
-                await conn.execute("TRUNCATE round_reports, proposals, rounds CASCADE")
+                await conn.execute(Q["empty_rounds"])
                 created = await round_service.create(
                     conn, None, RoundRequest(scope=Scope(), min_score=MIN_SCORE)
                 )
@@ -160,7 +158,7 @@ async def _phases(dsn: str, repeat: int) -> tuple[dict[str, float], dict[str, An
             runs.append(done.stats["timings"])
             stats = done.stats
         async with pool.acquire() as conn:
-            await conn.execute("TRUNCATE round_reports, proposals, rounds CASCADE")
+            await conn.execute(Q["empty_rounds"])
     finally:
         await pool.close()
     medians = {phase: statistics.median(r[phase] for r in runs) for phase in PHASES}

@@ -1,4 +1,4 @@
-"""The ``matchmaker`` command: serve, migrate, seed.
+"""The ``matchmaker`` command.
 
 Every command turns a foreseen failure (database unreachable, folder not writable, port taken, bad
 seed row) into one line on stderr and exit status 2, never a traceback.
@@ -7,6 +7,10 @@ seed row) into one line on stderr and exit status 2, never a traceback.
     matchmaker migrate               # apply pending migrations
     matchmaker seed                  # load the demo data (idempotent)
     matchmaker seed --synthetic --demands 100000 --seed 7
+    matchmaker user add NAME --role coordinator
+    matchmaker export demands --format xlsx      matchmaker import demands FILE.xlsx
+    matchmaker round --district 邛崃市 --dry-run
+    matchmaker bench api | bench match
 """
 
 from __future__ import annotations
