@@ -18,7 +18,14 @@ def bench() -> None:
 @click.option("--demands", type=click.IntRange(1000, 2_000_000), default=100_000, show_default=True)
 @click.option("--clients", type=click.IntRange(1, 256), default=32, show_default=True)
 @click.option("--seconds", type=click.FloatRange(1, 600), default=10, show_default=True)
-def bench_api(demands: int, clients: int, seconds: float) -> None:
+@click.option(
+    "--client",
+    type=click.Choice(["auto", "wrk", "httpx"]),
+    default="auto",
+    show_default=True,
+    help="Load generator: wrk when installed (auto), else httpx.",
+)
+def bench_api(demands: int, clients: int, seconds: float, client: str) -> None:
     """Drive the read API from concurrent clients; /health is the floor."""
     from matchmaker.bench_api import run_api_bench
     from matchmaker.cli import _run, _settings
@@ -26,7 +33,7 @@ def bench_api(demands: int, clients: int, seconds: float) -> None:
     settings = _settings()
     table = _run(
         run_api_bench(
-            settings, demands=demands, clients=clients, seconds=seconds,
+            settings, demands=demands, clients=clients, seconds=seconds, client=client,
             progress=lambda line: click.echo(line, err=True),
         )
     )  # fmt: skip

@@ -52,7 +52,10 @@ def test_bench_match_reports_phases_ratios_and_one_optimum(bench_env: dict[str, 
 def test_bench_api_reports_each_scenario_against_the_health_floor(
     bench_env: dict[str, str],
 ) -> None:
-    out = _bench(["api", "--demands", "1000", "--clients", "2", "--seconds", "1"], bench_env)
+    out = _bench(
+        ["api", "--demands", "1000", "--clients", "2", "--seconds", "1", "--client", "httpx"],
+        bench_env,
+    )
     for scenario in (
         "health",
         "opportunities",

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.actors import Actor, ActorSort
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "SORTS",
@@ -65,9 +65,7 @@ async def list_actors(
     spec = SORTS[sort]
     f = filters
     args: list[Any] = [f.kind, f.category, f.resource_type, f.verified, f.district_id, f.q or None]
-    query = render(Q["list"], spec, len(args))
-    rows = await conn.fetch(query, *args, *cursor_args(sort, spec, cursor), limit + 1)
-    return paginate(rows, limit, sort, spec, _actor, lambda r: (r["sort_key"], r["id"]))
+    return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _actor)
 
 
 async def get(conn: asyncpg.Connection, actor_id: int) -> Actor:

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.cases import Case, CaseSort
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "SORTS",
@@ -83,9 +83,7 @@ async def list_cases(
     args: list[Any] = [
         f.district_id, f.community_id, f.category, f.model_tag, f.actor_id, f.q or None,
     ]  # fmt: skip
-    query = render(Q["list"], spec, len(args))
-    rows = await conn.fetch(query, *args, *cursor_args(sort, spec, cursor), limit + 1)
-    return paginate(rows, limit, sort, spec, _case, lambda r: (r["sort_key"], r["id"]))
+    return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _case)
 
 
 async def get(conn: asyncpg.Connection, case_id: int) -> Case:

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.communities import Community, CommunitySort, District, shortfalls
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "SORTS",
@@ -67,9 +67,7 @@ async def list_communities(
     spec = SORTS[sort]
     f = filters
     args: list[Any] = [f.district_id, f.town_id, f.kind, f.theme, f.q or None]
-    query = render(Q["list"], spec, len(args))
-    rows = await conn.fetch(query, *args, *cursor_args(sort, spec, cursor), limit + 1)
-    return paginate(rows, limit, sort, spec, _community, lambda r: (r["sort_key"], r["id"]))
+    return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _community)
 
 
 async def get(conn: asyncpg.Connection, community_id: int) -> Community:

@@ -9,7 +9,7 @@ import msgspec
 
 from matchmaker.models.demands import Demand, DemandSort, Interest
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "SORTS",
@@ -86,9 +86,7 @@ async def list_demands(
         f.district_id, f.town_id, f.community_id, f.category, f.status, f.resource_type,
         f.target_group, f.urgency, f.community_kind, f.q or None, sees_all_drafts, own_community_id,
     ]  # fmt: skip
-    query = render(Q["list"], spec, len(args))
-    rows = await conn.fetch(query, *args, *cursor_args(sort, spec, cursor), limit + 1)
-    return paginate(rows, limit, sort, spec, _demand, lambda r: (r["sort_key"], r["id"]))
+    return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _demand)
 
 
 async def get(conn: asyncpg.Connection, demand_id: int) -> Demand:

@@ -25,7 +25,7 @@ import msgspec
 
 from matchmaker.errors import Invalid
 
-__all__ = ["MAX_LIMIT", "Sort", "cursor_args", "paginate", "render"]
+__all__ = ["MAX_LIMIT", "Sort", "cursor_args", "fetch_page", "paginate", "render"]
 
 T = TypeVar("T")
 
@@ -123,3 +123,23 @@ def paginate(
         raw = msgspec.json.encode([sort_name, _encode(key) if sort.key_sql else None, ident])
         next_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
     return [convert(row) for row in rows], next_cursor
+
+
+def _row_key(row: Any) -> tuple[Any, int]:
+    return row.get("sort_key"), row["id"]
+
+
+async def fetch_page(
+    conn: Any,
+    block: str,
+    sort_name: str,
+    sort: Sort,
+    args: Sequence[Any],
+    limit: int,
+    cursor: str | None,
+    convert: Callable[[Any], T],
+) -> tuple[list[T], str | None]:
+    """One page of a list block: filters ``args``, then the cursor, then ``limit + 1`` rows."""
+    query = render(block, sort, len(args))
+    rows = await conn.fetch(query, *args, *cursor_args(sort_name, sort, cursor), limit + 1)
+    return paginate(rows, limit, sort_name, sort, convert, _row_key)

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.policies import Policy, PolicySort
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "SORTS",
@@ -79,9 +79,7 @@ async def list_policies(
     args: list[Any] = [
         f.level, f.category, f.community_kind, f.actor_kind, f.active, f.q or None,
     ]  # fmt: skip
-    query = render(Q["list"], spec, len(args))
-    rows = await conn.fetch(query, *args, *cursor_args(sort, spec, cursor), limit + 1)
-    return paginate(rows, limit, sort, spec, _policy, lambda r: (r["sort_key"], r["id"]))
+    return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _policy)
 
 
 async def get(conn: asyncpg.Connection, policy_id: int) -> Policy:

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.products import Product, ProductSort
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "SORTS",
@@ -74,9 +74,7 @@ async def list_products(
     args: list[Any] = [
         f.actor_id, f.category, f.target_group, f.delivery_mode, f.free, f.q or None,
     ]  # fmt: skip
-    query = render(Q["list"], spec, len(args))
-    rows = await conn.fetch(query, *args, *cursor_args(sort, spec, cursor), limit + 1)
-    return paginate(rows, limit, sort, spec, _product, lambda r: (r["sort_key"], r["id"]))
+    return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _product)
 
 
 async def get(conn: asyncpg.Connection, product_id: int) -> Product:

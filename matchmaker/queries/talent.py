@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.talent import Talent, TalentSort
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "SORTS",
@@ -63,9 +63,7 @@ async def list_talent(
     spec = SORTS[sort]
     f = filters
     args: list[Any] = [f.role, f.skill, f.district_id, f.actor_id, f.q or None]
-    query = render(Q["list"], spec, len(args))
-    rows = await conn.fetch(query, *args, *cursor_args(sort, spec, cursor), limit + 1)
-    return paginate(rows, limit, sort, spec, _talent, lambda r: (r["sort_key"], r["id"]))
+    return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _talent)
 
 
 async def get(conn: asyncpg.Connection, talent_id: int) -> Talent:
