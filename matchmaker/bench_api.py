@@ -97,7 +97,8 @@ def _start_server(dsn: str, port: int) -> subprocess.Popen[bytes]:
         MATCHMAKER_PORT=str(port),
         MATCHMAKER_HOST="127.0.0.1",
         MATCHMAKER_LOG_LEVEL="WARNING",
-        MATCHMAKER_POOL_MAX="20",
+        MATCHMAKER_POOL_MAX="10",
+        MATCHMAKER_WORKERS=str(os.cpu_count() or 1),  # as a deployment would run
     )
     return subprocess.Popen(
         [sys.executable, "-m", "matchmaker", "serve", "--no-seed"],

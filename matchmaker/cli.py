@@ -137,29 +137,57 @@ def main() -> None:
 @click.option("--host", help="Address to listen on [MATCHMAKER_HOST, default 127.0.0.1].")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port [MATCHMAKER_PORT, default 8000].")
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Worker processes [MATCHMAKER_WORKERS, default 1]; one per core serves the most.",
+)
+@click.option(
     "--seed/--no-seed",
     default=None,
     help="Load the demo data into an empty database (default: only for the embedded server).",
 )
 @_guard
-def serve(host: str | None, port: int | None, seed: bool | None) -> None:
+def serve(host: str | None, port: int | None, workers: int | None, seed: bool | None) -> None:
     """Start the marketplace (embedded PostgreSQL when DATABASE_URL is unset)."""
+    import os
+
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from matchmaker.app import create_app
     from matchmaker.services.bootstrap import prepare_database
 
-    settings = _settings(host=host, port=port)
+    settings = _settings(host=host, port=port, workers=workers)
     if not settings.database_url:
         settings.ensure_data_dir()
     sock = bind_socket(settings.host, settings.port)
     dsn = _run(prepare_database(settings, seed_demo=seed))
-    app = create_app(settings, dsn=dsn)
     log.info(
-        "serving", url=f"http://{settings.host}:{settings.port}", database=db.describe_dsn(dsn)
+        "serving",
+        url=f"http://{settings.host}:{settings.port}",
+        database=db.describe_dsn(dsn),
+        workers=settings.workers,
     )
-    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
-    _graceful_server_class()(config).run(sockets=[sock])
+    server_class = _graceful_server_class()
+    if settings.workers == 1:
+        config = uvicorn.Config(
+            create_app(settings, dsn=dsn), log_config=None, access_log=False, lifespan="on"
+        )
+        server_class(config).run(sockets=[sock])
+        return
+    # Workers build the app from the environment: hand them the database this process prepared
+    # (the embedded server stays in this process) and the one secret key.
+    os.environ["DATABASE_URL"] = dsn
+    os.environ["MATCHMAKER_SECRET_KEY"] = settings.resolved_secret_key()
+    config = uvicorn.Config(
+        "matchmaker.app:create_app",
+        factory=True,
+        workers=settings.workers,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+    )
+    Multiprocess(config, sockets=[sock]).run()
 
 
 @main.command()

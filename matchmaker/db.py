@@ -108,6 +108,17 @@ async def connect(dsn: str, *, deadline: float = CONNECT_DEADLINE_SECONDS) -> as
         return conn
 
 
+async def _reset_connection(conn: asyncpg.Connection) -> None:
+    """Return a connection to the pool without asyncpg's RESET ALL round trip per request.
+
+    Requests leave no session state behind: settings (SET LOCAL) and advisory locks are
+    transaction-scoped, and the migration runner's session lock uses its own connection. Only a
+    transaction somehow left open is rolled back.
+    """
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     """A pool whose connections carry the JSON codecs; fails like :func:`connect`."""
     conn = await connect(dsn)  # a clear error before the pool's own retries
@@ -117,6 +128,7 @@ async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asy
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
+        reset=_reset_connection,
         command_timeout=60,
         # list queries have optional filters ("$1 IS NULL OR …"): plan each call with its values
         server_settings={"plan_cache_mode": "force_custom_plan"},

@@ -38,6 +38,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pool_max: int = 10
     #: How long a match proposal holds capacity while nobody answers it.
     proposal_ttl_hours: int = 168
+    #: Worker processes serving HTTP.
+    workers: int = 1
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +75,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             pool_min=integer("MATCHMAKER_POOL_MIN", 1, 0, 100),
             pool_max=integer("MATCHMAKER_POOL_MAX", 10, 1, 200),
             proposal_ttl_hours=integer("MATCHMAKER_PROPOSAL_TTL_HOURS", 168, 1, 24 * 365),
+            workers=integer("MATCHMAKER_WORKERS", 1, 1, 64),
         )
 
     def ensure_data_dir(self) -> Path:

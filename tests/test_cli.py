@@ -98,7 +98,7 @@ def serve(tmp_path: Path) -> Iterator[object]:
     """Starts ``matchmaker serve`` on the embedded server; gives (process, url, seconds to ready)."""
     processes: list[subprocess.Popen[str]] = []
 
-    def start() -> tuple[subprocess.Popen[str], str, float]:
+    def start(*extra: str) -> tuple[subprocess.Popen[str], str, float]:
         port = _free_port()
         env = _env(MATCHMAKER_DATA_DIR=str(tmp_path / "data"), MATCHMAKER_PORT=str(port))
         started = time.monotonic()
@@ -177,3 +177,11 @@ def test_serve_starts_embedded_with_demo_data_and_a_restart_duplicates_nothing(
     counts = _embedded_counts(tmp_path / "data")
     assert counts["communities"] == len(communities)
     assert counts["demands"] == len(demands)
+
+
+def test_serve_with_two_workers_answers_and_stops_cleanly(serve: object) -> None:
+    process, url, _ = serve("--workers", "2")  # type: ignore[operator]
+    for _ in range(20):  # requests land on both workers
+        assert _get(f"{url}/ready")[0] == 200
+    assert _get(f"{url}/api/v1/opportunities?limit=1")[0] == 200
+    _stop(process)
