@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import subprocess
 import time
 import warnings
@@ -22,7 +23,7 @@ import asyncpg
 import msgspec
 from litestar.datastructures import State
 
-from matchmaker.errors import Unavailable
+from matchmaker.errors import Invalid, Unavailable
 
 __all__ = [
     "EMBEDDED_DATABASE",
@@ -138,7 +139,13 @@ async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asy
 
 
 async def ensure_database(server_dsn: str, database: str) -> str:
-    """Create ``database`` on the server if it is missing; return its DSN."""
+    """Create ``database`` on the server if it is missing; return its DSN.
+
+    The name comes from configuration, never a request; it is still checked, because
+    ``CREATE DATABASE`` takes no parameters and the name is written into the statement.
+    """
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", database):
+        raise Invalid(f"database name {database!r} must be letters, digits and _", field="database")
     conn = await connect(server_dsn)
     try:
         exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
