@@ -57,6 +57,19 @@ async def _sweep_expired(pool: asyncpg.Pool, every_seconds: float = 60) -> None:
         await asyncio.sleep(every_seconds)
 
 
+async def _close_pool(pool: asyncpg.Pool, deadline: float = 10) -> None:
+    """Close the pool, but never hang shutdown on a connection a request failed to give back."""
+    try:
+        await asyncio.wait_for(pool.close(), timeout=deadline)
+    except TimeoutError:
+        structlog.get_logger().warning(
+            "database pool did not close in time; terminating it",
+            size=pool.get_size(),
+            idle=pool.get_idle_size(),
+        )
+        pool.terminate()
+
+
 def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> Litestar:
     """Build the app. Without ``dsn`` the lifespan prepares the database from ``settings`` itself."""
     settings = settings or Settings.from_env()
@@ -81,7 +94,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
-            await app.state.pool.close()
+            await _close_pool(app.state.pool)
 
     return Litestar(
         route_handlers=[
@@ -107,6 +120,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
         ],
         lifespan=[database],
         on_app_init=[jwt.on_app_init],
+        middleware=[db.release_connections],
         dependencies={
             "conn": Provide(db.provide_connection),
             "user": Provide(provide_user, sync_to_thread=False),

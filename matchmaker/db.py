@@ -15,13 +15,14 @@ import re
 import subprocess
 import time
 import warnings
-from collections.abc import AsyncGenerator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 import msgspec
-from litestar.datastructures import State
+from litestar import Request
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from matchmaker.errors import Invalid, Unavailable
 
@@ -33,6 +34,7 @@ __all__ = [
     "describe_dsn",
     "ensure_database",
     "provide_connection",
+    "release_connections",
     "start_embedded",
     "with_database",
 ]
@@ -177,7 +179,34 @@ def start_embedded(data_dir: Path) -> str:
     return str(server.get_uri())
 
 
-async def provide_connection(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
-    """Litestar dependency: one pooled connection for the length of a request."""
-    async with state.pool.acquire() as conn:
-        yield conn
+_SCOPE_KEY = "matchmaker.db_connection"
+
+
+async def provide_connection(request: Request[Any, Any, Any]) -> asyncpg.Connection:
+    """Litestar dependency: the request's pooled connection, acquired on first use.
+
+    Not a generator dependency: Litestar resolves a batch of dependencies together, and when one
+    of them fails (a bad query parameter) the others' generators are never closed — their
+    connection would stay out of the pool until garbage collection. :func:`release_connections`
+    gives it back when the request ends, whatever happened.
+    """
+    state = request.scope.setdefault("state", {})
+    conn = state.get(_SCOPE_KEY)
+    if conn is None:
+        conn = await request.app.state.pool.acquire()
+        state[_SCOPE_KEY] = conn
+    return conn
+
+
+def release_connections(app: ASGIApp) -> ASGIApp:
+    """ASGI middleware: return the request's connection to the pool when the request is done."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await app(scope, receive, send)
+        finally:
+            conn = scope.get("state", {}).pop(_SCOPE_KEY, None)
+            if conn is not None:
+                await scope["litestar_app"].state.pool.release(conn)
+
+    return middleware

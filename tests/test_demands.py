@@ -294,3 +294,17 @@ async def test_regression_deadline_sort_keeps_needs_without_an_end_date(
     items = await all_pages(client, "/api/v1/opportunities", sort="deadline", limit=3)
     assert len(items) == len({d["id"] for d in items}) == expected
     assert [d["window_end"] for d in items[-5:]] == [None] * 5
+
+
+async def test_regression_a_refused_query_parameter_gives_its_connection_back(
+    client: Client, app: Any, seeded: Any, login: Any
+) -> None:
+    """A failing dependency (a bad filter) left the connection dependency's generator unclosed,
+    so its connection stayed out of the pool — and shutdown waited for it forever."""
+    staff = await login("staff")
+    for _ in range(6):  # more than the test pool holds
+        bad = await client.get("/api/v1/demands", params={"category": "nope"}, headers=staff)
+        assert bad.status_code == 400
+    pool = app.state.pool
+    assert pool.get_idle_size() == pool.get_size()
+    assert (await client.get("/api/v1/demands", headers=staff)).status_code == 200
