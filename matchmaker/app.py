@@ -8,12 +8,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 import structlog
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 
 from matchmaker import __version__, db, logs
 from matchmaker.api.actors import ActorController
@@ -40,10 +44,12 @@ from matchmaker.services import proposals as proposal_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services.bootstrap import prepare_database
 from matchmaker.settings import Settings
+from matchmaker.web.board import board
 
 __all__ = ["create_app"]
 
 MAX_BODY_BYTES = 1024 * 1024
+WEB = Path(__file__).resolve().parent / "web"
 
 
 async def _sweep_expired(pool: asyncpg.Pool, every_seconds: float = 60) -> None:
@@ -117,7 +123,10 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             list_districts,
             ActorController,
             TalentController,
+            board,
+            create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],
+        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         lifespan=[database],
         on_app_init=[jwt.on_app_init],
         middleware=[db.release_connections],

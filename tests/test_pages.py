@@ -1,0 +1,60 @@
+"""The opportunity board page through HTTP (browser journeys come with the rest of the pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+Client = AsyncTestClient[Litestar]
+
+
+async def test_the_board_shows_open_needs_as_cards_in_chinese(client: Client, seeded: Any) -> None:
+    response = await client.get("/")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert "需求大厅" in page and '<html lang="zh-CN">' in page
+    open_title = await seeded.fetchval(
+        "SELECT title FROM demands WHERE status = 'open' ORDER BY id DESC LIMIT 1"
+    )
+    draft_title = await seeded.fetchval("SELECT title FROM demands WHERE status = 'draft' LIMIT 1")
+    assert open_title in page and draft_title not in page
+    assert "/static/htmx-2.0.11.min.js" in page and "http://" not in page.split("<body>")[0]
+
+
+async def test_search_and_filters_narrow_the_cards_and_htmx_gets_only_the_cards(
+    client: Client, seeded: Any
+) -> None:
+    partial = await client.get("/board", params={"q": "托管"}, headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    assert "<html" not in partial.text and "托管" in partial.text
+    none = await client.get("/board", params={"q": "不存在的词语组合"})
+    assert "没有符合条件的需求" in none.text and "清除筛选" in none.text
+    district = await seeded.fetchval("SELECT id FROM districts WHERE name = '成华区'")
+    page = (await client.get("/board", params={"district_id": district})).text
+    assert "成华区" in page and " · 邛崃市 · " not in page
+
+
+async def test_the_english_switch_is_remembered(client: Client, seeded: Any) -> None:
+    english = await client.get("/board", params={"lang": "en"})
+    assert "Opportunity board" in english.text and '<html lang="en">' in english.text
+    assert "Elderly care" in english.text  # category labels follow the language
+    again = await client.get("/board")
+    assert "Opportunity board" in again.text
+
+
+async def test_user_text_is_escaped(client: Client, seeded: Any, login: Any) -> None:
+    title = "<script>alert(1)</script>"
+    await client.post(
+        "/api/v1/demands",
+        json={"title": title, "category": "education", "status": "open"},
+        headers=await login("staff"),
+    )
+    page = (await client.get("/board")).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and title not in page
+
+
+async def test_static_files_are_served_locally(client: Client) -> None:
+    for path in ("/static/htmx-2.0.11.min.js", "/static/site.css"):
+        assert (await client.get(path)).status_code == 200
