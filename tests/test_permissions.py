@@ -152,6 +152,16 @@ Expect = dict[tuple[str, str], int]
 Call = Callable[[World, str, str], Awaitable[tuple[str, Any]]]
 
 
+def parties_of(role: str, side: str) -> tuple[str, str]:
+    """(community, actor) of a proposal or partnership that makes ``role`` its ``side`` party:
+    staff act for the community, partners for the actor; curators get one of the demo pair's."""
+    if role == "staff":
+        return side, "foreign"
+    if role == "partner":
+        return "foreign", side
+    return "own", "own"
+
+
 def curators_only(ok: int) -> Expect:
     return {
         ("anonymous", "-"): 401,
@@ -401,13 +411,7 @@ def matrix() -> list[tuple[str, str, Call, Expect]]:
         }
 
     async def proposal_for(w: World, role: str, side: str, action: str) -> tuple[str, Any]:
-        if role == "staff":
-            community, actor = (side, "foreign")
-        elif role == "partner":
-            community, actor = ("foreign", side)
-        else:
-            community, actor = ("own", "own")
-        return f"/api/v1/proposals/{await w.proposal(community, actor)}/{action}", None
+        return f"/api/v1/proposals/{await w.proposal(*parties_of(role, side))}/{action}", None
 
     async def accept(w: World, role: str, side: str) -> tuple[str, Any]:
         return await proposal_for(w, role, side, "accept")
@@ -433,13 +437,7 @@ def matrix() -> list[tuple[str, str, Call, Expect]]:
     async def closing(
         w: World, role: str, side: str, action: str, body: dict[str, Any]
     ) -> tuple[str, Any]:
-        if role == "staff":
-            community, actor = (side, "foreign")
-        elif role == "partner":
-            community, actor = ("foreign", side)
-        else:
-            community, actor = ("own", "own")
-        return f"/api/v1/partnerships/{await w.partnership(community, actor)}/{action}", body
+        return f"/api/v1/partnerships/{await w.partnership(*parties_of(role, side))}/{action}", body
 
     async def complete(w: World, role: str, side: str) -> tuple[str, Any]:
         return await closing(w, role, side, "complete", {"beneficiaries_served": 5, "rating": 4})

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.models import CurrentUser
 from matchmaker.models.audit import AuditEntry
 from matchmaker.queries import sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = ["list_entries", "record"]
 
@@ -59,15 +59,7 @@ async def list_entries(
     cursor: str | None,
 ) -> tuple[list[AuditEntry], str | None]:
     """Newest first."""
-    query = render(Q["list"], NEWEST, 3)
-    rows = await conn.fetch(
-        query, entity, entity_id, user_id, *cursor_args("newest", NEWEST, cursor), limit + 1
-    )
-    return paginate(
-        rows,
-        limit,
-        "newest",
-        NEWEST,
+    return await fetch_page(
+        conn, Q["list"], "newest", NEWEST, [entity, entity_id, user_id], limit, cursor,
         lambda r: msgspec.convert(dict(r), AuditEntry),
-        lambda r: (None, r["id"]),
-    )
+    )  # fmt: skip

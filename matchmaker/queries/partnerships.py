@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.models.partnerships import Partnership
 from matchmaker.models.rounds import Proposal
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "accept_proposal",
@@ -142,24 +142,11 @@ async def list_partnerships(
     limit: int,
     cursor: str | None,
 ) -> tuple[list[Partnership], str | None]:
-    query = render(Q["list_partnerships"], NEWEST_S, 4)
-    rows = await conn.fetch(
-        query,
-        community_id,
-        actor_id,
-        status,
-        demand_id,
-        *cursor_args("newest", NEWEST_S, cursor),
-        limit + 1,
-    )
-    return paginate(
-        rows,
-        limit,
-        "newest",
-        NEWEST_S,
+    return await fetch_page(
+        conn, Q["list_partnerships"], "newest", NEWEST_S,
+        [community_id, actor_id, status, demand_id], limit, cursor,
         lambda r: msgspec.convert(dict(r), Partnership),
-        lambda r: (None, r["id"]),
-    )
+    )  # fmt: skip
 
 
 async def proposals_for(
@@ -171,15 +158,7 @@ async def proposals_for(
     limit: int,
     cursor: str | None,
 ) -> tuple[list[Proposal], str | None]:
-    query = render(Q["proposals_for"], NEWEST_P, 3)
-    rows = await conn.fetch(
-        query, community_id, actor_id, status, *cursor_args("newest", NEWEST_P, cursor), limit + 1
-    )
-    return paginate(
-        rows,
-        limit,
-        "newest",
-        NEWEST_P,
-        lambda r: msgspec.convert(dict(r), Proposal),
-        lambda r: (None, r["id"]),
-    )
+    return await fetch_page(
+        conn, Q["proposals_for"], "newest", NEWEST_P, [community_id, actor_id, status],
+        limit, cursor, lambda r: msgspec.convert(dict(r), Proposal),
+    )  # fmt: skip

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from matchmaker.models.rounds import Proposal, Round
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "active_policies",
@@ -229,6 +229,6 @@ async def list_proposals(
     conn: asyncpg.Connection, round_id: int, limit: int, cursor: str | None
 ) -> tuple[list[Proposal], str | None]:
     """A round's proposals, best score first."""
-    query = render(Q["list_proposals"], BY_SCORE, 1)
-    rows = await conn.fetch(query, round_id, *cursor_args("score", BY_SCORE, cursor), limit + 1)
-    return paginate(rows, limit, "score", BY_SCORE, _proposal, lambda r: (r["sort_key"], r["id"]))
+    return await fetch_page(
+        conn, Q["list_proposals"], "score", BY_SCORE, [round_id], limit, cursor, _proposal
+    )

@@ -11,7 +11,7 @@ from matchmaker.errors import Conflict, NotFound
 from matchmaker.models import CurrentUser
 from matchmaker.models.users import UserAccount
 from matchmaker.queries import sql
-from matchmaker.queries.paging import Sort, cursor_args, paginate, render
+from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "account",
@@ -88,9 +88,9 @@ async def list_accounts(
     cursor: str | None,
 ) -> tuple[list[UserAccount], str | None]:
     """One page of users, oldest first."""
-    query = render(Q["list_accounts"], BY_ID, 2)
-    rows = await conn.fetch(query, role, active, *cursor_args("id", BY_ID, cursor), limit + 1)
-    return paginate(rows, limit, "id", BY_ID, _account, lambda r: (None, r["id"]))
+    return await fetch_page(
+        conn, Q["list_accounts"], "id", BY_ID, [role, active], limit, cursor, _account
+    )
 
 
 async def account(conn: asyncpg.Connection, user_id: int) -> UserAccount:
