@@ -13,6 +13,7 @@ from pathlib import Path
 import asyncpg
 import structlog
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -44,7 +45,8 @@ from matchmaker.services import proposals as proposal_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services.bootstrap import prepare_database
 from matchmaker.settings import Settings
-from matchmaker.web.board import board
+from matchmaker.web.errors import for_pages
+from matchmaker.web.routes import PAGES
 
 __all__ = ["create_app"]
 
@@ -79,7 +81,8 @@ async def _close_pool(pool: asyncpg.Pool, deadline: float = 10) -> None:
 def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> Litestar:
     """Build the app. Without ``dsn`` the lifespan prepares the database from ``settings`` itself."""
     settings = settings or Settings.from_env()
-    jwt = make_auth(settings.resolved_secret_key())
+    secret = settings.resolved_secret_key()
+    jwt = make_auth(secret)
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
@@ -123,7 +126,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             list_districts,
             ActorController,
             TalentController,
-            board,
+            *PAGES,
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
@@ -134,7 +137,15 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             "conn": Provide(db.provide_connection),
             "user": Provide(provide_user, sync_to_thread=False),
         },
-        exception_handlers=exception_handlers(),
+        exception_handlers=for_pages(exception_handlers()),
+        # pages' forms and htmx posts carry the token; the API takes bearer tokens only (auth.py)
+        csrf_config=CSRFConfig(
+            secret=secret,
+            cookie_name="matchmaker_csrf",
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            exclude=["^/api/", "^/schema"],
+        ),
         plugins=[logs.plugin(settings)],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(

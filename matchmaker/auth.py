@@ -59,17 +59,32 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 class _OptionalJWTMiddleware(JWTCookieAuthenticationMiddleware):
-    """No token: an anonymous request (``request.user is None``). A bad token: 401."""
+    """No token: an anonymous request (``request.user is None``).
+
+    The JSON API (``/api/…``) reads only the ``Authorization`` header — a browser never sends that
+    by itself, so the API needs no CSRF token — and a bad header token is refused with 401. Pages
+    read the session cookie; a stale cookie (expired, or signed with an old key) makes the visitor
+    anonymous rather than locking them out of the public pages.
+    """
 
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
         header = connection.headers.get(self.auth_header)
+        if header or connection.url.path.startswith("/api/"):
+            if not header:
+                return AuthenticationResult(user=None, auth=None)
+            encoded = header.partition(" ")[-1]
+            return await self.authenticate_token(encoded_token=encoded, connection=connection)
         cookie = connection.cookies.get(self.auth_cookie_key)
-        if not header and not cookie:
+        if not cookie:
             return AuthenticationResult(user=None, auth=None)
-        encoded = header.partition(" ")[-1] if header else (cookie or "").partition(" ")[-1]
-        return await self.authenticate_token(encoded_token=encoded, connection=connection)
+        try:
+            return await self.authenticate_token(
+                encoded_token=cookie.partition(" ")[-1], connection=connection
+            )
+        except NotAuthorizedException:
+            return AuthenticationResult(user=None, auth=None)
 
 
 async def _retrieve_user(

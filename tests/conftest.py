@@ -8,6 +8,7 @@ by the migration runner, so every run tests the migrations too.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -130,6 +131,37 @@ def login(client: AsyncTestClient[Litestar]) -> object:
         )
         assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return sign_in
+
+
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token a page's forms carry (every form posts it back as ``_csrf_token``)."""
+    found = CSRF_FIELD.search(page)
+    assert found, "the page has no CSRF token"
+    return found[1]
+
+
+@pytest.fixture
+def page_login(client: AsyncTestClient[Litestar]) -> object:
+    """``token = await page_login("staff")``: sign the client in through the login form.
+
+    The client then carries the session cookie; the returned CSRF token goes in every form post
+    (``data={"_csrf_token": token, ...}``) or htmx post (header ``x-csrftoken``).
+    """
+
+    async def sign_in(username: str, password: str = "matchmaker-demo") -> str:
+        token = csrf_of((await client.get("/login")).text)
+        response = await client.post(
+            "/login",
+            data={"username": username, "password": password, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+        return token
 
     return sign_in
 

@@ -8,11 +8,10 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 
 from matchmaker.api.params import Conn, User
-from matchmaker.auth import TOKEN_LIFETIME, signed_in, verify_password
+from matchmaker.auth import TOKEN_LIFETIME, signed_in
 from matchmaker.models import CurrentUser
 from matchmaker.models.users import Login, LoginResult
-from matchmaker.queries import audit
-from matchmaker.queries import users as user_queries
+from matchmaker.services import users as user_service
 
 __all__ = ["AuthController"]
 
@@ -24,14 +23,10 @@ class AuthController(Controller):
     @post("/login", operation_id="login", status_code=200)
     async def login(self, data: JSONBody[Login], conn: Conn, state: State) -> LoginResult:
         """Exchange username and password for a bearer token (8 hours)."""
-        found = await user_queries.by_username(conn, data.username.strip().lower())
-        user, password_hash = found if found else (None, None)
-        if not verify_password(password_hash, data.password) or user is None:
+        user = await user_service.authenticate(conn, data.username, data.password)
+        if user is None:
             raise NotAuthorizedException("wrong username or password")
         token = state.jwt.create_token(identifier=str(user.id), token_extras={"role": user.role})
-        async with conn.transaction():
-            await user_queries.touch_login(conn, user.id)
-            await audit.record(conn, user, "user", user.id, "login")
         return LoginResult(
             access_token=token,
             token_type="bearer",  # noqa: S106 (the OAuth2 token type, not a secret)

@@ -19,7 +19,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.auth import hash_password
+from matchmaker.auth import hash_password, verify_password
 from matchmaker.errors import Conflict, Invalid
 from matchmaker.models import CurrentUser
 from matchmaker.models.users import UserAccount, UserCreate, UserPatch
@@ -27,6 +27,7 @@ from matchmaker.queries import audit
 from matchmaker.queries import users as q
 
 __all__ = [
+    "authenticate",
     "check_binding",
     "create",
     "parse_create",
@@ -34,6 +35,25 @@ __all__ = [
     "resolve_actor",
     "resolve_community",
 ]
+
+
+async def authenticate(
+    conn: asyncpg.Connection, username: str, password: str
+) -> CurrentUser | None:
+    """The active user these credentials name (login recorded and audited), else None.
+
+    The API's token login and the pages' form login both come here, so both answer a wrong
+    password and an unknown user alike, and in the same time.
+    """
+    found = await q.by_username(conn, username.strip().lower())
+    user, password_hash = found if found else (None, None)
+    if not verify_password(password_hash, password) or user is None:
+        return None
+    async with conn.transaction():
+        await q.touch_login(conn, user.id)
+        await audit.record(conn, user, "user", user.id, "login")
+    return user
+
 
 EDITABLE = ("display_name", "role", "community_id", "actor_id", "active")
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import asyncpg
-from litestar import Request, get
-from litestar.datastructures import Cookie
+from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
@@ -19,7 +18,7 @@ from matchmaker.queries import demands as q
 from matchmaker.queries.communities import districts as districts_of
 from matchmaker.segment import query_text
 from matchmaker.vocab import LABELS
-from matchmaker.web.i18n import LANG_COOKIE, label, language, text
+from matchmaker.web.page import Req, is_htmx, render
 
 __all__ = ["board"]
 
@@ -29,7 +28,7 @@ OptionalId = Annotated[int | None, QueryParameter(ge=1, le=2**62)]
 
 @get(["/", "/board"], operation_id="boardPage", include_in_schema=False, name="board")
 async def board(
-    request: Request[Any, Any, Any],
+    request: Req,
     conn: NamedDependency[asyncpg.Connection],
     q_: Annotated[str | None, QueryParameter(name="q", max_length=200)] = None,
     district_id: OptionalId = None,
@@ -38,7 +37,6 @@ async def board(
     lang: Annotated[str | None, QueryParameter(max_length=2)] = None,
 ) -> Template:
     """The board; with the ``HX-Request`` header, only the cards."""
-    chosen = language(lang, request.cookies.get(LANG_COOKIE))
     if category not in LABELS["category"]:
         category = None
     tokens = query_text(q_) if q_ and q_.strip() else None
@@ -52,22 +50,12 @@ async def board(
             conn, filters, sees_all_drafts=False, own_community_id=None,
             sort="newest", limit=12, cursor=cursor,
         )  # fmt: skip
-    context = {
-        "t": text(chosen),
-        "lang": chosen,
-        "label": lambda vocabulary, code: label(chosen, vocabulary, code),
-        "items": items,
-        "next_cursor": next_cursor,
-        "query": {"q": q_ or "", "district_id": district_id or "", "category": category or ""},
-        "districts": await districts_of(conn),
-        "categories": list(LABELS["category"]),
-        "user": request.scope.get("user"),
-    }
-    partial = request.headers.get("hx-request") == "true"
-    return Template(
-        template_name="_cards.html" if partial else "board.html",
-        context=context,
-        cookies=[Cookie(key=LANG_COOKIE, value=chosen, httponly=True, samesite="lax")]
-        if lang
-        else [],
+    return render(
+        request,
+        "_cards.html" if is_htmx(request) else "board.html",
+        items=items,
+        next_cursor=next_cursor,
+        query={"q": q_ or "", "district_id": district_id or "", "category": category or ""},
+        districts=await districts_of(conn),
+        categories=list(LABELS["category"]),
     )

@@ -12,12 +12,14 @@ from typing import Any, Literal
 
 from matchmaker.vocab import LABELS
 
-__all__ = ["LANG_COOKIE", "Lang", "label", "language", "text"]
+__all__ = ["LANG_COOKIE", "Lang", "Words", "label", "language", "text"]
 
 Lang = Literal["zh", "en"]
+#: A page's own words: key → (Chinese, English). Each page module keeps its own beside its code.
+Words = dict[str, tuple[str, str]]
 LANG_COOKIE = "matchmaker_lang"
 
-_TEXT: dict[str, tuple[str, str]] = {
+_TEXT: Words = {
     "app": ("社区资源对接平台", "matchmaker"),
     "board": ("需求大厅", "Opportunity board"),
     "board_intro": (
@@ -41,13 +43,43 @@ _TEXT: dict[str, tuple[str, str]] = {
     "interested": ("已有意向", "Interested"),
     "language": ("English", "中文"),
     "signed_out": ("未登录", "Not signed in"),
+    "login": ("登录", "Sign in"),
+    "logout": ("退出", "Sign out"),
+    "libraries": ("资源库", "Libraries"),
+    "post_need": ("发布需求", "Post a need"),
+    "inbox": ("我的对接", "Inbox"),
+    "rounds": ("撮合轮次", "Match rounds"),
+    "dashboard": ("数据看板", "Dashboard"),
+    "main_nav": ("主导航", "Main navigation"),
+    "skip": ("跳到正文", "Skip to content"),
+    "error": ("出错了", "Something went wrong"),
+    "back_home": ("回到需求大厅", "Back to the board"),
+    "not_found": ("找不到这个页面或记录。", "That page or record does not exist."),
+    "forbidden": ("您没有权限做这件事。", "You are not allowed to do that."),
+    "server_error": (
+        "服务器出了问题，您的操作没有生效，请稍后再试。",
+        "The server failed; nothing was changed. Please try again later.",
+    ),
+    "csrf_failed": (
+        "页面已过期，请刷新后重新提交。",
+        "This page has expired; reload it and submit again.",
+    ),
+    "bad_request": ("请求有误：", "The request was not understood: "),
+    "required": ("必填", "Required"),
+    "save": ("保存", "Save"),
+    "cancel": ("取消", "Cancel"),
+    "fix_errors": (
+        "请修改标出的内容后再提交。",
+        "Please correct the marked fields and submit again.",
+    ),
 }
 
 
-def text(lang: Lang) -> dict[str, str]:
-    """Every page word in ``lang``."""
+def text(lang: Lang, words: Words | None = None) -> dict[str, str]:
+    """Every common page word in ``lang``, plus a page's own ``words``."""
     i = 0 if lang == "zh" else 1
-    return {key: pair[i] for key, pair in _TEXT.items()}
+    merged = _TEXT | (words or {})
+    return {key: pair[i] for key, pair in merged.items()}
 
 
 def label(lang: Lang, vocabulary: str, code: str) -> str:

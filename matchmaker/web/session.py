@@ -1,0 +1,86 @@
+"""Signing in and out of the pages: a form, an HttpOnly SameSite session cookie, a redirect back.
+
+The cookie holds the same JWT the API hands out (8 hours); the pages' forms carry a CSRF token
+(Litestar's CSRF middleware), so the cookie alone can change nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import asyncpg
+from litestar import Response, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.response import Template
+
+from matchmaker.auth import SESSION_COOKIE, TOKEN_LIFETIME
+from matchmaker.services import users as user_service
+from matchmaker.web.forms import read
+from matchmaker.web.i18n import Words
+from matchmaker.web.page import Req, render, safe_next, see_other
+
+__all__ = ["login_form", "login_submit", "logout"]
+
+WORDS: Words = {
+    "login_title": ("登录", "Sign in"),
+    "username": ("用户名", "Username"),
+    "password": ("密码", "Password"),
+    "wrong_login": ("用户名或密码不正确。", "Wrong username or password."),
+    "demo_hint": (
+        "演示账号：staff、partner、coordinator，密码 matchmaker-demo。",
+        "Demo accounts: staff, partner, coordinator — password matchmaker-demo.",
+    ),
+}
+
+Next = Annotated[str | None, QueryParameter(name="next", max_length=500)]
+
+
+@get("/login", name="login", include_in_schema=False)
+async def login_form(request: Req, next_: Next = None) -> Template:
+    """The sign-in form."""
+    return render(
+        request, "login.html", words=WORDS, next=safe_next(next_), username="", failed=False
+    )
+
+
+@post("/login", include_in_schema=False, status_code=303)
+async def login_submit(
+    request: Req,
+    conn: NamedDependency[asyncpg.Connection],
+) -> Response[Any] | Template:
+    """Check the credentials; on success set the session cookie and go back where the user was."""
+    values = read(await request.form())
+    username = (values.get("username") or [""])[-1][:100]
+    password = (values.get("password") or [""])[-1][:1000]
+    target = safe_next((values.get("next") or ["/"])[-1])
+    user = await user_service.authenticate(conn, username, password) if username else None
+    if user is None:
+        return render(
+            request, "login.html", words=WORDS, status=401,
+            next=target, username=username, failed=True,
+        )  # fmt: skip
+    token = request.app.state.jwt.create_token(
+        identifier=str(user.id), token_extras={"role": user.role}
+    )
+    answer = see_other(request, target)
+    answer.set_cookie(
+        Cookie(
+            key=SESSION_COOKIE,
+            value=f"Bearer {token}",
+            httponly=True,
+            samesite="lax",
+            max_age=int(TOKEN_LIFETIME.total_seconds()),
+            path="/",
+        )
+    )
+    return answer
+
+
+@post("/logout", include_in_schema=False, status_code=303)
+async def logout(request: Req) -> Response[Any]:
+    """Forget the session cookie."""
+    answer = see_other(request, "/board")
+    answer.delete_cookie(SESSION_COOKIE, path="/")
+    return answer
