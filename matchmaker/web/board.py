@@ -23,7 +23,13 @@ from matchmaker.web.page import Req, is_htmx, render
 __all__ = ["board"]
 
 OptionalText = Annotated[str | None, QueryParameter(max_length=200)]
-OptionalId = Annotated[int | None, QueryParameter(ge=1, le=2**62)]
+#: A select's value: "" means "any" (a form sends the empty option too).
+OptionalId = Annotated[str | None, QueryParameter(max_length=20)]
+
+
+def chosen_id(value: str | None) -> int | None:
+    """The id a select chose, or None for "any" (or for anything that is not an id)."""
+    return int(value) if value and value.isdigit() and 0 < int(value) < 2**62 else None
 
 
 @get(["/", "/board"], operation_id="boardPage", include_in_schema=False, name="board")
@@ -37,15 +43,14 @@ async def board(
     lang: Annotated[str | None, QueryParameter(max_length=2)] = None,
 ) -> Template:
     """The board; with the ``HX-Request`` header, only the cards."""
+    district = chosen_id(district_id)
     if category not in LABELS["category"]:
         category = None
     tokens = query_text(q_) if q_ and q_.strip() else None
     items: list[Any] = []
     next_cursor = None
     if not (q_ and q_.strip() and not tokens):
-        filters = q.DemandFilters(
-            district_id=district_id, category=category, status="open", q=tokens
-        )
+        filters = q.DemandFilters(district_id=district, category=category, status="open", q=tokens)
         items, next_cursor = await q.list_demands(
             conn, filters, sees_all_drafts=False, own_community_id=None,
             sort="newest", limit=12, cursor=cursor,
@@ -55,7 +60,7 @@ async def board(
         "_cards.html" if is_htmx(request) else "board.html",
         items=items,
         next_cursor=next_cursor,
-        query={"q": q_ or "", "district_id": district_id or "", "category": category or ""},
+        query={"q": q_ or "", "district_id": district or "", "category": category or ""},
         districts=await districts_of(conn),
         categories=list(LABELS["category"]),
     )
