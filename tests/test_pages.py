@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Litestar
@@ -58,3 +59,69 @@ async def test_user_text_is_escaped(client: Client, seeded: Any, login: Any) -> 
 async def test_static_files_are_served_locally(client: Client) -> None:
     for path in ("/static/htmx-2.0.11.min.js", "/static/site.css"):
         assert (await client.get(path)).status_code == 200
+
+
+async def test_a_partner_sees_its_fit_and_can_sort_by_it(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    anonymous = (await client.get("/board")).text
+    assert "匹配度" not in anonymous and 'value="fit"' not in anonymous
+    await page_login("partner")
+    page = (await client.get("/board")).text
+    assert "匹配度" in page and "<meter" in page and 'value="fit"' in page
+    ranked = (await client.get("/board", params={"sort": "fit"})).text
+    fits = [int(x) for x in re.findall(r"匹配度 (\d+)%", ranked)]
+    assert fits and fits == sorted(fits, reverse=True)
+
+
+async def test_interest_from_a_card_is_expressed_and_withdrawn(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    token = await page_login("partner")
+    actor = await seeded.fetchval("SELECT actor_id FROM users WHERE username = 'partner'")
+    demand = await seeded.fetchval(
+        "SELECT id FROM demands WHERE status = 'open' AND id NOT IN "
+        "(SELECT demand_id FROM interests WHERE actor_id = $1) ORDER BY id LIMIT 1",
+        actor,
+    )
+    htmx = {"HX-Request": "true", "x-csrftoken": token}
+    card = await client.post(f"/board/{demand}/interest", headers=htmx)
+    assert card.status_code == 200 and "撤回意向" in card.text and "<html" not in card.text
+    assert (
+        await seeded.fetchval(
+            "SELECT count(*) FROM interests WHERE demand_id = $1 AND actor_id = $2", demand, actor
+        )
+        == 1
+    )
+    again = await client.post(
+        f"/board/{demand}/interest/withdraw", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert again.status_code == 303 and again.headers["location"] == f"/board#need-{demand}"
+    assert (
+        await seeded.fetchval(
+            "SELECT count(*) FROM interests WHERE demand_id = $1 AND actor_id = $2", demand, actor
+        )
+        == 0
+    )
+
+
+async def test_only_partners_express_interest_and_a_closed_need_says_why(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    demand = await seeded.fetchval("SELECT id FROM demands WHERE status = 'open' LIMIT 1")
+    before = await seeded.fetchval("SELECT count(*) FROM interests")
+    anonymous = await client.post(f"/board/{demand}/interest", follow_redirects=False)
+    assert anonymous.status_code == 403  # no CSRF cookie yet: refused before anything else
+    token = await page_login("staff")
+    staff = await client.post(f"/board/{demand}/interest", data={"_csrf_token": token})
+    assert staff.status_code == 403 and "没有权限" in staff.text
+    await client.post("/logout", data={"_csrf_token": token})
+    token = await page_login("partner")
+    closed = await seeded.fetchval(
+        "SELECT id FROM demands WHERE status <> 'open' AND status <> 'draft' LIMIT 1"
+    )
+    answer = await client.post(
+        f"/board/{closed}/interest", headers={"HX-Request": "true", "x-csrftoken": token}
+    )
+    assert answer.status_code == 200 and 'role="alert"' in answer.text
+    assert await seeded.fetchval("SELECT count(*) FROM interests") == before

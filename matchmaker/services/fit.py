@@ -14,13 +14,20 @@ their district or works remotely, and offers the category or a resource).
 from __future__ import annotations
 
 import asyncpg
+import msgspec
 import numpy as np
 
 from matchmaker.matching.features import assemble
 from matchmaker.matching.score import COMPONENTS, Weights
+from matchmaker.models.demands import Demand
+from matchmaker.queries import demands as demand_queries
 from matchmaker.queries import rounds as q
+from matchmaker.queries.paging import Sort, cursor_args, paginate
 
-__all__ = ["candidate_demands", "fit"]
+__all__ = ["candidate_demands", "fit", "ranked", "with_fit"]
+
+#: Best fit first, ties by id; ranked in memory, so the key is only typed for the cursor.
+BY_FIT = Sort("id", descending=False, key_sql="-fit", key_type="double precision")
 
 
 async def fit(
@@ -53,3 +60,42 @@ async def candidate_demands(
     """Those of ``demand_ids`` a round could pair with the partner."""
     pair_d, _ = await q.candidates(conn, demand_ids, [actor_id])
     return sorted(set(pair_d.tolist()))
+
+
+def _scored(demand: Demand, scored: tuple[float, dict[str, float]] | None) -> Demand:
+    if scored is None:
+        return demand
+    return msgspec.structs.replace(demand, fit=scored[0], fit_components=scored[1])
+
+
+async def with_fit(conn: asyncpg.Connection, actor_id: int, items: list[Demand]) -> list[Demand]:
+    """The needs with the partner's ``fit`` and its components filled in."""
+    scores = await fit(conn, actor_id, [d.id for d in items])
+    return [_scored(d, scores.get(d.id)) for d in items]
+
+
+async def ranked(
+    conn: asyncpg.Connection,
+    actor_id: int,
+    filters: demand_queries.DemandFilters,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Demand], str | None]:
+    """One page of the open needs the partner could be proposed for, best fit first.
+
+    The board page and ``/opportunities?sort=fit`` both rank here, with the same cursor.
+    """
+    candidates = await candidate_demands(
+        conn, actor_id, await demand_queries.open_ids(conn, filters)
+    )
+    scores = await fit(conn, actor_id, candidates)
+    order = sorted((-score, demand_id) for demand_id, (score, _) in scores.items())
+    key, after = cursor_args("fit", BY_FIT, cursor)
+    if after is not None:
+        order = [r for r in order if r > (key, after)]
+    window = order[: limit + 1]
+    demands = await demand_queries.by_ids(conn, [demand_id for _, demand_id in window[:limit]])
+    return paginate(
+        window, limit, "fit", BY_FIT,
+        lambda r: _scored(demands[r[1]], scores[r[1]]), lambda r: (r[0], r[1]),
+    )  # fmt: skip

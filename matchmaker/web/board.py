@@ -1,7 +1,9 @@
 """The opportunity board page: open needs as cards, search and filters without full reloads.
 
-The same query as ``GET /api/v1/opportunities``; an HTMX request gets only the cards, so search,
-filters and "load more" swap them in place.
+The same queries as ``GET /api/v1/opportunities``; an htmx request gets only the cards, so search,
+filters and "load more" swap them in place. A signed-in partner also sees its fit with each need
+(the score a match round would give the pair), may sort by it, and expresses or withdraws interest
+from the card itself.
 """
 
 from __future__ import annotations
@@ -9,27 +11,89 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import asyncpg
-from litestar import get
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
+from matchmaker.auth import roles
+from matchmaker.errors import AppError
+from matchmaker.models import CurrentUser
+from matchmaker.models.demands import Demand, DemandSort
 from matchmaker.queries import demands as q
 from matchmaker.queries.communities import districts as districts_of
 from matchmaker.segment import query_text
+from matchmaker.services import demands as demand_service
+from matchmaker.services import fit as fit_service
 from matchmaker.vocab import LABELS
-from matchmaker.web.page import Req, is_htmx, render
+from matchmaker.web.i18n import Words
+from matchmaker.web.page import PathId, Req, is_htmx, render, see_other, user_of
 
-__all__ = ["board"]
+__all__ = ["board", "chosen_id", "express_interest", "withdraw_interest"]
+
+WORDS: Words = {
+    "sort": ("排序", "Sort"),
+    "sort_newest": ("最新发布", "Newest"),
+    "sort_urgency": ("最紧急", "Most urgent"),
+    "sort_deadline": ("截止最早", "Deadline soonest"),
+    "sort_fit": ("与我最匹配", "Best fit for us"),
+    "fit": ("匹配度", "Fit"),
+    "fit_hint": (
+        "撮合轮次会给贵机构与这条需求打的分数",
+        "The score a match round would give your organisation for this need",
+    ),
+    "express": ("我有意向", "We're interested"),
+    "withdraw": ("撤回意向", "Withdraw interest"),
+    "you_are_interested": ("贵机构已表达意向", "Your organisation has expressed interest"),
+    "details": ("查看详情", "Details"),
+    "fit_not_candidate": (
+        "按匹配度排序只列出撮合轮次可能推荐给贵机构的需求。",
+        "Sorted by fit, the board lists only the needs a round could propose to you.",
+    ),
+}
 
 OptionalText = Annotated[str | None, QueryParameter(max_length=200)]
 #: A select's value: "" means "any" (a form sends the empty option too).
 OptionalId = Annotated[str | None, QueryParameter(max_length=20)]
+SORTS = ("newest", "urgency", "deadline", "fit")
+PAGE_SIZE = 12
 
 
 def chosen_id(value: str | None) -> int | None:
     """The id a select chose, or None for "any" (or for anything that is not an id)."""
     return int(value) if value and value.isdigit() and 0 < int(value) < 2**62 else None
+
+
+def _partner_of(user: CurrentUser | None) -> int | None:
+    return user.actor_id if user is not None and user.role == "partner" else None
+
+
+async def _interested(conn: asyncpg.Connection, actor_id: int | None) -> set[int]:
+    """The needs the partner has already expressed interest in."""
+    if actor_id is None:
+        return set()
+    return {i.demand_id for i in await q.interests_of_actor(conn, actor_id)}
+
+
+async def _cards(
+    conn: asyncpg.Connection,
+    actor_id: int | None,
+    filters: q.DemandFilters,
+    sort: str,
+    cursor: str | None,
+) -> tuple[list[Demand], str | None]:
+    if sort == "fit" and actor_id is not None:
+        return await fit_service.ranked(conn, actor_id, filters, PAGE_SIZE, cursor)
+    by: DemandSort = (
+        "urgency" if sort == "urgency" else "deadline" if sort == "deadline" else "newest"
+    )
+    items, next_cursor = await q.list_demands(
+        conn, filters, sees_all_drafts=False, own_community_id=None,
+        sort=by, limit=PAGE_SIZE, cursor=cursor,
+    )  # fmt: skip
+    if actor_id is not None:
+        items = await fit_service.with_fit(conn, actor_id, items)
+    return items, next_cursor
 
 
 @get(["/", "/board"], operation_id="boardPage", include_in_schema=False, name="board")
@@ -39,28 +103,99 @@ async def board(
     q_: Annotated[str | None, QueryParameter(name="q", max_length=200)] = None,
     district_id: OptionalId = None,
     category: OptionalText = None,
+    sort: OptionalText = None,
     cursor: Annotated[str | None, QueryParameter(max_length=500)] = None,
-    lang: Annotated[str | None, QueryParameter(max_length=2)] = None,
 ) -> Template:
     """The board; with the ``HX-Request`` header, only the cards."""
+    actor_id = _partner_of(user_of(request))
     district = chosen_id(district_id)
     if category not in LABELS["category"]:
         category = None
+    if sort not in SORTS or (sort == "fit" and actor_id is None):
+        sort = "newest"
     tokens = query_text(q_) if q_ and q_.strip() else None
-    items: list[Any] = []
+    items: list[Demand] = []
     next_cursor = None
-    if not (q_ and q_.strip() and not tokens):
+    if not (q_ and q_.strip() and not tokens):  # words that can match nothing: no cards
         filters = q.DemandFilters(district_id=district, category=category, status="open", q=tokens)
-        items, next_cursor = await q.list_demands(
-            conn, filters, sees_all_drafts=False, own_community_id=None,
-            sort="newest", limit=12, cursor=cursor,
-        )  # fmt: skip
+        items, next_cursor = await _cards(conn, actor_id, filters, sort, cursor)
     return render(
         request,
         "_cards.html" if is_htmx(request) else "board.html",
+        words=WORDS,
         items=items,
         next_cursor=next_cursor,
-        query={"q": q_ or "", "district_id": district or "", "category": category or ""},
+        interested=await _interested(conn, actor_id),
+        is_partner=actor_id is not None,
+        sorts=[s for s in SORTS if s != "fit" or actor_id is not None],
+        query={
+            "q": q_ or "",
+            "district_id": district or "",
+            "category": category or "",
+            "sort": sort,
+        },
         districts=await districts_of(conn),
         categories=list(LABELS["category"]),
     )
+
+
+async def _card(
+    request: Req, conn: asyncpg.Connection, demand_id: int, message: str | None = None
+) -> Template:
+    """One card, re-drawn after its interest button was pressed."""
+    user = user_of(request)
+    actor_id = _partner_of(user)
+    demand = await demand_service.get_visible(conn, user, demand_id)
+    if actor_id is not None:
+        demand = (await fit_service.with_fit(conn, actor_id, [demand]))[0]
+    return render(
+        request,
+        "_card.html",
+        words=WORDS,
+        d=demand,
+        interested=await _interested(conn, actor_id),
+        is_partner=actor_id is not None,
+        message=message,
+    )
+
+
+@post(
+    "/board/{demand_id:int}/interest", include_in_schema=False, name="board_interest",
+    guards=[roles("partner")], status_code=200,
+)  # fmt: skip
+async def express_interest(
+    request: Req, conn: NamedDependency[asyncpg.Connection], demand_id: PathId
+) -> Any:
+    """Express the partner's interest in a need; answers the re-drawn card (or the board)."""
+    return await _interest_changed(request, conn, demand_id, withdraw=False)
+
+
+@post(
+    "/board/{demand_id:int}/interest/withdraw", include_in_schema=False,
+    name="board_interest_withdraw", guards=[roles("partner")], status_code=200,
+)  # fmt: skip
+async def withdraw_interest(
+    request: Req, conn: NamedDependency[asyncpg.Connection], demand_id: PathId
+) -> Any:
+    """Withdraw the partner's interest in a need."""
+    return await _interest_changed(request, conn, demand_id, withdraw=True)
+
+
+async def _interest_changed(
+    request: Req, conn: asyncpg.Connection, demand_id: int, *, withdraw: bool
+) -> Any:
+    user = user_of(request)
+    assert user is not None  # the guard let only partners in
+    message = None
+    try:
+        if withdraw:
+            await demand_service.withdraw_interest(conn, user, demand_id)
+        else:
+            await demand_service.express_interest(conn, user, demand_id, "")
+    except AppError as exc:
+        if not is_htmx(request):
+            raise
+        message = exc.message
+    if is_htmx(request):
+        return await _card(request, conn, demand_id, message)
+    return see_other(request, f"/board#need-{demand_id}")

@@ -11,10 +11,11 @@ template and its own :data:`~matchmaker.web.i18n.Words`; the template gets ``t``
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
+from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from matchmaker.models import CurrentUser
@@ -22,6 +23,7 @@ from matchmaker.vocab import LABELS
 from matchmaker.web.i18n import LANG_COOKIE, Lang, Words, label, language, text
 
 __all__ = [
+    "PathId",
     "Req",
     "is_htmx",
     "lang_of",
@@ -33,6 +35,8 @@ __all__ = [
 ]
 
 Req = Request[Any, Any, Any]
+#: An id in a page's path (``/needs/{demand_id:int}`` → ``demand_id: PathId``), bounded like the API's.
+PathId = Annotated[int, Parameter(ge=1, le=2**62)]
 
 
 def lang_of(request: Req) -> Lang:
