@@ -46,9 +46,11 @@ async def test_ready_is_503_in_our_error_format_when_the_database_is_gone(
 
 
 async def test_unknown_route_is_json_404(client: AsyncTestClient[Litestar]) -> None:
-    response = await client.get("/no/such/page")
+    response = await client.get("/api/v1/no/such/thing")
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+    page = await client.get("/no/such/page")  # outside the API, a person gets a page
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
 
 
 async def test_openapi_schema_lists_the_probes(client: AsyncTestClient[Litestar]) -> None:

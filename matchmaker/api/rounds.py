@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Annotated
 
@@ -32,11 +31,9 @@ Id = Annotated[int, Parameter(ge=1, le=2**62, description="round id")]
 
 
 def start_round(state: State, round_id: int) -> None:
-    """Run the round in the background, keeping a reference so it is not garbage-collected."""
+    """Run the round in the background, in the task set the app cancels on exit."""
     ttl = dt.timedelta(hours=state.settings.proposal_ttl_hours)
-    task = asyncio.create_task(service.run(state.pool, round_id, ttl=ttl))
-    state.round_tasks.add(task)
-    task.add_done_callback(state.round_tasks.discard)
+    service.start(state.pool, round_id, ttl=ttl, tasks=state.round_tasks)
 
 
 class RoundController(Controller):

@@ -204,6 +204,16 @@ async def _write(
     return len(kept), len(rows) - len(kept)
 
 
+def start(
+    pool: asyncpg.Pool, round_id: int, *, ttl: dt.timedelta, tasks: set[asyncio.Task[Any]]
+) -> None:
+    """Run the round in the background (API and pages alike), keeping the task in ``tasks`` so it
+    is not garbage-collected and the app can cancel it on shutdown."""
+    task = asyncio.create_task(run(pool, round_id, ttl=ttl))
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
 async def run(
     pool: asyncpg.Pool,
     round_id: int,

@@ -84,12 +84,17 @@ _FRIENDLY: tuple[tuple[re.Pattern[str], str, str], ...] = (
 )
 
 
+#: msgspec states a float bound as "0.0"; a person writes "0".
+_WHOLE = re.compile(r"(\d)\.0\b")
+
+
 def friendly(message: str, lang: str = "zh") -> str:
     """A validation message in plain words (the original when no rule fits)."""
     for pattern, zh, en in _FRIENDLY:
         found = pattern.search(message)
         if found:
-            return (zh if lang == "zh" else en).format(**found.groupdict())
+            numbers = {k: _WHOLE.sub(r"\1", v) for k, v in found.groupdict().items()}
+            return (zh if lang == "zh" else en).format(**numbers)
     return message
 
 
