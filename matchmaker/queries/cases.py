@@ -24,6 +24,7 @@ __all__ = [
     "partnership",
     "row_for_update",
     "set_actors",
+    "similar",
     "update",
 ]
 
@@ -147,6 +148,17 @@ async def set_actors(conn: asyncpg.Connection, case_id: int, actor_ids: list[int
     """Replace the case's partners with ``actor_ids``."""
     await conn.execute(Q["clear_actors"], case_id)
     await conn.execute(Q["add_actors"], case_id, actor_ids)
+
+
+async def similar(
+    conn: asyncpg.Connection, category: str, words: list[str], *, limit: int
+) -> list[Case]:
+    """Cases like a need: its category and its words (already segmented), best first.
+
+    A need's page shows them as examples to copy; a case sharing neither is left out.
+    """
+    rows = await conn.fetch(Q["similar"], category, words, limit)
+    return [_case(row) for row in rows]
 
 
 async def archive(conn: asyncpg.Connection, case_id: int) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from matchmaker.web.board import board, express_interest, withdraw_interest
+from matchmaker.web.need_forms import edit_need, new_need, post_need, save_need
+from matchmaker.web.need_import import import_form, import_submit, import_template
+from matchmaker.web.needs import need_detail, need_status
 from matchmaker.web.session import login_form, login_submit, logout
 
 __all__ = ["PAGES"]
@@ -16,4 +19,13 @@ PAGES: list[Any] = [
     login_form,
     login_submit,
     logout,
+    need_detail,
+    need_status,
+    new_need,
+    post_need,
+    edit_need,
+    save_need,
+    import_form,
+    import_submit,
+    import_template,
 ]

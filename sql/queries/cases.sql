@@ -85,3 +85,25 @@ ON CONFLICT DO NOTHING;
 
 -- name: archive
 UPDATE cases SET archived_at = now() WHERE id = $1 AND archived_at IS NULL;
+
+-- name: similar
+-- Cases like a need, for its page: the same category ($1) counts 3, each of the need's words ($2)
+-- the case holds counts 1; a case sharing neither is left out. Best first, then best rated.
+SELECT c.id, c.community_id, co.name AS community_name, co.district_id, di.name AS district_name,
+       c.title, c.summary, c.category, c.model_tags,
+       COALESCE((SELECT json_agg(json_build_object('id', a.id, 'name', a.name) ORDER BY a.id)
+                 FROM case_actors ca JOIN actors a ON a.id = ca.actor_id
+                 WHERE ca.case_id = c.id), '[]'::json) AS actors,
+       c.beneficiaries, c.duration_months, c.rating, c.year, c.partnership_id,
+       c.created_at, c.updated_at
+FROM cases c
+JOIN communities co ON co.id = c.community_id
+JOIN districts di ON di.id = co.district_id
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN c.category = $1 THEN 3 ELSE 0 END
+           + (SELECT count(*) FROM unnest($2::text[]) AS w (word)
+              WHERE c.search @@ plainto_tsquery('simple', w.word))::int AS score
+) s
+WHERE c.archived_at IS NULL AND s.score > 0
+ORDER BY s.score DESC, c.rating DESC NULLS LAST, c.id DESC
+LIMIT $3;

@@ -1,0 +1,223 @@
+"""Importing needs from a spreadsheet through a page: all rows, or none and every bad row listed.
+
+The upload goes through the same :func:`services.demand_import.import_demands` as
+``POST /api/v1/demands/import``: community staff import their own community's needs (the 社区 cell
+may be left blank), coordinators any community's. The page also hands out an empty template with
+the headers the importer reads, and explains each column.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import asyncpg
+from litestar import Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.response import Template
+
+from matchmaker.auth import roles
+from matchmaker.errors import AppError, Forbidden
+from matchmaker.services.access import curates
+from matchmaker.services.demand_import import import_demands
+from matchmaker.spreadsheets import (
+    COLUMNS,
+    MAX_ROWS,
+    MEDIA_TYPES,
+    SheetRejected,
+    read_sheet,
+    write_xlsx,
+)
+from matchmaker.vocab import LABELS
+from matchmaker.web.i18n import Lang, Words
+from matchmaker.web.page import Req, lang_of, render, see_other, user_of
+
+__all__ = ["import_form", "import_submit", "import_template"]
+
+IMPORTERS = roles("community_staff", "coordinator", "admin")
+#: The largest request the app takes (``app.MAX_BODY_BYTES``), said in the page's words.
+LIMIT_TEXT = "1 MiB"
+
+WORDS: Words = {
+    "import_title": ("从 Excel 导入需求", "Import needs from Excel"),
+    "import_intro": (
+        "一次上传多条需求。文件里只要有一行有问题，就一条也不导入，并列出所有问题，改好后再上传。",
+        "Upload many needs at once. If any row has a problem nothing is imported and every problem "
+        "is listed; fix them and upload again.",
+    ),
+    "file": ("选择文件", "Choose a file"),
+    "file_hint": (
+        "Excel（.xlsx）或 CSV 文件，最大 {limit}，最多 {rows} 行；第一行是表头。",
+        "An Excel (.xlsx) or CSV file, at most {limit} and {rows} rows; row 1 holds the headers.",
+    ),
+    "too_big": (
+        "文件超过 {limit}，无法上传。请拆成几个小文件。",
+        "The file is over {limit}; split it.",
+    ),
+    "upload": ("上传并导入", "Upload and import"),
+    "template": ("下载空白模板（.xlsx）", "Download the empty template (.xlsx)"),
+    "no_file": ("请先选择一个文件。", "Choose a file first."),
+    "rejected": (
+        "有 {rows} 行有问题（共 {count} 处），一条也没有导入。请按下表修改后重新上传。",
+        "{rows} row(s) have problems ({count} in all); nothing was imported. Fix them and upload "
+        "again.",
+    ),
+    "row": ("行号", "Row"),
+    "column": ("列", "Column"),
+    "reason": ("问题", "Problem"),
+    "done": ("已导入 {n} 条需求。", "{n} needs imported."),
+    "see_board": ("去需求大厅看看", "See the board"),
+    "columns_title": ("各列怎么填", "What goes in each column"),
+    "required_col": ("必填", "required"),
+    "how": ("怎么填", "What to write"),
+    "any_of": ("填写其中之一：", "One of: "),
+    "many_of": ("可填多个，用顿号分隔：", "Any of, joined with 、: "),
+    "whole": ("整数，{low}–{high}", "A whole number, {low}–{high}"),
+    "money": ("金额（元）", "An amount in yuan"),
+    "date": ("日期，例如 2026-06-20", "A date such as 2026-06-20"),
+    "text": ("文字，最多 {n} 字", "Text, at most {n} characters"),
+    "list": ("可填多项，用顿号分隔", "Several items joined with 、"),
+    "own_community": (
+        "社区名称；留空即本社区，只能导入本社区的需求",
+        "The community's name; blank means your own (you may import only your own)",
+    ),
+    "any_community": (
+        "社区名称（重名时写 镇街/社区）",
+        "The community's name (镇街/社区 when names repeat)",
+    ),
+    "status_col": ("草稿 或 征集中（留空为草稿）", "草稿 (draft) or 征集中 (open); blank: draft"),
+}
+
+#: The importer's English reasons, said in Chinese (the reason itself when no pattern fits).
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^required; this cell is empty$"), "必填，这一格是空的"),
+    (re.compile(r"^unknown value\(?s?\)? (?P<v>.+?); use (one|any) of: (?P<c>.+?)( \(joined with 、\))?$"),
+     "无法识别“{v}”；请填写：{c}"),
+    (re.compile(r"^not a date: (?P<v>.+); write it as 2026-06-20$"), "“{v}”不是日期，请写成 2026-06-20"),
+    (re.compile(r"^must be a whole number, not (?P<v>.+)$"), "应为整数，不能是“{v}”"),
+    (re.compile(r"^must be between (?P<a>\S+) and (?P<b>\S+), not (?P<v>.+)$"), "应在 {a} 到 {b} 之间，不能是 {v}"),
+    (re.compile(r"^no community is named (?P<v>.+)$"), "没有叫“{v}”的社区"),
+    (re.compile(r"^you may import needs only for your own community, not (?P<v>.+)$"),
+     "只能导入本社区的需求，不能导入“{v}”"),
+    (re.compile(r"^longer than (?P<n>\d+) characters \((?P<m>\d+)\)$"), "超过 {n} 字（现在 {m} 字）"),
+    (re.compile(r"^(?P<e>\S+) is before the start date (?P<s>\S+)$"), "结束日期 {e} 早于开始日期 {s}"),
+    (re.compile(r"^a new need can only be (?P<a>\S+), not (?P<v>.+)$"), "新需求的状态只能是 {a}，不能是 {v}"),
+    (re.compile(r"^unknown column in (?P<c>\w+); the columns are: (?P<h>.+)$"), "{c} 是不认识的列；可用的列：{h}"),
+    (re.compile(r"^this column appears twice$"), "这一列出现了两次"),
+    (re.compile(r"^required column is missing$"), "缺少这一必填列"),
+    (re.compile(r"^a value in a column without a header$"), "这一列没有表头，却填了内容"),
+    (re.compile(r"^must be an \.xlsx or \.csv spreadsheet, not (?P<v>.+?)( \(save .*\))?$"),
+     "只能上传 .xlsx 或 .csv 表格，“{v}”不行（可在 Excel 里另存为 .xlsx）"),
+    (re.compile(r"^cannot read this (?P<k>\w+) file"), "无法读取这个 {k} 文件，请用 Excel 重新保存后再试"),
+    (re.compile(r"^there are no rows under the header"), "表头下面没有数据行，没有可导入的内容"),
+    (re.compile(r"^the first row must hold the column headers"), "第一行必须是表头（社区、需求标题、类别 …）"),
+    (re.compile(r"^more than (?P<n>\d+) rows"), "超过 {n} 行，请拆成几个文件"),
+)  # fmt: skip
+
+
+def reason_in(lang: Lang, reason: str) -> str:
+    """A bad cell's reason in the page's language."""
+    if lang == "en":
+        return reason
+    for pattern, chinese in _REASONS:
+        found = pattern.match(reason)
+        if found:
+            parts = {k: (v or "").strip("'\"") for k, v in found.groupdict().items()}
+            return chinese.format(**parts)
+    return reason
+
+
+def column_guide(lang: Lang, any_community: bool) -> list[tuple[str, bool, str]]:
+    """(header, required, what to write) for every column the importer reads."""
+    t = {key: pair[0 if lang == "zh" else 1] for key, pair in WORDS.items()}
+    i = 0 if lang == "zh" else 1
+    guide = []
+    for column in COLUMNS:
+        if column.kind == "id":
+            continue  # read back from exports only; an import always adds new needs
+        if column.field == "community":
+            what = t["any_community"] if any_community else t["own_community"]
+        elif column.field == "status" and not any_community:
+            what = t["status_col"]
+        elif column.vocabulary:
+            labels = "、".join(pair[i] for pair in LABELS[column.vocabulary].values())
+            what = (t["many_of"] if column.kind == "enum_list" else t["any_of"]) + labels
+        elif column.kind == "int":
+            what = t["whole"].format(low=column.low, high=column.high)
+        elif column.kind in ("money", "date", "list"):
+            what = t[column.kind]
+        else:
+            what = t["text"].format(n=column.max_length)
+        guide.append((column.header, column.required, what))
+    return guide
+
+
+def import_page(request: Req, *, status: int = 200, **values: Any) -> Template:
+    user = user_of(request)
+    return render(
+        request, "need_import.html", words=WORDS, status=status, limit=LIMIT_TEXT,
+        max_rows=MAX_ROWS, guide=column_guide(lang_of(request), curates(user)),
+        **({"rejected": None, "file_error": None, "done": None} | values),
+    )  # fmt: skip
+
+
+@get("/needs/import", include_in_schema=False, guards=[IMPORTERS], name="need_import")
+async def import_form(
+    request: Req, done: Annotated[int | None, QueryParameter(ge=0, le=MAX_ROWS)] = None
+) -> Template:
+    """The upload form; after an import, how many needs it added."""
+    return import_page(request, done=done)
+
+
+@get("/needs/import/template", include_in_schema=False, guards=[IMPORTERS],
+     name="need_import_template")  # fmt: skip
+async def import_template() -> Response[bytes]:
+    """An empty workbook with the importer's headers, to fill in."""
+    content = await asyncio.to_thread(write_xlsx, [])
+    disposition = (
+        'attachment; filename="demands-template.xlsx"; '
+        f"filename*=UTF-8''{quote('需求导入模板.xlsx')}"
+    )
+    return Response(
+        content, media_type=MEDIA_TYPES["xlsx"], headers={"Content-Disposition": disposition}
+    )
+
+
+def _too_big(request: Req, _: Exception) -> Template:
+    """A body over the app's limit (refused before the handler runs): the form, saying so."""
+    message = WORDS["too_big"][0 if lang_of(request) == "zh" else 1].format(limit=LIMIT_TEXT)
+    return import_page(request, status=413, file_error=message)
+
+
+@post("/needs/import", include_in_schema=False, guards=[IMPORTERS], name="need_import_submit",
+      status_code=303, exception_handlers={413: _too_big})  # fmt: skip
+async def import_submit(
+    request: Req, conn: NamedDependency[asyncpg.Connection]
+) -> Response[Any] | Template:
+    """Import every row or none; a refused file lists each bad row."""
+    user, lang = user_of(request), lang_of(request)
+    assert user is not None
+    upload = (await request.form()).get("file")
+    i = 0 if lang == "zh" else 1
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return import_page(request, status=422, file_error=WORDS["no_file"][i])
+    content = await upload.read()
+    try:
+        sheet = await asyncio.to_thread(read_sheet, content, upload.filename)
+        result = await import_demands(conn, sheet, user, any_community=curates(user))
+    except SheetRejected as exc:
+        rows = [(e.row, e.column, reason_in(lang, e.reason)) for e in exc.errors]
+        return import_page(
+            request, status=422, rejected=rows, rejected_rows=len({r[0] for r in rows})
+        )
+    except Forbidden as exc:
+        return import_page(request, status=403, file_error=exc.message)
+    except AppError as exc:
+        return import_page(
+            request, status=422, file_error=reason_in(lang, exc.message.split(": ", 1)[-1])
+        )
+    return see_other(request, f"/needs/import?done={result.count}")
