@@ -28,7 +28,7 @@ from matchmaker.models.stats import (
 from matchmaker.queries import sql
 from matchmaker.vocab import LABELS, DemandStatus, PartnershipStatus, codes
 
-__all__ = ["read", "standard_1257n"]
+__all__ = ["library_counts", "needs_by_month", "partner_activity", "read", "standard_1257n"]
 
 Q = sql("stats")
 
@@ -56,6 +56,11 @@ async def standard_1257n(conn: asyncpg.Connection) -> Standard1257N:
         meeting=meeting,
         falling_short=len(communities) - meeting,
     )
+
+
+async def library_counts(conn: asyncpg.Connection) -> LibraryCounts:
+    """Rows in each library, archived ones left out (the libraries page's tiles)."""
+    return msgspec.convert(dict(await conn.fetchrow(Q["library_counts"])), LibraryCounts)
 
 
 async def read(conn: asyncpg.Connection) -> Stats:
@@ -87,3 +92,16 @@ async def read(conn: asyncpg.Connection) -> Stats:
         ),
         standard_1257n=standard,
     )
+
+
+# --- for the coordinators' dashboard page ----------------------------------------------------
+
+
+async def needs_by_month(conn: asyncpg.Connection, months: int = 12) -> list[asyncpg.Record]:
+    """(month ``YYYY-MM``, opened, fulfilled) for the last ``months`` months, oldest first."""
+    return list(await conn.fetch(Q["needs_by_month"], months))
+
+
+async def partner_activity(conn: asyncpg.Connection, limit: int = 10) -> list[asyncpg.Record]:
+    """The most active partners: interests, proposals, proposals accepted, completed work."""
+    return list(await conn.fetch(Q["partner_activity"], limit))

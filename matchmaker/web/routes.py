@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from matchmaker.web.board import board, express_interest, withdraw_interest
+from matchmaker.web.libraries import libraries, library_item, library_list
+from matchmaker.web.library_forms import archive_item, edit_form, edit_submit, new_form, new_submit
 from matchmaker.web.need_forms import edit_need, new_need, post_need, save_need
 from matchmaker.web.need_import import import_form, import_submit, import_template
 from matchmaker.web.needs import need_detail, need_status
@@ -28,4 +30,12 @@ PAGES: list[Any] = [
     import_form,
     import_submit,
     import_template,
+    libraries,
+    library_list,
+    library_item,
+    new_form,
+    new_submit,
+    edit_form,
+    edit_submit,
+    archive_item,
 ]

@@ -66,3 +66,61 @@ CROSS JOIN LATERAL (
 ) s
 WHERE c.archived_at IS NULL
 ORDER BY c.id;
+
+-- name: needs_by_month
+-- The last $1 months, this one included, with zeros: needs opened in each (created and not a
+-- draft now) and needs fulfilled in each (when their last partnership completed, else when the
+-- need was last updated).
+WITH months AS (
+    SELECT generate_series(date_trunc('month', now()) - make_interval(months => $1::int - 1),
+                           date_trunc('month', now()), interval '1 month') AS month
+), opened AS (
+    SELECT date_trunc('month', created_at) AS month, count(*) AS n
+    FROM demands
+    WHERE archived_at IS NULL AND status <> 'draft'
+    GROUP BY 1
+), fulfilled AS (
+    SELECT date_trunc('month', coalesce(
+               (SELECT max(s.ended_at) FROM partnerships s
+                WHERE s.demand_id = d.id AND s.status = 'completed'),
+               d.updated_at)) AS month,
+           count(*) AS n
+    FROM demands d
+    WHERE d.archived_at IS NULL AND d.status = 'fulfilled'
+    GROUP BY 1
+)
+SELECT to_char(m.month, 'YYYY-MM') AS month,
+       coalesce(o.n, 0)::int AS opened,
+       coalesce(f.n, 0)::int AS fulfilled
+FROM months m
+LEFT JOIN opened o ON o.month = m.month
+LEFT JOIN fulfilled f ON f.month = m.month
+ORDER BY m.month;
+
+-- name: partner_activity
+-- The $1 most active partners: interests expressed, proposals received, proposals the partner
+-- accepted, partnerships completed. Partners with none of these are left out.
+WITH i AS (
+    SELECT actor_id, count(*) AS n FROM interests GROUP BY actor_id
+), p AS (
+    SELECT actor_id, count(*) AS n,
+           count(*) FILTER (WHERE partner_accepted_at IS NOT NULL) AS accepted
+    FROM proposals GROUP BY actor_id
+), s AS (
+    SELECT actor_id, count(*) FILTER (WHERE status = 'completed') AS completed
+    FROM partnerships GROUP BY actor_id
+)
+SELECT a.id AS actor_id, a.name AS actor_name,
+       coalesce(i.n, 0)::int AS interests,
+       coalesce(p.n, 0)::int AS proposals,
+       coalesce(p.accepted, 0)::int AS accepted,
+       coalesce(s.completed, 0)::int AS completed
+FROM actors a
+LEFT JOIN i ON i.actor_id = a.id
+LEFT JOIN p ON p.actor_id = a.id
+LEFT JOIN s ON s.actor_id = a.id
+WHERE a.archived_at IS NULL
+  AND coalesce(i.n, 0) + coalesce(p.n, 0) + coalesce(s.completed, 0) > 0
+ORDER BY coalesce(s.completed, 0) DESC, coalesce(p.accepted, 0) DESC, coalesce(i.n, 0) DESC,
+         coalesce(p.n, 0) DESC, a.id
+LIMIT $1;
