@@ -25,6 +25,7 @@ __all__ = [
     "DemandSort",
     "Interest",
     "InterestCreate",
+    "InterestInNeed",
     "OpportunitySort",
     "StatusChange",
 ]
@@ -143,3 +144,10 @@ class Interest(msgspec.Struct):
     actor_name: str
     note: str
     created_at: Timestamp
+
+
+class InterestInNeed(Interest):
+    """An interest with the need it is in, as a community's inbox lists them."""
+
+    demand_title: str
+    demand_status: DemandStatus

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.models.demands import Demand, DemandSort, Interest
+from matchmaker.models.demands import Demand, DemandSort, Interest, InterestInNeed
 from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, fetch_page
 
@@ -19,6 +19,7 @@ __all__ = [
     "delete_interest",
     "get",
     "insert",
+    "interests_in_community",
     "interests_of_actor",
     "interests_of_demand",
     "list_demands",
@@ -153,6 +154,14 @@ async def interests_of_demand(conn: asyncpg.Connection, demand_id: int) -> list[
 async def interests_of_actor(conn: asyncpg.Connection, actor_id: int) -> list[Interest]:
     rows = await conn.fetch(Q["interests_of_actor"], actor_id)
     return [msgspec.convert(dict(r), Interest) for r in rows]
+
+
+async def interests_in_community(
+    conn: asyncpg.Connection, community_id: int, limit: int = 100
+) -> list[InterestInNeed]:
+    """Interest in the live needs of one community, newest first, with each need's title."""
+    rows = await conn.fetch(Q["interests_in_community"], community_id, limit)
+    return [msgspec.convert(dict(r), InterestInNeed) for r in rows]
 
 
 async def open_ids(conn: asyncpg.Connection, filters: DemandFilters) -> list[int]:

@@ -5,11 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from matchmaker.web.board import board, express_interest, withdraw_interest
+from matchmaker.web.inbox import inbox
+from matchmaker.web.inbox_actions import (
+    accept_proposal,
+    cancel_partnership,
+    complete_partnership,
+    decline_proposal,
+)
+from matchmaker.web.inbox_actions import withdraw_interest as inbox_withdraw_interest
 from matchmaker.web.libraries import libraries, library_item, library_list
 from matchmaker.web.library_forms import archive_item, edit_form, edit_submit, new_form, new_submit
 from matchmaker.web.need_forms import edit_need, new_need, post_need, save_need
 from matchmaker.web.need_import import import_form, import_submit, import_template
 from matchmaker.web.needs import need_detail, need_status
+from matchmaker.web.profile import (
+    archive_product,
+    edit_product,
+    my_products,
+    new_product,
+    profile_form,
+    profile_save,
+    save_new_product,
+    save_product,
+)
 from matchmaker.web.session import login_form, login_submit, logout
 
 __all__ = ["PAGES"]
@@ -38,4 +56,18 @@ PAGES: list[Any] = [
     edit_form,
     edit_submit,
     archive_item,
+    inbox,
+    accept_proposal,
+    decline_proposal,
+    complete_partnership,
+    cancel_partnership,
+    inbox_withdraw_interest,
+    profile_form,
+    profile_save,
+    my_products,
+    new_product,
+    save_new_product,
+    edit_product,
+    save_product,
+    archive_product,
 ]

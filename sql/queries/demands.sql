@@ -123,3 +123,14 @@ JOIN communities c ON c.id = d.community_id
 JOIN districts di ON di.id = c.district_id
 JOIN towns t ON t.id = c.town_id
 WHERE d.id = ANY ($1::bigint[]);
+
+-- name: interests_in_community
+-- Interest partners expressed in the live needs of community $1 (the community inbox), newest first.
+SELECT i.demand_id, d.title AS demand_title, d.status AS demand_status, i.actor_id,
+       a.name AS actor_name, i.note, i.created_at
+FROM interests i
+JOIN demands d ON d.id = i.demand_id
+JOIN actors a ON a.id = i.actor_id
+WHERE d.community_id = $1 AND d.archived_at IS NULL
+ORDER BY i.created_at DESC, i.demand_id, i.actor_id
+LIMIT $2;

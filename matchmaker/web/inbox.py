@@ -1,0 +1,315 @@
+"""The inbox (我的对接): what waits for a community worker's or a partner's answer, in one page.
+
+A community's staff see the interest partners expressed in their needs, the proposals match rounds
+made for them, their active partnerships (to close with an outcome, or cancel) and the finished
+ones; a partner sees its proposals, its interests, its partnerships and the outcomes communities
+reported. Every list is scoped by ``services.partnerships.scope_of`` — the same rule the JSON API
+uses — so nobody sees another community's or organisation's rows. The answers themselves are
+posted to :mod:`matchmaker.web.inbox_actions`, which re-renders this page (see :func:`inbox_page`)
+when something went wrong, keeping what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import asyncpg
+import msgspec
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.response import Template
+
+from matchmaker.auth import signed_in
+from matchmaker.models import CurrentUser
+from matchmaker.models.partnerships import Partnership
+from matchmaker.models.rounds import Proposal
+from matchmaker.queries import demands as demand_queries
+from matchmaker.queries import partnerships as q
+from matchmaker.services.partnerships import scope_of
+from matchmaker.web.i18n import Words
+from matchmaker.web.page import Req, render, user_of
+
+__all__ = ["WORDS", "FormState", "inbox", "inbox_page", "when"]
+
+#: Proposal statuses that still wait for an answer (``services.proposals.LIVE``).
+LIVE = ("pending", "community_accepted", "partner_accepted")
+#: Times show in Sichuan's own clock (China Standard Time, UTC+8, no daylight saving).
+LOCAL = dt.timezone(dt.timedelta(hours=8), "CST")
+#: How many rows of each list the page shows (an inbox is about what is current).
+SHOWN = 100
+
+WORDS: Words = {
+    "inbox_title": ("我的对接", "Inbox"),
+    "community_intro": (
+        "合作方对本社区需求的意向、撮合推荐的对接，以及正在进行和已经完成的合作。",
+        "Partners' interest in your needs, proposals from match rounds, and your partnerships.",
+    ),
+    "partner_intro": (
+        "推荐给本机构的对接、本机构表达过的意向、合作项目以及社区反馈的成效。",
+        "Proposals for your organisation, your interests, partnerships and reported outcomes.",
+    ),
+    "sections": ("分类", "Sections"),
+    "tab_interests_received": ("收到的意向", "Interest received"),
+    "tab_proposals": ("待回复的推荐", "Proposals to answer"),
+    "tab_partnerships": ("合作中", "Active partnerships"),
+    "tab_completed": ("已完成", "Completed"),
+    "tab_my_interests": ("我的意向", "My interests"),
+    "tab_partner_partnerships": ("合作项目", "Partnerships"),
+    "tab_outcomes": ("成效反馈", "Outcome reports"),
+    "not_for_you_title": ("我的对接", "Inbox"),
+    "not_for_you": (
+        "“我的对接”供社区工作者和合作伙伴回复推荐、管理合作。您可以在撮合轮次中查看全部推荐，或浏览需求大厅。",
+        "The inbox is where community staff and partners answer proposals and run partnerships. "
+        "You can see every proposal in the match rounds, or browse the board.",
+    ),
+    "go_rounds": ("查看撮合轮次", "Open match rounds"),
+    "go_board": ("浏览需求大厅", "Browse the board"),
+    # interest
+    "no_interest_received": (
+        "还没有合作方对本社区的需求表达意向。",
+        "No partner has expressed interest in your needs yet.",
+    ),
+    "post_a_need": ("发布一个需求", "Post a need"),
+    "interest_direct_hint": (
+        "如需不经撮合直接建立合作，请联系统筹协调员。",
+        "To start a partnership without a round, ask a coordinator.",
+    ),
+    "interested_in": ("意向需求", "Interested in"),
+    "note": ("留言", "Note"),
+    "expressed_at": ("表达时间", "Expressed"),
+    "no_my_interests": (
+        "您还没有对任何需求表达意向。",
+        "You have not expressed interest in any need.",
+    ),
+    "find_needs": ("去需求大厅看看", "Find needs on the board"),
+    "withdraw": ("撤回意向", "Withdraw interest"),
+    # proposals
+    "no_proposals": ("暂时没有待回复的推荐。", "No proposals wait for your answer."),
+    "proposals_come_from_rounds": (
+        "统筹协调员运行撮合轮次后，推荐会出现在这里。",
+        "Proposals appear here after a coordinator runs a match round.",
+    ),
+    "need": ("需求", "Need"),
+    "partner": ("合作方", "Partner"),
+    "community": ("社区", "Community"),
+    "score": ("匹配度", "Match score"),
+    "expires": ("回复截止", "Answer by"),
+    "no_expiry": ("不限", "No limit"),
+    "expired": ("已过期", "Expired"),
+    "status": ("状态", "Status"),
+    "you_accepted": ("您已接受，等待对方确认。", "You accepted; waiting for the other side."),
+    "other_accepted": (
+        "对方已接受，等您确认。",
+        "The other side accepted; your answer is awaited.",
+    ),
+    "accept": ("接受", "Accept"),
+    "decline": ("拒绝", "Decline"),
+    "decline_reason": ("拒绝原因", "Reason for declining"),
+    "decline_hint": (
+        "对方会看到原因；被拒绝的组合不会再被推荐。",
+        "The other side sees the reason; a declined pair is never proposed again.",
+    ),
+    "confirm_decline": ("确认拒绝", "Decline this proposal"),
+    # partnerships
+    "no_partnerships": ("还没有进行中的合作。", "No active partnerships."),
+    "no_completed": ("还没有已完成的合作。", "No completed partnerships yet."),
+    "no_outcomes": ("社区还没有反馈任何合作成效。", "No community has reported an outcome yet."),
+    "started": ("开始于", "Started"),
+    "ended": ("结束于", "Ended"),
+    "origin": ("来源", "Origin"),
+    "close": ("结项并评价", "Close with outcome"),
+    "beneficiaries_served": ("服务人次", "People served"),
+    "outcome": ("成效说明", "Outcome"),
+    "outcome_hint": (
+        "做了什么、效果如何；会写进案例库。",
+        "What was done and how it went; it goes into the case library.",
+    ),
+    "rating": ("评价（1–5 星）", "Rating (1–5)"),
+    "stars": ("星", "stars"),
+    "rated": ("评价", "Rating"),
+    "publish_case": ("发布到案例库", "Publish to the case library"),
+    "case_title": ("案例标题（可不填，默认用需求标题）", "Case title (optional: the need's title)"),
+    "confirm_close": ("确认结项", "Close the partnership"),
+    "cancel_partnership": ("终止合作", "Cancel partnership"),
+    "cancel_reason": ("终止原因", "Reason for cancelling"),
+    "confirm_cancel": ("确认终止", "Cancel this partnership"),
+    "case": ("案例", "Case"),
+    "see_case": ("查看案例", "See the case"),
+    "feedback_none": ("（未填写成效说明）", "(no outcome written)"),
+    # notices
+    "done_accepted": ("已接受，等待对方确认。", "Accepted; waiting for the other side."),
+    "done_confirmed": (
+        "双方都已接受：合作已建立，见“合作中”。",
+        "Both sides accepted: the partnership has started (see Active partnerships).",
+    ),
+    "done_declined": ("已拒绝这个推荐。", "You declined the proposal."),
+    "done_completed": (
+        "合作已结项，成效已记录。",
+        "The partnership is closed and its outcome recorded.",
+    ),
+    "done_case": ("已发布到案例库：", "Published to the case library: "),
+    "done_cancelled": ("合作已终止。", "The partnership was cancelled."),
+    "done_withdrawn": ("已撤回意向。", "Your interest was withdrawn."),
+    # refusals in plain language
+    "err_proposal_forbidden": (
+        "这个推荐不属于您的社区或机构，您不能回复它。没有做任何更改。",
+        "This proposal is not for your community or organisation; nothing was changed.",
+    ),
+    "err_partnership_forbidden": (
+        "这项合作不属于您的社区或机构。没有做任何更改。",
+        "This partnership is not yours; nothing was changed.",
+    ),
+    "err_interest_forbidden": (
+        "只有合作方机构的工作人员可以撤回意向。没有做任何更改。",
+        "Only a partner organisation's staff can withdraw interest; nothing was changed.",
+    ),
+    "err_not_found": ("找不到这条记录，可能已被删除。", "That record no longer exists."),
+    "err_expired": (
+        "这个推荐已经过期，不能再回复。没有做任何更改。",
+        "This proposal has expired and can no longer be answered; nothing was changed.",
+    ),
+    "err_answered": (
+        "这个推荐已经有人回复过了（{status}），不能再回复。没有做任何更改。",
+        "Someone already answered this proposal ({status}); nothing was changed.",
+    ),
+    "err_capacity": (
+        "合作方已没有余力承接更多合作，暂时无法确认。没有做任何更改。",
+        "The partner has no capacity left for another partnership; nothing was changed.",
+    ),
+    "err_slots": (
+        "这个需求的名额已满，无法再确认新的合作。没有做任何更改。",
+        "The need has no open slot left; nothing was changed.",
+    ),
+    "err_need_closed": (
+        "这个需求已不再接受新的合作方。没有做任何更改。",
+        "The need takes no new partner any more; nothing was changed.",
+    ),
+    "err_partnership_over": (
+        "这项合作已经结束（已结项或已终止），不能再操作。没有做任何更改。",
+        "This partnership has already ended; nothing was changed.",
+    ),
+    "reason_required": ("请写明原因", "Please give a reason"),
+}
+
+
+class FormState(msgspec.Struct, kw_only=True):
+    """The one form a POST came from, to show again: its values, its errors, a general message."""
+
+    key: str
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    message: str | None = None
+
+
+class _Lists(msgspec.Struct, kw_only=True):
+    """Everything one inbox shows."""
+
+    proposals: list[Proposal]
+    active: list[Partnership]
+    completed: list[Partnership]
+    interests: list[Any]
+
+
+def when(moment: dt.datetime | None) -> str:
+    """A moment as a reader in Sichuan reads it: ``2026-05-01 14:30``."""
+    return moment.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _is_expired(proposal: Proposal, now: dt.datetime) -> bool:
+    return proposal.expires_at is not None and proposal.expires_at <= now
+
+
+async def _proposals(conn: asyncpg.Connection, user: CurrentUser) -> list[Proposal]:
+    """The user's proposals still waiting for an answer, soonest expiry first."""
+    community_id, actor_id = scope_of(user)
+    live: list[Proposal] = []
+    for status in LIVE:
+        items, _ = await q.proposals_for(
+            conn, community_id=community_id, actor_id=actor_id, status=status, limit=SHOWN,
+            cursor=None,
+        )  # fmt: skip
+        live += items
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    return sorted(live, key=lambda p: (p.expires_at or far, -p.score))
+
+
+async def _partnerships(
+    conn: asyncpg.Connection, user: CurrentUser, status: str
+) -> list[Partnership]:
+    community_id, actor_id = scope_of(user)
+    items, _ = await q.list_partnerships(
+        conn, community_id=community_id, actor_id=actor_id, status=status, demand_id=None,
+        limit=SHOWN, cursor=None,
+    )  # fmt: skip
+    return items
+
+
+async def _interests(conn: asyncpg.Connection, user: CurrentUser) -> list[Any]:
+    """Interest received (community staff) or expressed (partner), each with its need."""
+    if user.role == "community_staff" and user.community_id is not None:
+        return list(await demand_queries.interests_in_community(conn, user.community_id, SHOWN))
+    if user.role == "partner" and user.actor_id is not None:
+        mine = await demand_queries.interests_of_actor(conn, user.actor_id)
+        needs = await demand_queries.by_ids(conn, [i.demand_id for i in mine])
+        return [{"interest": i, "need": needs[i.demand_id]} for i in mine if i.demand_id in needs]
+    return []
+
+
+async def _lists(conn: asyncpg.Connection, user: CurrentUser) -> _Lists:
+    return _Lists(
+        proposals=await _proposals(conn, user),
+        active=await _partnerships(conn, user, "active"),
+        completed=await _partnerships(conn, user, "completed"),
+        interests=await _interests(conn, user),
+    )
+
+
+def _notice(done: str | None, case_id: str | None) -> dict[str, Any] | None:
+    """The success message a redirect asked for (``?done=…``), or None."""
+    if done not in ("accepted", "confirmed", "declined", "completed", "cancelled", "withdrawn"):
+        return None
+    case = int(case_id) if case_id and case_id.isdigit() and len(case_id) < 19 else None
+    return {"key": f"done_{done}", "case_id": case}
+
+
+async def inbox_page(
+    request: Req,
+    conn: asyncpg.Connection,
+    user: CurrentUser,
+    *,
+    status: int = 200,
+    notice: dict[str, Any] | None = None,
+    form: FormState | None = None,
+) -> Template:
+    """The inbox of ``user``'s role (also answers a failed or htmx post, with its form state)."""
+    lists = await _lists(conn, user)
+    now = dt.datetime.now(dt.UTC)
+    return render(
+        request,
+        "inbox.html",
+        words=WORDS,
+        status=status,
+        lists=lists,
+        expired={p.id for p in lists.proposals if _is_expired(p, now)},
+        side="community" if user.role == "community_staff" else "partner",
+        notice=notice,
+        form=form,
+        when=when,
+    )
+
+
+@get("/inbox", name="inbox", include_in_schema=False, guards=[signed_in])
+async def inbox(
+    request: Req,
+    conn: NamedDependency[asyncpg.Connection],
+    done: Annotated[str | None, QueryParameter(max_length=20)] = None,
+    case: Annotated[str | None, QueryParameter(max_length=20)] = None,
+) -> Template:
+    """The community's or the partner's inbox; anyone else is pointed to the board and rounds."""
+    user = user_of(request)
+    assert user is not None  # the guard let only signed-in users through
+    if user.role not in ("community_staff", "partner"):
+        return render(request, "inbox_other.html", words=WORDS)
+    return await inbox_page(request, conn, user, notice=_notice(done, case))

@@ -1,0 +1,370 @@
+"""A partner's own pages: its organisation's profile (/profile) and its products (/products/...).
+
+The profile form offers only what an organisation's staff may change (``services.actors`` refuses
+``verified``, ``grade`` and ``kind`` — a curator vouches for those; they are shown, not edited).
+Products go through ``services.products``, which keeps a partner to its own catalogue. Every form
+re-renders with status 422 and what was typed when a field is wrong, the message next to it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import asyncpg
+import msgspec
+from litestar import Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
+from litestar.response import Template
+
+from matchmaker.auth import roles
+from matchmaker.errors import AppError, Conflict, Invalid
+from matchmaker.models import CurrentUser
+from matchmaker.models.actors import PARTNER_FIXED_FIELDS, Actor, ActorPatch
+from matchmaker.models.products import Product, ProductCreate, ProductPatch
+from matchmaker.queries import actors as actor_queries
+from matchmaker.queries import products as product_queries
+from matchmaker.queries.communities import districts as districts_of
+from matchmaker.services import actors as actor_service
+from matchmaker.services import products as product_service
+from matchmaker.services.access import require_actor
+from matchmaker.web.forms import FormValues, errors_of, parse, read
+from matchmaker.web.i18n import Words
+from matchmaker.web.page import Req, lang_of, render, see_other, user_of
+
+__all__ = [
+    "archive_product",
+    "edit_product",
+    "my_products",
+    "new_product",
+    "profile_form",
+    "profile_save",
+    "save_new_product",
+    "save_product",
+]
+
+PARTNER = roles("partner")
+Answer = Response[Any] | Template
+Conn = NamedDependency[asyncpg.Connection]
+Id = Annotated[int, PathParameter(ge=1, le=2**62)]
+Done = Annotated[str | None, QueryParameter(max_length=20)]
+
+#: What a partner's form never sends: a curator sets these.
+FIXED = frozenset(PARTNER_FIXED_FIELDS)
+#: Profile fields a form may leave blank to clear them (they are nullable).
+CLEARABLE = ("website", "contact_name", "contact_phone", "contact_email")
+#: Fields that take several values (checkbox rows).
+PROFILE_LISTS = ("categories", "resource_types", "district_ids")
+
+WORDS: Words = {
+    "profile_title": ("机构资料", "Organisation profile"),
+    "profile_intro": (
+        "社区和撮合算法会看到这些信息；联系方式只对已登录用户显示。",
+        "Communities and the matching see this; the contact shows to signed-in users only.",
+    ),
+    "saved": ("已保存。", "Saved."),
+    "fixed_fields": ("由统筹协调员认定", "Set by a coordinator"),
+    "fixed_hint": (
+        "机构类型、评估等级和认证状态由统筹协调员核定，如需更改请联系协调员。",
+        "Kind, grade and verification are set by a coordinator; ask one to change them.",
+    ),
+    "kind": ("机构类型", "Kind"),
+    "grade": ("评估等级", "Grade"),
+    "verified": ("认证", "Verified"),
+    "yes": ("已认证", "Verified"),
+    "no": ("未认证", "Not verified"),
+    "none": ("无", "None"),
+    "org_name": ("机构名称", "Name"),
+    "description": ("简介", "Description"),
+    "website": ("网站", "Website"),
+    "website_hint": ("以 http:// 或 https:// 开头", "Starting with http:// or https://"),
+    "categories": ("服务领域", "Fields of work"),
+    "resource_types": ("可提供的资源", "Resources offered"),
+    "districts": ("服务区县", "Districts served"),
+    "remote": ("可线上/远程服务", "Can serve remotely"),
+    "capacity": ("可同时承接的合作数", "Partnerships at once"),
+    "lat": ("纬度", "Latitude"),
+    "lon": ("经度", "Longitude"),
+    "location_hint": ("机构所在位置，用于计算距离。", "Where the organisation is (for distances)."),
+    "contact_name": ("联系人", "Contact person"),
+    "contact_phone": ("联系电话", "Contact phone"),
+    "contact_email": ("联系邮箱", "Contact e-mail"),
+    "contact": ("联系方式", "Contact"),
+    "my_products": ("我的产品", "My products"),
+    "products_intro": (
+        "本机构提供的服务产品，会出现在产品库中供社区选用。",
+        "Service products your organisation offers; communities find them in the product library.",
+    ),
+    "new_product": ("新增产品", "New product"),
+    "edit_product": ("修改产品", "Edit product"),
+    "no_products": ("还没有产品。", "No products yet."),
+    "add_first": ("新增第一个产品", "Add your first product"),
+    "product_name": ("产品名称", "Name"),
+    "category": ("类别", "Category"),
+    "target_groups": ("服务对象", "For"),
+    "delivery_mode": ("服务方式", "Delivery"),
+    "price": ("价格（元，0 表示公益免费）", "Price (CNY; 0 = free)"),
+    "free": ("公益", "Free"),
+    "yuan": ("元", "CNY"),
+    "capacity_per_month": ("每月可服务人次", "People served per month"),
+    "edit": ("修改", "Edit"),
+    "archive": ("下架产品", "Archive product"),
+    "archive_confirm": (
+        "我确认下架这个产品（它会从产品库中消失）",
+        "I confirm: archive this product (it leaves the product library)",
+    ),
+    "archive_needs_confirm": ("请先勾选确认", "Tick the box to confirm"),
+    "done_created": ("产品已新增。", "Product added."),
+    "done_saved": ("产品已保存。", "Product saved."),
+    "done_archived": ("产品已下架。", "Product archived."),
+    "back_to_products": ("返回我的产品", "Back to my products"),
+    "profile": ("机构资料", "Profile"),
+    "bad_website": (
+        "请填写以 http:// 或 https:// 开头的完整网址",
+        "Enter a full address starting with http:// or https://",
+    ),
+    "bad_email": (
+        "请填写有效的邮箱地址，例如 name@example.org",
+        "Enter an e-mail such as name@example.org",
+    ),
+    "name_taken": (
+        "本机构已有同名产品，请换一个名称。",
+        "Your organisation already has a product by that name.",
+    ),
+}
+
+
+def _typed(values: FormValues, lists: tuple[str, ...]) -> dict[str, Any]:
+    """What the user sent, to put back: lists of chosen values, else the last value typed."""
+    typed: dict[str, Any] = {}
+    for name, given in values.items():
+        if name in lists:
+            typed[name] = [v for v in given if v]
+        elif given and name != "_csrf_token":
+            typed[name] = given[-1]
+    return typed
+
+
+#: Fields whose rule is a pattern, and the word that explains it (msgspec only names the regex).
+PATTERN_WORDS = {"website": "bad_website", "contact_email": "bad_email"}
+
+
+def _explained(request: Req, errors: dict[str, str]) -> dict[str, str]:
+    """Pattern errors said as what to type instead of as a regular expression."""
+    lang = 0 if lang_of(request) == "zh" else 1
+    return {
+        field: WORDS[PATTERN_WORDS[field]][lang]
+        if field in PATTERN_WORDS and "regex" in message
+        else message
+        for field, message in errors.items()
+    }
+
+
+def _status_of(exc: AppError) -> int:
+    """A form refused by a service: 422 for a bad value, else the refusal's own status."""
+    return 422 if isinstance(exc, Invalid) else exc.status
+
+
+def _product_errors(request: Req, exc: AppError) -> dict[str, str]:
+    """A product refusal next to its field, a taken name said in the reader's words."""
+    if isinstance(exc, Conflict) and exc.field == "name":
+        zh, en = WORDS["name_taken"]
+        return {"name": zh if lang_of(request) == "zh" else en}
+    return errors_of(exc)
+
+
+def _actor_values(actor: Actor) -> dict[str, Any]:
+    """An organisation as the profile form shows it (strings, and lists of codes/ids)."""
+    values = msgspec.structs.asdict(actor)
+    shown = {k: ("" if v is None or v is msgspec.UNSET else v) for k, v in values.items()}
+    shown["district_ids"] = [str(d.id) for d in actor.districts]
+    shown["remote"] = "true" if actor.remote else "false"
+    return shown
+
+
+def _me(request: Req) -> CurrentUser:
+    user = user_of(request)
+    assert user is not None  # the role guard let only signed-in partners through
+    return user
+
+
+def _actor_id(user: CurrentUser) -> int:
+    """The organisation a partner speaks for (the database binds every partner to one)."""
+    require_actor(user, user.actor_id or 0)
+    assert user.actor_id is not None
+    return user.actor_id
+
+
+async def _profile_page(
+    request: Req,
+    conn: asyncpg.Connection,
+    actor: Actor,
+    *,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    saved: bool = False,
+) -> Template:
+    return render(
+        request, "profile.html", words=WORDS, status=status, actor=actor, v=values,
+        errors=errors or {}, saved=saved, districts=await districts_of(conn),
+    )  # fmt: skip
+
+
+@get("/profile", name="profile", include_in_schema=False, guards=[PARTNER])
+async def profile_form(request: Req, conn: Conn, saved: Done = None) -> Template:
+    """The organisation's profile, ready to edit."""
+    actor = await actor_queries.get(conn, _actor_id(_me(request)))
+    return await _profile_page(request, conn, actor, values=_actor_values(actor), saved=bool(saved))
+
+
+def _cleared(body: ActorPatch, values: FormValues) -> ActorPatch:
+    """A nullable field sent blank means "remove it" (the form parser reads blank as not given)."""
+    blank = {
+        name: None for name in CLEARABLE if name in values and not "".join(values[name]).strip()
+    }
+    return msgspec.structs.replace(body, **blank) if blank else body
+
+
+@post("/profile", name="profile_save", include_in_schema=False, guards=[PARTNER], status_code=200)
+async def profile_save(request: Req, conn: Conn) -> Answer:
+    """Save the profile through ``services.actors.patch``; refusals show next to their fields."""
+    user = _me(request)
+    actor_id = _actor_id(user)
+    values = read(await request.form())
+    body, errors = parse(values, ActorPatch, lang=lang_of(request), skip=FIXED)
+    errors = _explained(request, errors)
+    status = 422
+    if body is not None:
+        try:
+            await actor_service.patch(conn, user, actor_id, _cleared(body, values))
+        except AppError as exc:
+            errors, status = errors_of(exc), _status_of(exc)
+        else:
+            return see_other(request, "/profile?saved=1")
+    actor = await actor_queries.get(conn, actor_id)
+    typed = _actor_values(actor) | _typed(values, PROFILE_LISTS)
+    return await _profile_page(request, conn, actor, values=typed, errors=errors, status=status)
+
+
+# products ------------------------------------------------------------------------------------
+
+PRODUCT_LISTS = ("target_groups",)
+
+
+@get("/products/mine", name="my_products", include_in_schema=False, guards=[PARTNER])
+async def my_products(request: Req, conn: Conn, done: Done = None) -> Template:
+    """The organisation's own products, newest first."""
+    filters = product_queries.ProductFilters(actor_id=_actor_id(_me(request)))
+    items, _ = await product_queries.list_products(
+        conn, filters, sort="newest", limit=200, cursor=None
+    )
+    notice = f"done_{done}" if done in ("created", "saved", "archived") else None
+    return render(request, "products_mine.html", words=WORDS, items=items, notice=notice)
+
+
+def _product_page(
+    request: Req,
+    *,
+    product: Product | None,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    return render(
+        request, "product_form.html", words=WORDS, status=status, product=product, v=values,
+        errors=errors or {},
+    )  # fmt: skip
+
+
+@get("/products/new", name="new_product", include_in_schema=False, guards=[PARTNER])
+async def new_product(request: Req) -> Template:
+    """An empty product form (公益 by default: price 0)."""
+    _actor_id(_me(request))
+    values = {"delivery_mode": "onsite", "price": "0", "capacity_per_month": "0"}
+    return _product_page(request, product=None, values=values)
+
+
+@post(
+    "/products/new", name="save_new_product", include_in_schema=False, guards=[PARTNER],
+    status_code=200,
+)  # fmt: skip
+async def save_new_product(request: Req, conn: Conn) -> Answer:
+    """Add a product to the organisation's catalogue."""
+    user = _me(request)
+    values = read(await request.form())
+    body, errors = parse(values, ProductCreate, lang=lang_of(request), skip=frozenset({"actor_id"}))
+    status = 422
+    if body is not None:
+        try:
+            await product_service.create(conn, user, body)
+        except AppError as exc:
+            errors, status = _product_errors(request, exc), _status_of(exc)
+        else:
+            return see_other(request, "/products/mine?done=created")
+    return _product_page(
+        request, product=None, values=_typed(values, PRODUCT_LISTS), errors=errors, status=status
+    )
+
+
+async def _own_product(conn: asyncpg.Connection, user: CurrentUser, product_id: int) -> Product:
+    """The product, when it is the user's organisation's (403 otherwise, 404 when gone)."""
+    product = await product_queries.get(conn, product_id)
+    require_actor(user, product.actor_id)
+    return product
+
+
+def _product_values(product: Product) -> dict[str, Any]:
+    values = msgspec.structs.asdict(product)
+    values["price"] = f"{product.price:g}"
+    return values
+
+
+@get("/products/{product_id:int}/edit", name="edit_product", include_in_schema=False,
+     guards=[PARTNER])  # fmt: skip
+async def edit_product(request: Req, conn: Conn, product_id: Id) -> Template:
+    """The product's form, filled in."""
+    product = await _own_product(conn, _me(request), product_id)
+    return _product_page(request, product=product, values=_product_values(product))
+
+
+@post(
+    "/products/{product_id:int}/edit", name="save_product", include_in_schema=False,
+    guards=[PARTNER], status_code=200,
+)  # fmt: skip
+async def save_product(request: Req, conn: Conn, product_id: Id) -> Answer:
+    """Save changes through ``services.products.patch``."""
+    user = _me(request)
+    product = await _own_product(conn, user, product_id)
+    values = read(await request.form())
+    body, errors = parse(values, ProductPatch, lang=lang_of(request))
+    status = 422
+    if body is not None:
+        try:
+            await product_service.patch(conn, user, product_id, body)
+        except AppError as exc:
+            errors, status = _product_errors(request, exc), _status_of(exc)
+        else:
+            return see_other(request, "/products/mine?done=saved")
+    typed = _product_values(product) | _typed(values, PRODUCT_LISTS)
+    return _product_page(request, product=product, values=typed, errors=errors, status=status)
+
+
+@post(
+    "/products/{product_id:int}/archive", name="archive_product", include_in_schema=False,
+    guards=[PARTNER], status_code=200,
+)  # fmt: skip
+async def archive_product(request: Req, conn: Conn, product_id: Id) -> Answer:
+    """Archive the product once the confirmation box is ticked."""
+    user = _me(request)
+    product = await _own_product(conn, user, product_id)
+    values = read(await request.form())
+    if "yes" not in values.get("confirm", []):
+        words = WORDS["archive_needs_confirm"]
+        message = words[0] if lang_of(request) == "zh" else words[1]
+        return _product_page(
+            request, product=product, values=_product_values(product),
+            errors={"confirm": message}, status=422,
+        )  # fmt: skip
+    await product_service.archive(conn, user, product_id)
+    return see_other(request, "/products/mine?done=archived")
