@@ -18,9 +18,11 @@ from matchmaker.queries.paging import Sort, fetch_page
 
 __all__ = [
     "active_policies",
+    "actor_labels",
     "candidates",
     "copy_proposals",
     "demand_features",
+    "demand_labels",
     "fail_interrupted",
     "get_round",
     "ids_by_name",
@@ -32,6 +34,8 @@ __all__ = [
     "open_slots",
     "pair_names",
     "partner_features",
+    "proposal_flows",
+    "recent_rounds",
     "report",
     "scope_demands",
     "scope_partners",
@@ -232,3 +236,31 @@ async def list_proposals(
     return await fetch_page(
         conn, Q["list_proposals"], "score", BY_SCORE, [round_id], limit, cursor, _proposal
     )
+
+
+# --- for the coordinators' round pages -------------------------------------------------------
+
+
+async def recent_rounds(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+    """The latest rounds, newest first, with the display name of who started each."""
+    return list(await conn.fetch(Q["recent_rounds"], limit))
+
+
+async def demand_labels(
+    conn: asyncpg.Connection, demand_ids: Sequence[int]
+) -> dict[int, tuple[str, str]]:
+    """(title, community name) by demand id."""
+    rows = await conn.fetch(Q["demand_labels"], list(demand_ids))
+    return {r["id"]: (r["title"], r["community"]) for r in rows}
+
+
+async def actor_labels(conn: asyncpg.Connection, actor_ids: Sequence[int]) -> dict[int, str]:
+    """Actor names by id."""
+    rows = await conn.fetch(Q["actor_labels"], list(actor_ids))
+    return {r["id"]: r["name"] for r in rows}
+
+
+async def proposal_flows(conn: asyncpg.Connection, round_id: int) -> list[tuple[str, str, int]]:
+    """(community name, partner name, proposals) of a round's written proposals, most first."""
+    rows = await conn.fetch(Q["proposal_flows"], round_id)
+    return [(r["community"], r["actor"], r["proposals"]) for r in rows]

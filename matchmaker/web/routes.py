@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from matchmaker.web.board import board, express_interest, withdraw_interest
+from matchmaker.web.dashboard import dashboard
 from matchmaker.web.inbox import inbox
 from matchmaker.web.inbox_actions import (
     accept_proposal,
@@ -27,6 +28,13 @@ from matchmaker.web.profile import (
     profile_save,
     save_new_product,
     save_product,
+)
+from matchmaker.web.rounds import (
+    round_again,
+    round_page,
+    round_progress,
+    rounds_page,
+    rounds_submit,
 )
 from matchmaker.web.session import login_form, login_submit, logout
 
@@ -70,4 +78,10 @@ PAGES: list[Any] = [
     edit_product,
     save_product,
     archive_product,
+    rounds_page,
+    rounds_submit,
+    round_page,
+    round_progress,
+    round_again,
+    dashboard,
 ]

@@ -246,3 +246,33 @@ SELECT a.id, a.kind, a.grade, a.categories::text[] AS categories,
           AND s.status IN ('completed', 'cancelled'))::float8 AS ended
 FROM actors a
 WHERE a.id = $1;
+
+-- name: recent_rounds
+-- The latest $1 rounds for the coordinators' page, newest first, with who started each.
+SELECT r.id, r.scope, r.algorithm, r.params, r.dry_run, r.status, r.stats, r.error,
+       r.created_at, r.finished_at, u.display_name AS created_by_name
+FROM rounds r
+LEFT JOIN users u ON u.id = r.created_by
+ORDER BY r.id DESC
+LIMIT $1;
+
+-- name: demand_labels
+-- Title and community of demands $1, to name a round's unmatched needs for people.
+SELECT d.id, d.title, c.name AS community
+FROM demands d JOIN communities c ON c.id = d.community_id
+WHERE d.id = ANY ($1::bigint[]);
+
+-- name: actor_labels
+-- Names of actors $1.
+SELECT id, name FROM actors WHERE id = ANY ($1::bigint[]);
+
+-- name: proposal_flows
+-- How many proposals a round made from each community to each partner (the round's picture).
+SELECT c.name AS community, a.name AS actor, count(*)::int AS proposals
+FROM proposals p
+JOIN demands d ON d.id = p.demand_id
+JOIN communities c ON c.id = d.community_id
+JOIN actors a ON a.id = p.actor_id
+WHERE p.round_id = $1
+GROUP BY c.name, a.name
+ORDER BY proposals DESC, c.name, a.name;

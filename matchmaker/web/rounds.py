@@ -1,0 +1,553 @@
+"""Coordinators' match-round pages: past rounds, a new-round form, a round's progress and result.
+
+A round runs in the background exactly as ``POST /api/v1/rounds`` runs it (the same service, the
+same task set the app cancels on shutdown); its page polls a fragment every second through htmx
+until the round has finished, then shows the result: counts, proposals with their score
+components, the unmatched needs with the engine's reasons in plain words, and a Sankey picture of
+communities → partners. A dry run offers to run the same parameters for real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import Counter
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar import Response, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from matchmaker.auth import roles
+from matchmaker.errors import AppError
+from matchmaker.matching.score import COMPONENTS
+from matchmaker.models.rounds import Proposal, Round, Unmatched
+from matchmaker.queries import rounds as q
+from matchmaker.queries.communities import districts as districts_of
+from matchmaker.services import rounds as service
+from matchmaker.vocab import LABELS
+from matchmaker.web.forms import FormValues, parse, read
+from matchmaker.web.i18n import Lang, Words
+from matchmaker.web.page import PathId, Req, lang_of, render, see_other, user_of
+from matchmaker.web.round_forms import DEFAULT_WEIGHTS, RoundForm, again, form_defaults
+
+__all__ = ["round_again", "round_page", "round_progress", "rounds_page", "rounds_submit"]
+
+CURATORS = [roles("coordinator", "admin")]
+#: Times on the pages are Sichuan's (UTC+8).
+LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
+#: The result page lists this many proposals and unmatched needs at most (the API pages the rest).
+SHOWN = 100
+#: The picture keeps the busiest community → partner flows; more would be unreadable.
+FLOWS_DRAWN = 40
+
+WORDS: Words = {
+    "rounds_title": ("撮合轮次", "Match rounds"),
+    "rounds_intro": (
+        "在选定范围内，把开放的社区需求与有余力的合作伙伴配对。先试运行看看结果，满意再正式运行。",
+        "Pair open community needs with partners that have room, within a scope. Try a dry run first, then run it for real.",
+    ),
+    "new_round": ("发起新一轮", "Start a new round"),
+    "scope": ("范围", "Scope"),
+    "all_districts": ("全部区县", "All districts"),
+    "all_categories": ("全部类别", "All categories"),
+    "category_hint": (
+        "只撮合这一类别的需求（可不选）。",
+        "Only needs of this category (optional).",
+    ),
+    "algorithm": ("算法", "Algorithm"),
+    "algo_optimal": (
+        "在名额和容量限制下，让所有配对的总分最高。",
+        "The highest total score within slots and capacities.",
+    ),
+    "algo_coverage": (
+        "先让尽量多的需求（和社区）得到伙伴，再比分数。",
+        "Serve as many needs (and communities) as possible first, then score.",
+    ),
+    "algo_stable": (
+        "双方按各自偏好互选，没有哪一对会都更想换对象。",
+        "Both sides choose by their own preferences; no pair would rather swap.",
+    ),
+    "algo_greedy": (
+        "从分数最高的配对开始依次选，简单快速，作对照用。",
+        "Highest score first — simple and fast, the baseline.",
+    ),
+    "weights": ("评分权重", "Score weights"),
+    "weights_hint": (
+        "每项 0–10，只看相互之间的比例；默认值已填好。",
+        "Each 0–10; only their ratios matter. Defaults are filled in.",
+    ),
+    "min_score": ("最低分", "Minimum score"),
+    "min_score_hint": (
+        "低于这个分数（0–1）的配对不会推荐。",
+        "Pairs scoring under this (0–1) are never proposed.",
+    ),
+    "max_per_community": ("每个社区最多配对数", "Most pairs per community"),
+    "max_per_community_hint": (
+        "留空表示不限；稳定匹配不接受这个上限。",
+        "Blank for no cap; the stable algorithm takes none.",
+    ),
+    "dry_run": ("试运行（只看结果，不发出推荐）", "Dry run (see the result, send no proposals)"),
+    "start": ("开始撮合", "Start the round"),
+    "past_rounds": ("历史轮次", "Past rounds"),
+    "no_rounds": (
+        "还没有撮合轮次。用上面的表单发起第一轮。",
+        "No rounds yet. Start the first with the form above.",
+    ),
+    "when": ("时间", "When"),
+    "who": ("发起人", "Who"),
+    "mode": ("方式", "Mode"),
+    "status": ("状态", "Status"),
+    "counts": ("配对 / 需求", "Pairs / needs"),
+    "dry": ("试运行", "Dry run"),
+    "real": ("正式", "Real"),
+    "system": ("系统", "System"),
+    "round_n": ("第 {n} 轮", "Round {n}"),
+    "view": ("查看", "View"),
+    "unknown_district": (
+        "没有这个区县，请从列表中选择。",
+        "No such district; choose one from the list.",
+    ),
+    "weights_zero": ("至少要有一项权重大于 0。", "At least one weight must be above 0."),
+    "stable_no_cap": (
+        "稳定匹配不接受每社区上限，请留空或换一种算法。",
+        "The stable algorithm takes no cap: leave it blank or pick another algorithm.",
+    ),
+    # the round page
+    "running": ("正在撮合…", "Running…"),
+    "queued_note": ("已排队，马上开始。", "Queued; starting in a moment."),
+    "phase": ("当前步骤", "Step"),
+    "phase_candidates": ("筛选候选配对", "Finding candidate pairs"),
+    "phase_scoring": ("逐对打分", "Scoring the pairs"),
+    "phase_graph": ("构建配对图", "Building the graph"),
+    "phase_solving": ("求解", "Solving"),
+    "phase_explaining": ("解释未匹配的需求", "Explaining unmatched needs"),
+    "phase_writing": ("保存结果", "Saving the result"),
+    "phase_done": ("完成", "Done"),
+    "failed_title": ("这一轮没有完成", "This round did not finish"),
+    "failed_note": ("没有发出任何推荐。原因：", "No proposals were sent. The reason:"),
+    "dry_note": (
+        "这是试运行：下面是本轮会推荐的配对，但没有发给任何人，也没有占用名额。",
+        "This is a dry run: these are the pairs it would propose; nothing was sent or held.",
+    ),
+    "real_note": (
+        "推荐已发给双方，等待社区和伙伴确认。",
+        "Proposals were sent; they wait for the community and the partner to accept.",
+    ),
+    "run_for_real": ("按相同参数正式运行", "Run it for real"),
+    "summary": ("概况", "Summary"),
+    "s_demands": ("范围内需求", "Needs in scope"),
+    "s_partners": ("可用伙伴", "Partners with room"),
+    "s_candidates": ("候选配对", "Candidate pairs"),
+    "s_matched": ("推荐配对", "Proposed pairs"),
+    "s_served": ("得到伙伴的需求", "Needs served"),
+    "s_communities": ("涉及社区", "Communities served"),
+    "s_unmatched": ("仍有空缺的需求", "Needs left open"),
+    "s_seconds": ("用时（秒）", "Time (s)"),
+    "s_dropped": ("写入时已被占用而放弃", "Dropped: taken meanwhile"),
+    "proposals": ("推荐配对", "Proposals"),
+    "no_proposals": (
+        "这一轮没有推荐任何配对。看看下面未匹配的原因，或放宽最低分、扩大范围再试。",
+        "This round proposed no pairs. See the reasons below, or lower the minimum score or widen the scope.",
+    ),
+    "need": ("需求", "Need"),
+    "community": ("社区", "Community"),
+    "partner": ("伙伴", "Partner"),
+    "score": ("总分", "Score"),
+    "why_score": ("分数构成", "Why this score"),
+    "showing_first": ("只列出分数最高的 {n} 条。", "Showing the best {n} only."),
+    "unmatched": ("仍有空缺的需求及原因", "Needs left open, and why"),
+    "no_unmatched": ("每个需求的名额都配满了。", "Every need got all the partners it asked for."),
+    "open_slots": ("空缺 {n} 个", "{n} open"),
+    "engine_detail": ("引擎原文", "Engine's words"),
+    "picture": ("配对图：社区 → 伙伴", "The round: communities → partners"),
+    "picture_label": (
+        "桑基图：左边是社区，右边是合作伙伴，连线越粗推荐越多。数据见下表。",
+        "Sankey chart: communities on the left, partners on the right; thicker links mean more proposals. Data below.",
+    ),
+    "picture_data": ("图表数据", "Chart data"),
+    "flow_count": ("推荐数", "Proposals"),
+    "back_to_rounds": ("返回撮合轮次", "Back to rounds"),
+    "params": ("参数", "Parameters"),
+    "c_category": ("类别匹配", "Category"),
+    "c_resources": ("资源覆盖", "Resources"),
+    "c_text": ("内容相似", "Text"),
+    "c_proximity": ("距离近", "Proximity"),
+    "c_track_record": ("过往表现", "Track record"),
+    "c_interest": ("伙伴意向", "Interest"),
+    "c_policy": ("政策支持", "Policy"),
+    "c_urgency": ("紧急程度", "Urgency"),
+    "ch_category": ("伙伴服务这一类别", "The partner serves the category"),
+    "ch_resources": ("伙伴能提供所需资源的比例", "Share of the needed resources offered"),
+    "ch_text": (
+        "需求描述与伙伴简介、产品、案例的相似度",
+        "Need text vs the partner's profile, products, cases",
+    ),
+    "ch_proximity": (
+        "距离越近越高；可远程服务至少一半",
+        "Closer is higher; remote partners at least half",
+    ),
+    "ch_track_record": ("过往合作的评分和完成率", "Ratings and completion of past work"),
+    "ch_interest": ("伙伴表达过意向", "The partner said it is interested"),
+    "ch_policy": ("有现行政策支持这类合作", "An active policy covers the pairing"),
+    "ch_urgency": ("需求越紧急越高", "More urgent needs score higher"),
+    # unmatched reasons, as a coordinator can act on them
+    "r_no_candidate": ("没有合适的伙伴", "No suitable partner"),
+    "r_no_candidate_text": (
+        "范围内没有伙伴提供这一类别或所需的资源。可以邀请相关伙伴入驻，或扩大范围。",
+        "No partner in range offers this category or these resources. Invite one, or widen the scope.",
+    ),
+    "r_too_few_text": (
+        "符合条件的伙伴比需要的名额少。",
+        "Fewer eligible partners than the slots it asks for.",
+    ),
+    "r_below_threshold": ("分数不够", "Scores too low"),
+    "r_below_threshold_text": (
+        "所有候选伙伴的匹配分都低于本轮最低分 {min}。可以降低最低分，或完善需求描述。",
+        "Every candidate scores under this round's minimum of {min}. Lower it, or describe the need better.",
+    ),
+    "r_partners_full": ("伙伴已满", "Partners full"),
+    "r_partners_full_text": (
+        "候选伙伴的容量都已被之前的对接占满。",
+        "Every candidate partner is full with earlier commitments.",
+    ),
+    "r_community_cap": ("社区已达上限", "Community cap reached"),
+    "r_community_cap_text": (
+        "所在社区本轮已有 {cap} 个配对，达到每社区上限。",
+        "Its community already has {cap} pair(s) this round, the cap.",
+    ),
+    "r_lost_to_others": ("被其他需求优先", "Lost to another need"),
+    "r_lost_to_others_text": (
+        "它最合适的伙伴「{partner}」分给了分数更高的需求「{rival}」。",
+        "Its best partner “{partner}” went to the higher-scoring need “{rival}”.",
+    ),
+    "r_not_chosen": ("算法未选", "Not chosen"),
+    "r_not_chosen_text": (
+        "伙伴「{partner}」还有空位，但{algorithm}的目标选择了别的配对。",
+        "Partner “{partner}” had room, but the {algorithm} objective chose otherwise.",
+    ),
+}
+
+
+def _fmt_time(moment: dt.datetime | None) -> str:
+    """A timestamp as Sichuan reads it, to the minute."""
+    return moment.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _words(lang: Lang) -> dict[str, str]:
+    """This module's words in ``lang`` (for sentences built here rather than in a template)."""
+    i = 0 if lang == "zh" else 1
+    return {key: pair[i] for key, pair in WORDS.items()}
+
+
+def _scope_text(scope: dict[str, Any], district_names: dict[int, str], lang: Lang) -> str:
+    """ "成华区 · 养老服务" — the districts and categories a round looked at."""
+    w = _words(lang)
+    places = [district_names.get(i, str(i)) for i in scope.get("districts", [])]
+    kinds = [
+        LABELS["category"].get(c, (c, c))[0 if lang == "zh" else 1]
+        for c in scope.get("categories", [])
+    ]
+    parts = ["、".join(places) if places else w["all_districts"]]
+    if kinds:
+        parts.append("、".join(kinds))
+    return " · ".join(parts)
+
+
+def _start(state: State, round_id: int) -> None:
+    """Run the round in the background, in the task set the app cancels on exit."""
+    ttl = dt.timedelta(hours=state.settings.proposal_ttl_hours)
+    service.start(state.pool, round_id, ttl=ttl, tasks=state.round_tasks)
+
+
+# --- the list and the form --------------------------------------------------------------------
+
+
+def _field_errors(exc: AppError, lang: Lang) -> dict[str, str]:
+    """A service refusal next to the input it is about, in the page's words."""
+    w = _words(lang)
+    field = exc.field or ""
+    if field.startswith("scope.districts"):
+        return {"district": w["unknown_district"]}
+    if field == "weights":
+        return {"weights": w["weights_zero"]}
+    if field == "max_per_community":
+        return {"max_per_community": w["stable_no_cap"]}
+    return {"form": exc.message}
+
+
+def _shown(values: FormValues) -> dict[str, str]:
+    """What the user sent, as the inputs show it again (an unticked box sends nothing)."""
+    shown = {key: vals[-1] for key, vals in values.items() if key != "_csrf_token" and vals}
+    return {"district": "", "category": "", "max_per_community": "", "dry_run": ""} | shown
+
+
+async def _past(
+    conn: asyncpg.Connection, lang: Lang, names: dict[int, str]
+) -> list[dict[str, Any]]:
+    """The latest rounds as the list shows them."""
+    rows = await q.recent_rounds(conn, 30)
+    return [
+        {
+            "id": r["id"],
+            "when": _fmt_time(r["created_at"]),
+            "who": r["created_by_name"],
+            "scope": _scope_text(r["scope"], names, lang),
+            "algorithm": r["algorithm"],
+            "dry_run": r["dry_run"],
+            "status": r["status"],
+            "matched": r["stats"].get("matched"),
+            "demands": r["stats"].get("demands"),
+        }
+        for r in rows
+    ]
+
+
+async def _rounds_view(
+    request: Req,
+    conn: asyncpg.Connection,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Template:
+    lang = lang_of(request)
+    districts = await districts_of(conn)
+    names = {d.id: d.name for d in districts}
+    return render(
+        request,
+        "rounds.html",
+        words=WORDS,
+        status=status,
+        values=values,
+        errors=errors,
+        districts=[d.name for d in districts],
+        algorithms=list(LABELS["algorithm"]),
+        weights=[(name, DEFAULT_WEIGHTS[name]) for name in COMPONENTS],
+        rounds=await _past(conn, lang, names),
+    )
+
+
+@get("/rounds", name="rounds_page", guards=CURATORS, include_in_schema=False)
+async def rounds_page(request: Req, conn: NamedDependency[asyncpg.Connection]) -> Template:
+    """Past rounds and the form to start one (a dry run by default)."""
+    return await _rounds_view(request, conn, form_defaults(), {})
+
+
+@post("/rounds", name="rounds_submit", guards=CURATORS, include_in_schema=False, status_code=303)
+async def rounds_submit(
+    request: Req, conn: NamedDependency[asyncpg.Connection], state: State
+) -> Response[Any] | Template:
+    """Check the form, create the round, start it and go to its page; or show what to fix."""
+    values = read(await request.form())
+    lang = lang_of(request)
+    form, errors = parse(values, RoundForm, lang=lang)
+    round_: Round | None = None
+    if form is not None:
+        try:
+            round_ = await service.create(conn, user_of(request), form.request())
+        except AppError as exc:
+            errors = _field_errors(exc, lang)
+    if round_ is None:
+        return await _rounds_view(request, conn, _shown(values), errors, 422)
+    _start(state, round_.id)
+    return see_other(request, f"/rounds/{round_.id}")
+
+
+# --- one round --------------------------------------------------------------------------------
+
+
+def _components(components: dict[str, float], lang: Lang) -> list[dict[str, Any]]:
+    """A proposal's score components in the engine's order, with their labels."""
+    w = _words(lang)
+    return [
+        {"key": name, "label": w[f"c_{name}"], "value": float(components.get(name, 0.0))}
+        for name in COMPONENTS
+    ]
+
+
+async def _proposals(
+    conn: asyncpg.Connection, round_: Round, report: dict[str, bytes | None] | None
+) -> tuple[list[Proposal], list[tuple[str, str, int]]]:
+    """The best proposals (with names) and every community → partner flow with its count."""
+    if not round_.dry_run:
+        items, _ = await q.list_proposals(conn, round_.id, SHOWN, None)
+        return items, await q.proposal_flows(conn, round_.id)
+    dry = msgspec.json.decode((report or {}).get("dry_proposals") or b"[]", type=list[Proposal])
+    names = await q.pair_names(conn, [(p.demand_id, p.actor_id) for p in dry])
+    flows: Counter[tuple[str, str]] = Counter()
+    for p in dry:
+        title, community, actor = names.get((p.demand_id, p.actor_id), ("", "", ""))
+        p.demand_title, p.community_name, p.actor_name = title, community, actor
+        flows[(community, actor)] += 1
+    ordered = sorted(flows.items(), key=lambda kv: (-kv[1], kv[0]))
+    return dry[:SHOWN], [(c, a, n) for (c, a), n in ordered]
+
+
+def _sankey(flows: list[tuple[str, str, int]]) -> dict[str, Any]:
+    """ECharts Sankey data: communities on the left, partners on the right, busiest flows only.
+
+    A partner named like a community gets a marker, since a Sankey's nodes are keyed by name.
+    """
+    drawn = flows[:FLOWS_DRAWN]
+    communities = list(dict.fromkeys(c for c, _, _ in drawn))
+    taken = set(communities)
+    partner_node = {a: (a if a not in taken else f"{a} ·") for _, a, _ in drawn}
+    nodes = [{"name": c, "depth": 0} for c in communities]
+    nodes += [{"name": n, "depth": 1} for n in dict.fromkeys(partner_node.values())]
+    links = [{"source": c, "target": partner_node[a], "value": n} for c, a, n in drawn]
+    return {"nodes": nodes, "links": links}
+
+
+def _height(sankey: dict[str, Any]) -> int:
+    """Pixels for the picture: enough room for the longer column of names to stay readable."""
+    left = sum(1 for n in sankey["nodes"] if n["depth"] == 0)
+    right = len(sankey["nodes"]) - left
+    return max(240, min(34 * max(left, right) + 24, 1400))
+
+
+async def _unmatched(
+    conn: asyncpg.Connection, round_: Round, report: dict[str, bytes | None] | None, lang: Lang
+) -> list[dict[str, Any]]:
+    """Each need left open, named, with the engine's reason said plainly."""
+    raw = (report or {}).get("unmatched") or b"[]"
+    reasons = msgspec.json.decode(raw, type=list[Unmatched])[:SHOWN]
+    demand_ids = {r.demand_id for r in reasons} | {
+        r.lost_to_demand_id for r in reasons if r.lost_to_demand_id
+    }
+    demands = await q.demand_labels(conn, sorted(demand_ids))
+    actors = await q.actor_labels(conn, sorted({r.partner_id for r in reasons if r.partner_id}))
+    return [
+        {
+            "demand_id": r.demand_id,
+            "title": demands.get(r.demand_id, (str(r.demand_id), ""))[0],
+            "community": demands.get(r.demand_id, ("", ""))[1],
+            "open_slots": r.open_slots,
+            "reason": r.reason,
+            "text": _reason_text(r, round_, demands, actors, lang),
+            "detail": r.detail,
+        }
+        for r in reasons
+    ]
+
+
+def _reason_text(
+    r: Unmatched,
+    round_: Round,
+    demands: dict[int, tuple[str, str]],
+    actors: dict[int, str],
+    lang: Lang,
+) -> str:
+    """One plain sentence for an unmatched reason, with names instead of ids."""
+    w = _words(lang)
+    partner = actors.get(r.partner_id or 0, str(r.partner_id))
+    rival = demands.get(r.lost_to_demand_id or 0, (str(r.lost_to_demand_id), ""))[0]
+    algorithm = LABELS["algorithm"][round_.algorithm][0 if lang == "zh" else 1]
+    if r.reason == "no_candidate" and r.detail.startswith("only"):
+        return w["r_too_few_text"]
+    template = w.get(f"r_{r.reason}_text")
+    if template is None:
+        return r.detail
+    return template.format(
+        min=f"{round_.params.get('min_score', 0):g}",
+        cap=round_.params.get("max_per_community"),
+        partner=partner,
+        rival=rival,
+        algorithm=algorithm,
+    )
+
+
+def _summary(stats: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The round's headline counts (word key, value)."""
+    rows: list[tuple[str, Any]] = [
+        ("s_demands", stats.get("demands", 0)),
+        ("s_partners", stats.get("partners", 0)),
+        ("s_candidates", stats.get("candidate_edges", 0)),
+        ("s_matched", stats.get("matched", 0)),
+        ("s_served", stats.get("demands_served", 0)),
+        ("s_communities", stats.get("communities_served", 0)),
+        ("s_unmatched", stats.get("unmatched_demands", 0)),
+        ("s_seconds", f"{sum(stats.get('timings', {}).values()):.2f}"),
+    ]
+    if stats.get("dropped_at_write"):
+        rows.append(("s_dropped", stats["dropped_at_write"]))
+    return rows
+
+
+async def _round_values(conn: asyncpg.Connection, round_: Round, lang: Lang) -> dict[str, Any]:
+    """Everything the round's page shows, for its state (running, failed or done)."""
+    names = {d.id: d.name for d in await districts_of(conn)}
+    values: dict[str, Any] = {
+        "round": round_,
+        "scope_text": _scope_text(round_.scope, names, lang),
+        "created": _fmt_time(round_.created_at),
+        "finished": round_.status in ("succeeded", "failed"),
+        "phase": round_.progress.get("phase", "queued") if round_.status != "queued" else "queued",
+        "percent": int(round_.progress.get("percent", 0)),
+    }
+    if round_.status != "succeeded":
+        return values
+    report = await q.report(conn, round_.id)
+    proposals, flows = await _proposals(conn, round_, report)
+    sankey = _sankey(flows)
+    return values | {
+        "summary": _summary(round_.stats),
+        "proposals": [(p, _components(p.components, lang)) for p in proposals],
+        "total_proposals": round_.stats.get("matched", 0),
+        "flows": flows,
+        "sankey": sankey,
+        "sankey_height": _height(sankey),
+        "unmatched": await _unmatched(conn, round_, report, lang),
+        "shown": SHOWN,
+    }
+
+
+@get("/rounds/{round_id:int}", name="round_page", guards=CURATORS, include_in_schema=False)
+async def round_page(
+    request: Req, conn: NamedDependency[asyncpg.Connection], round_id: PathId
+) -> Template:
+    """A round: its progress while it runs, its result when done."""
+    round_ = await q.get_round(conn, round_id)
+    return render(
+        request, "round.html", words=WORDS, **await _round_values(conn, round_, lang_of(request))
+    )
+
+
+@get(
+    "/rounds/{round_id:int}/progress",
+    name="round_progress",
+    guards=CURATORS,
+    include_in_schema=False,
+)
+async def round_progress(
+    request: Req, conn: NamedDependency[asyncpg.Connection], round_id: PathId
+) -> Template:
+    """The live part of a round's page; once the round has finished it carries no poll trigger."""
+    round_ = await q.get_round(conn, round_id)
+    return render(
+        request,
+        "_round_body.html",
+        words=WORDS,
+        **await _round_values(conn, round_, lang_of(request)),
+    )
+
+
+@post(
+    "/rounds/{round_id:int}/real",
+    name="round_again",
+    guards=CURATORS,
+    include_in_schema=False,
+    status_code=303,
+)
+async def round_again(
+    request: Req, conn: NamedDependency[asyncpg.Connection], state: State, round_id: PathId
+) -> Response[Any]:
+    """Run a dry run's parameters for real (a real round just shows itself again)."""
+    round_ = await q.get_round(conn, round_id)
+    if not round_.dry_run:
+        return see_other(request, f"/rounds/{round_id}")
+    real = await service.create(conn, user_of(request), again(round_))
+    _start(state, real.id)
+    return see_other(request, f"/rounds/{real.id}")
