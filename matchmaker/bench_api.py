@@ -1,4 +1,4 @@
-"""``matchmaker bench api``: the read API under load, next to ``/health`` as the floor.
+"""``matchmaker bench api``: the read API and its pages under load, next to ``/health`` as the floor.
 
 It prepares a bench database beside the configured one (``<name>_bench``, never the user's data),
 fills it with synthetic demands once, starts the real server (uvicorn, the same app) in a child
@@ -218,6 +218,10 @@ async def _scenarios(dsn: str) -> dict[str, Callable[[random.Random], str]]:
             f"/api/v1/opportunities?district_id={r.choice(districts)}&category={r.choice(categories)}"
         ),
         "demand by id": lambda r: f"/api/v1/demands/{r.choice(open_ids)}",
+        # the pages people use, beside the JSON they are built from
+        "board page": lambda r: "/board",
+        "board page q": lambda r: f"/board?q={r.choice(words)}",
+        "need page": lambda r: f"/needs/{r.choice(open_ids)}",
     }
 
 

@@ -62,6 +62,9 @@ def test_bench_api_reports_each_scenario_against_the_health_floor(
         "opportunities q",
         "opportunities filters",
         "demand by id",
+        "board page",
+        "board page q",
+        "need page",
     ):
         assert f"\n{scenario} " in out, out
     assert "p95/health" in out
