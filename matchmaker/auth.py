@@ -21,6 +21,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.authentication import AuthenticationResult
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
 
 from matchmaker.models import CurrentUser
@@ -28,6 +29,7 @@ from matchmaker.queries import users as user_queries
 from matchmaker.vocab import Role
 
 __all__ = [
+    "LOGIN_ATTEMPTS",
     "SESSION_COOKIE",
     "TOKEN_LIFETIME",
     "hash_password",
@@ -39,6 +41,10 @@ __all__ = [
 
 TOKEN_LIFETIME = timedelta(hours=8)
 SESSION_COOKIE = "matchmaker_session"
+
+#: Password guesses one address may make per minute, on the API's login and on the login form
+#: (each its own count; per server process). Put on the login handlers as their middleware.
+LOGIN_ATTEMPTS = RateLimitConfig(rate_limit=("minute", 20), store="login_attempts")
 
 _hasher = PasswordHasher()
 #: Verified against when the username is unknown, so both failures take the same time.

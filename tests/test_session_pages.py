@@ -108,3 +108,23 @@ async def test_an_unknown_page_answers_in_html(client: Client) -> None:
     assert answer.headers["content-type"].startswith("text/html")
     api = await client.get("/api/v1/no-such")
     assert api.status_code == 404 and api.json()["error"] == "not_found"
+
+
+async def test_password_guessing_is_slowed_down_on_the_form_and_the_api(
+    client: Client, seeded: Any
+) -> None:
+    token = csrf_of((await client.get("/login")).text)
+    guesses = [
+        await client.post(
+            "/login", data={"username": "staff", "password": f"guess-{i}", "_csrf_token": token}
+        )
+        for i in range(21)
+    ]
+    assert [g.status_code for g in guesses[:20]] == [401] * 20
+    assert guesses[20].status_code == 429 and "尝试次数太多" in guesses[20].text
+    api = [
+        await client.post("/api/v1/auth/login", json={"username": "staff", "password": "nope"})
+        for _ in range(21)
+    ]
+    assert api[-1].status_code == 429 and api[-1].json()["error"] == "too_many_requests"
+    assert (await client.get("/board")).status_code == 200  # reading is not limited

@@ -8,7 +8,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 
 from matchmaker.api.params import Conn, User
-from matchmaker.auth import TOKEN_LIFETIME, signed_in
+from matchmaker.auth import LOGIN_ATTEMPTS, TOKEN_LIFETIME, signed_in
 from matchmaker.models import CurrentUser
 from matchmaker.models.users import Login, LoginResult
 from matchmaker.services import users as user_service
@@ -20,7 +20,7 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/login", operation_id="login", status_code=200)
+    @post("/login", operation_id="login", status_code=200, middleware=[LOGIN_ATTEMPTS.middleware])
     async def login(self, data: JSONBody[Login], conn: Conn, state: State) -> LoginResult:
         """Exchange username and password for a bearer token (8 hours)."""
         user = await user_service.authenticate(conn, data.username, data.password)

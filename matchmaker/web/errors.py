@@ -43,6 +43,8 @@ def _message_key(status: int, message: str) -> str | None:
         return "not_found"
     if status == 403:
         return "csrf_failed" if "CSRF" in message else "forbidden"
+    if status == 429:
+        return "too_many"
     if status >= 500:
         return "server_error"
     return None

@@ -65,6 +65,10 @@ _TEXT: Words = {
         "This page has expired; reload it and submit again.",
     ),
     "bad_request": ("请求有误：", "The request was not understood: "),
+    "too_many": (
+        "尝试次数太多，请一分钟后再试。",
+        "Too many attempts; please wait a minute and try again.",
+    ),
     "required": ("必填", "Required"),
     "save": ("保存", "Save"),
     "cancel": ("取消", "Cancel"),

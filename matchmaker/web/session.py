@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from matchmaker.auth import SESSION_COOKIE, TOKEN_LIFETIME
+from matchmaker.auth import LOGIN_ATTEMPTS, SESSION_COOKIE, TOKEN_LIFETIME
 from matchmaker.services import users as user_service
 from matchmaker.web.forms import read
 from matchmaker.web.i18n import Words
@@ -45,7 +45,7 @@ async def login_form(request: Req, next_: Next = None) -> Template:
     )
 
 
-@post("/login", include_in_schema=False, status_code=303)
+@post("/login", include_in_schema=False, status_code=303, middleware=[LOGIN_ATTEMPTS.middleware])
 async def login_submit(
     request: Req,
     conn: NamedDependency[asyncpg.Connection],
