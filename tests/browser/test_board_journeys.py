@@ -93,3 +93,31 @@ async def test_pages_fit_a_phone_and_hostile_text_stays_text(
         assert not dialogs, "a script in user text ran"
         assert not tab.js_errors, tab.js_errors
         await tab.context.close()
+
+
+async def _tab_to(page: Any, text: str, most: int = 80) -> None:
+    """Press Tab until the focused element's text is ``text`` (as a keyboard user would)."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        focused = await page.evaluate("document.activeElement && document.activeElement.innerText")
+        if focused and focused.strip() == text:
+            return
+    raise AssertionError(f"{text!r} cannot be reached with the Tab key")
+
+
+async def test_a_partner_signs_in_and_expresses_interest_with_the_keyboard_only(page: Any) -> None:
+    await page.goto("/board")
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.innerText") == "跳到正文"
+    await _tab_to(page, "登录")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(r"/login\?next=/board$"))
+    await page.keyboard.type("partner")  # the username field has the focus
+    await page.keyboard.press("Tab")
+    await page.keyboard.type(PASSWORD)
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(r"/board$"))
+    assert "注力社工" in await page.locator("[data-testid=who]").inner_text()
+    await _tab_to(page, "我有意向")
+    await page.keyboard.press("Enter")
+    await page.get_by_role("button", name="撤回意向").first.wait_for()
