@@ -56,9 +56,15 @@ async def test_user_text_is_escaped(client: Client, seeded: Any, login: Any) -> 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and title not in page
 
 
-async def test_static_files_are_served_locally(client: Client) -> None:
-    for path in ("/static/htmx-2.0.11.min.js", "/static/site.css"):
-        assert (await client.get(path)).status_code == 200
+async def test_static_files_are_served_locally_cached_and_compressed(client: Client) -> None:
+    for path in ("/static/htmx-2.0.11.min.js", "/static/site.css", "/static/echarts-6.1.0.min.js"):
+        answer = await client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert answer.status_code == 200 and "max-age=3600" in answer.headers["cache-control"]
+        assert answer.headers["content-encoding"] == "gzip"
+    plain = await client.get(
+        "/static/echarts-6.1.0.min.js", headers={"Accept-Encoding": "identity"}
+    )
+    assert len(plain.content) > 1_000_000 and "content-encoding" not in plain.headers
 
 
 async def test_a_partner_sees_its_fit_and_can_sort_by_it(

@@ -112,11 +112,15 @@ async def test_a_partner_signs_in_and_expresses_interest_with_the_keyboard_only(
     await _tab_to(page, "登录")
     await page.keyboard.press("Enter")
     await page.wait_for_url(re.compile(r"/login\?next=/board$"))
-    await page.keyboard.type("partner")  # the username field has the focus
+    # the form puts the focus in the username field itself (autofocus)
+    await page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'username'"
+    )
+    await page.keyboard.type("partner")
     await page.keyboard.press("Tab")
     await page.keyboard.type(PASSWORD)
     await page.keyboard.press("Enter")
-    await page.wait_for_url(re.compile(r"/board$"))
+    await page.wait_for_url(lambda url: url.endswith("/board") and "/login" not in url)
     assert "注力社工" in await page.locator("[data-testid=who]").inner_text()
     await _tab_to(page, "我有意向")
     await page.keyboard.press("Enter")
