@@ -17,7 +17,7 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from matchmaker.auth import roles
-from matchmaker.errors import AppError
+from matchmaker.errors import AppError, Conflict
 from matchmaker.models import CurrentUser
 from matchmaker.models.demands import Demand, DemandSort
 from matchmaker.queries import demands as q
@@ -26,8 +26,8 @@ from matchmaker.segment import query_text
 from matchmaker.services import demands as demand_service
 from matchmaker.services import fit as fit_service
 from matchmaker.vocab import LABELS
-from matchmaker.web.i18n import Words
-from matchmaker.web.page import PathId, Req, is_htmx, render, see_other, user_of
+from matchmaker.web.i18n import Words, text
+from matchmaker.web.page import PathId, Req, is_htmx, lang_of, render, see_other, user_of
 
 __all__ = ["board", "chosen_id", "express_interest", "withdraw_interest"]
 
@@ -46,6 +46,10 @@ WORDS: Words = {
     "withdraw": ("撤回意向", "Withdraw interest"),
     "you_are_interested": ("贵机构已表达意向", "Your organisation has expressed interest"),
     "details": ("查看详情", "Details"),
+    "not_open": (
+        "这条需求已不再征集伙伴，意向没有记录。",
+        "This need is no longer open; no interest was recorded.",
+    ),
     "fit_not_candidate": (
         "按匹配度排序只列出撮合轮次可能推荐给贵机构的需求。",
         "Sorted by fit, the board lists only the needs a round could propose to you.",
@@ -195,7 +199,8 @@ async def _interest_changed(
     except AppError as exc:
         if not is_htmx(request):
             raise
-        message = exc.message
+        said = text(lang_of(request), WORDS)
+        message = said["not_open"] if isinstance(exc, Conflict) else exc.message
     if is_htmx(request):
         return await _card(request, conn, demand_id, message)
     return see_other(request, f"/board#need-{demand_id}")
