@@ -125,6 +125,24 @@ def parse(
         return None, {named[1] if named else "form": friendly(str(exc).split(" - at ")[0], lang)}
 
 
-def errors_of(exc: AppError) -> dict[str, str]:
+#: The database's refusals (see ``errors.from_postgres``), said plainly: (pattern, zh, en).
+_REFUSALS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"already taken"), "已被占用，请换一个", "Already taken; choose another"),
+    (re.compile(r"does not exist"), "所选的记录不存在", "The chosen record does not exist"),
+    (re.compile(r"breaks the rule"), "这个值不符合规则", "This value breaks a rule"),
+    (
+        re.compile(r"changed at the same time"),
+        "数据刚被别人改过，请再提交一次",
+        "The data just changed; submit again",
+    ),
+)
+
+
+def errors_of(exc: AppError, lang: str = "zh") -> dict[str, str]:
     """A service's refusal as ``{field: message}`` (``"form"`` when no field is named)."""
-    return {exc.field.split(".")[0] if exc.field else "form": exc.message}
+    message = exc.message
+    for pattern, zh, en in _REFUSALS:
+        if pattern.search(message):
+            message = zh if lang == "zh" else en
+            break
+    return {exc.field.split(".")[0] if exc.field else "form": message}

@@ -106,7 +106,7 @@ async def _respond(
     try:
         done, case_id = await act(user)
     except AppError as exc:
-        errors = errors_of(exc) if isinstance(exc, Invalid) and exc.field else {}
+        errors = errors_of(exc, lang_of(request)) if isinstance(exc, Invalid) and exc.field else {}
         form = msgspec.structs.replace(
             form, errors=errors, message=None if errors else _plain(request, exc, subject)
         )

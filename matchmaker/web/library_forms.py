@@ -224,7 +224,7 @@ async def new_submit(
         except NotFound:
             raise
         except AppError as exc:
-            errors = errors_of(exc)
+            errors = errors_of(exc, lang_of(request))
         else:
             return see_other(request, f"/libraries/{spec.name}/{created.id}?saved=1")
     return await _form(request, conn, spec, raw, errors, status=422)
@@ -264,7 +264,7 @@ async def edit_submit(
         except NotFound:
             raise
         except AppError as exc:
-            errors = errors_of(exc)
+            errors = errors_of(exc, lang_of(request))
         else:
             return see_other(request, f"/libraries/{spec.name}/{item_id}?saved=1")
     return await _form(

@@ -118,7 +118,7 @@ def refusal_errors(exc: AppError, demand: Demand | None, lang: Lang) -> dict[str
         return {"form": refusal(exc, demand, None, lang)}
     if isinstance(exc, Forbidden):
         return {"form": WORDS["not_owner"][0 if lang == "zh" else 1]}
-    errors = errors_of(exc)
+    errors = errors_of(exc, lang)
     if "window_end" in errors:
         return {"window_end": WORDS["window_order"][0 if lang == "zh" else 1]}
     return {field: message.split(": ", 1)[-1] for field, message in errors.items()}

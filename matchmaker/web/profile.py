@@ -170,7 +170,7 @@ def _product_errors(request: Req, exc: AppError) -> dict[str, str]:
     if isinstance(exc, Conflict) and exc.field == "name":
         zh, en = WORDS["name_taken"]
         return {"name": zh if lang_of(request) == "zh" else en}
-    return errors_of(exc)
+    return errors_of(exc, lang_of(request))
 
 
 def _actor_values(actor: Actor) -> dict[str, Any]:
@@ -239,7 +239,7 @@ async def profile_save(request: Req, conn: Conn) -> Answer:
         try:
             await actor_service.patch(conn, user, actor_id, _cleared(body, values))
         except AppError as exc:
-            errors, status = errors_of(exc), _status_of(exc)
+            errors, status = errors_of(exc, lang_of(request)), _status_of(exc)
         else:
             return see_other(request, "/profile?saved=1")
     actor = await actor_queries.get(conn, actor_id)
