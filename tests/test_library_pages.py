@@ -421,7 +421,7 @@ async def test_bad_input_keeps_what_was_typed_shows_errors_by_the_fields_and_cha
               "valid_from": str(policy["valid_from"]), "_csrf_token": token},
     )  # fmt: skip
     assert answer.status_code == 422 and 'id="f-title-error"' in answer.text
-    assert "已被占用，请换一个" in answer.text  # said plainly, not the database's words
+    assert "已被占用，请换一个" in answer.text  # said plainly, not the database words
     answer = await client.post(
         "/libraries/actors/new",
         data={"name": "某某科技公司", "kind": "enterprise", "grade": "5A", "lat": "30.6",

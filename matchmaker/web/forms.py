@@ -127,7 +127,7 @@ def parse(
 
 #: The database's refusals (see ``errors.from_postgres``), said plainly: (pattern, zh, en).
 _REFUSALS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"already taken"), "已被占用，请换一个", "Already taken; choose another"),
+    (re.compile(r"already (taken|exists)"), "已被占用，请换一个", "Already taken; choose another"),
     (re.compile(r"does not exist"), "所选的记录不存在", "The chosen record does not exist"),
     (re.compile(r"breaks the rule"), "这个值不符合规则", "This value breaks a rule"),
     (
