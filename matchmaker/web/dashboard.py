@@ -18,7 +18,7 @@ from litestar.response import Template
 from matchmaker.auth import roles
 from matchmaker.models.stats import STANDARD_1257N, Stats
 from matchmaker.queries import stats as q
-from matchmaker.web.i18n import Lang, Words
+from matchmaker.web.i18n import Lang, Words, text
 from matchmaker.web.page import Req, lang_of, render
 
 __all__ = ["dashboard"]
@@ -93,8 +93,7 @@ WORDS: Words = {
 
 
 def _words(lang: Lang) -> dict[str, str]:
-    i = 0 if lang == "zh" else 1
-    return {key: pair[i] for key, pair in WORDS.items()}
+    return text(lang, WORDS)
 
 
 def _bars(

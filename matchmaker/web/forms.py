@@ -28,7 +28,7 @@ from litestar.datastructures import FormMultiDict
 
 from matchmaker.errors import AppError
 
-__all__ = ["FormValues", "errors_of", "friendly", "parse", "read"]
+__all__ = ["FormValues", "errors_of", "friendly", "parse", "read", "typed"]
 
 T = TypeVar("T", bound=msgspec.Struct)
 #: Every submitted name with all its values (as strings), in submission order.
@@ -44,6 +44,18 @@ def read(form: FormMultiDict) -> FormValues:
         if isinstance(value, str):
             values.setdefault(key, []).append(value)
     return values
+
+
+def typed(values: FormValues, lists: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What the user sent, to put back into a refused form: the chosen values of the ``lists``
+    (checkboxes, multi-selects), else the last value typed; never the CSRF token."""
+    shown: dict[str, Any] = {}
+    for name, given in values.items():
+        if name in lists:
+            shown[name] = [v for v in given if v]
+        elif given and name != "_csrf_token":
+            shown[name] = given[-1]
+    return shown
 
 
 def _is_list(tp: Any) -> bool:

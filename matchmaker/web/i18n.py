@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from matchmaker.vocab import LABELS
 
-__all__ = ["LANG_COOKIE", "Lang", "Words", "label", "language", "text"]
+__all__ = ["LANG_COOKIE", "Lang", "Words", "label", "language", "say", "text"]
 
 Lang = Literal["zh", "en"]
 #: A page's own words: key → (Chinese, English). Each page module keeps its own beside its code.
@@ -86,10 +86,15 @@ def text(lang: Lang, words: Words | None = None) -> dict[str, str]:
     return {key: pair[i] for key, pair in merged.items()}
 
 
+def say(lang: Lang | str, pair: tuple[str, str]) -> str:
+    """One word of a (Chinese, English) pair, for sentences a page builds in Python."""
+    return pair[0 if lang == "zh" else 1]
+
+
 def label(lang: Lang, vocabulary: str, code: str) -> str:
     """A code's label in ``lang`` (the code itself if unknown)."""
     pair = LABELS.get(vocabulary, {}).get(code)
-    return code if pair is None else pair[0 if lang == "zh" else 1]
+    return code if pair is None else say(lang, pair)
 
 
 def language(query_lang: str | None, cookie_lang: Any) -> Lang:

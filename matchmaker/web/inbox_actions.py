@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
 import msgspec
@@ -28,7 +28,7 @@ from matchmaker.models.partnerships import Cancellation, Completion
 from matchmaker.services import demands as demand_service
 from matchmaker.services import partnerships as partnership_service
 from matchmaker.services import proposals as proposal_service
-from matchmaker.web.forms import FormValues, errors_of, parse, read
+from matchmaker.web.forms import FormValues, errors_of, parse, read, typed
 from matchmaker.web.i18n import label, text
 from matchmaker.web.inbox import WORDS, FormState, inbox_page
 from matchmaker.web.page import Req, is_htmx, lang_of, see_other, user_of
@@ -55,6 +55,8 @@ class DeclineForm(msgspec.Struct, forbid_unknown_fields=True):
 
 
 _STATUS_IN = re.compile(r"(?:proposal|partnership) is (\w+)")
+
+T = TypeVar("T", bound=msgspec.Struct)
 
 
 def _plain(request: Req, exc: AppError, subject: str) -> str:
@@ -84,9 +86,14 @@ def _plain(request: Req, exc: AppError, subject: str) -> str:
     return message
 
 
-def _typed(values: FormValues) -> dict[str, str]:
-    """What the user typed, one value per field, to put back into the form."""
-    return {name: given[-1] for name, given in values.items() if given and name != "_csrf_token"}
+def _with_reason(
+    request: Req, values: FormValues, kind: type[T]
+) -> tuple[T | None, dict[str, str]]:
+    """A form whose reason must be written: an empty one is said as such, not as a length rule."""
+    body, errors = parse(values, kind, lang=lang_of(request))
+    if "reason" in errors and not typed(values).get("reason", "").strip():
+        errors["reason"] = text(lang_of(request), WORDS)["reason_required"]
+    return body, errors
 
 
 async def _respond(
@@ -149,16 +156,14 @@ async def accept_proposal(request: Req, conn: Conn, proposal_id: Id) -> Answer:
 async def decline_proposal(request: Req, conn: Conn, proposal_id: Id) -> Answer:
     """Decline for your side, saying why; the pair is never proposed again."""
     values = read(await request.form())
-    body, errors = parse(values, DeclineForm, lang=lang_of(request))
-    if "reason" in errors and not _typed(values).get("reason", "").strip():
-        errors["reason"] = text(lang_of(request), WORDS)["reason_required"]
+    body, errors = _with_reason(request, values, DeclineForm)
 
     async def act(user: CurrentUser) -> tuple[str, int | None]:
         assert body is not None
         await proposal_service.decline(conn, user, proposal_id, body.reason)
         return "declined", None
 
-    form = FormState(key=f"proposal-{proposal_id}", values=_typed(values), errors=errors)
+    form = FormState(key=f"proposal-{proposal_id}", values=typed(values), errors=errors)
     return await _respond(
         request, conn, form=form, subject="proposal", section="proposals", act=act
     )
@@ -181,7 +186,7 @@ async def complete_partnership(request: Req, conn: Conn, partnership_id: Id) -> 
         partnership = await partnership_service.complete(conn, user, partnership_id, body)
         return "completed", partnership.case_id
 
-    form = FormState(key=f"complete-{partnership_id}", values=_typed(values), errors=errors)
+    form = FormState(key=f"complete-{partnership_id}", values=typed(values), errors=errors)
     return await _respond(
         request, conn, form=form, subject="partnership", section="completed", act=act
     )
@@ -197,16 +202,14 @@ async def complete_partnership(request: Req, conn: Conn, partnership_id: Id) -> 
 async def cancel_partnership(request: Req, conn: Conn, partnership_id: Id) -> Answer:
     """End an active partnership early, with the reason."""
     values = read(await request.form())
-    body, errors = parse(values, Cancellation, lang=lang_of(request))
-    if "reason" in errors and not _typed(values).get("reason", "").strip():
-        errors["reason"] = text(lang_of(request), WORDS)["reason_required"]
+    body, errors = _with_reason(request, values, Cancellation)
 
     async def act(user: CurrentUser) -> tuple[str, int | None]:
         assert body is not None
         await partnership_service.cancel(conn, user, partnership_id, body)
         return "cancelled", None
 
-    form = FormState(key=f"cancel-{partnership_id}", values=_typed(values), errors=errors)
+    form = FormState(key=f"cancel-{partnership_id}", values=typed(values), errors=errors)
     return await _respond(
         request, conn, form=form, subject="partnership", section="partnerships", act=act
     )

@@ -22,7 +22,7 @@ from matchmaker.models.demands import Demand, DemandCreate, DemandPatch
 from matchmaker.services import demands as service
 from matchmaker.services.access import require_community
 from matchmaker.web.forms import FormValues, errors_of, parse, read
-from matchmaker.web.i18n import Lang, Words
+from matchmaker.web.i18n import Lang, Words, say
 from matchmaker.web.needs import MANAGERS, DemandId, refusal
 from matchmaker.web.needs import WORDS as NEED_WORDS
 from matchmaker.web.page import Req, lang_of, render, see_other, user_of
@@ -117,10 +117,10 @@ def refusal_errors(exc: AppError, demand: Demand | None, lang: Lang) -> dict[str
     if isinstance(exc, Forbidden | Conflict) and demand is not None:
         return {"form": refusal(exc, demand, None, lang)}
     if isinstance(exc, Forbidden):
-        return {"form": WORDS["not_owner"][0 if lang == "zh" else 1]}
+        return {"form": say(lang, WORDS["not_owner"])}
     errors = errors_of(exc, lang)
     if "window_end" in errors:
-        return {"window_end": WORDS["window_order"][0 if lang == "zh" else 1]}
+        return {"window_end": say(lang, WORDS["window_order"])}
     return {field: message.split(": ", 1)[-1] for field, message in errors.items()}
 
 

@@ -33,7 +33,7 @@ from matchmaker.spreadsheets import (
     write_xlsx,
 )
 from matchmaker.vocab import LABELS
-from matchmaker.web.i18n import Lang, Words
+from matchmaker.web.i18n import Lang, Words, label, say, text
 from matchmaker.web.page import Req, lang_of, render, see_other, user_of
 
 __all__ = ["import_form", "import_submit", "import_template"]
@@ -133,8 +133,7 @@ def reason_in(lang: Lang, reason: str) -> str:
 
 def column_guide(lang: Lang, any_community: bool) -> list[tuple[str, bool, str]]:
     """(header, required, what to write) for every column the importer reads."""
-    t = {key: pair[0 if lang == "zh" else 1] for key, pair in WORDS.items()}
-    i = 0 if lang == "zh" else 1
+    t = text(lang, WORDS)
     guide = []
     for column in COLUMNS:
         if column.kind == "id":
@@ -144,7 +143,7 @@ def column_guide(lang: Lang, any_community: bool) -> list[tuple[str, bool, str]]
         elif column.field == "status" and not any_community:
             what = t["status_col"]
         elif column.vocabulary:
-            labels = "、".join(pair[i] for pair in LABELS[column.vocabulary].values())
+            labels = "、".join(label(lang, column.vocabulary, c) for c in LABELS[column.vocabulary])
             what = (t["many_of"] if column.kind == "enum_list" else t["any_of"]) + labels
         elif column.kind == "int":
             what = t["whole"].format(low=column.low, high=column.high)
@@ -189,7 +188,7 @@ async def import_template() -> Response[bytes]:
 
 def _too_big(request: Req, _: Exception) -> Template:
     """A body over the app's limit (refused before the handler runs): the form, saying so."""
-    message = WORDS["too_big"][0 if lang_of(request) == "zh" else 1].format(limit=LIMIT_TEXT)
+    message = say(lang_of(request), WORDS["too_big"]).format(limit=LIMIT_TEXT)
     return import_page(request, status=413, file_error=message)
 
 
@@ -202,9 +201,8 @@ async def import_submit(
     user, lang = user_of(request), lang_of(request)
     assert user is not None
     upload = (await request.form()).get("file")
-    i = 0 if lang == "zh" else 1
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return import_page(request, status=422, file_error=WORDS["no_file"][i])
+        return import_page(request, status=422, file_error=say(lang, WORDS["no_file"]))
     content = await upload.read()
     try:
         sheet = await asyncio.to_thread(read_sheet, content, upload.filename)

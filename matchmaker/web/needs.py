@@ -29,7 +29,7 @@ from matchmaker.segment import query_text
 from matchmaker.services import demands as service
 from matchmaker.services.access import can_manage_community
 from matchmaker.web.forms import parse, read
-from matchmaker.web.i18n import Lang, Words, label
+from matchmaker.web.i18n import Lang, Words, label, say
 from matchmaker.web.page import Req, lang_of, render, see_other, user_of
 
 __all__ = ["MANAGERS", "WORDS", "DemandId", "need_detail", "need_status", "refusal"]
@@ -175,15 +175,14 @@ def moves(user: CurrentUser | None, demand: Demand) -> list[str]:
 
 def refusal(exc: AppError, demand: Demand, target: str | None, lang: Lang) -> str:
     """A service's refusal in plain words, saying that nothing changed."""
-    i = 0 if lang == "zh" else 1
     if isinstance(exc, Forbidden):
-        return WORDS["not_owner"][i]
+        return say(lang, WORDS["not_owner"])
     if isinstance(exc, Conflict) and target:
-        return WORDS["bad_move"][i].format(
+        return say(lang, WORDS["bad_move"]).format(
             now=label(lang, "demand_status", demand.status), to=label(lang, "demand_status", target)
         )
     if isinstance(exc, Conflict):
-        return WORDS["final"][i].format(status=label(lang, "demand_status", demand.status))
+        return say(lang, WORDS["final"]).format(status=label(lang, "demand_status", demand.status))
     return exc.message
 
 
@@ -249,13 +248,12 @@ async def need_status(
             request, conn, demand, status=422, refused=next(iter(errors.values()))
         )
     if target == "cancelled" and "confirm" not in values:
-        i = 0 if lang_of(request) == "zh" else 1
         return await detail_page(
             request,
             conn,
             demand,
             status=422,
-            confirm_error=WORDS["confirm_needed"][i],
+            confirm_error=say(lang_of(request), WORDS["confirm_needed"]),
             reason=reason,
         )
     try:

@@ -28,8 +28,8 @@ from matchmaker.queries.communities import districts as districts_of
 from matchmaker.services import actors as actor_service
 from matchmaker.services import products as product_service
 from matchmaker.services.access import require_actor
-from matchmaker.web.forms import FormValues, errors_of, parse, read
-from matchmaker.web.i18n import Words
+from matchmaker.web.forms import FormValues, errors_of, parse, read, typed
+from matchmaker.web.i18n import Words, say
 from matchmaker.web.page import Req, lang_of, render, see_other, user_of
 
 __all__ = [
@@ -134,26 +134,15 @@ WORDS: Words = {
 }
 
 
-def _typed(values: FormValues, lists: tuple[str, ...]) -> dict[str, Any]:
-    """What the user sent, to put back: lists of chosen values, else the last value typed."""
-    typed: dict[str, Any] = {}
-    for name, given in values.items():
-        if name in lists:
-            typed[name] = [v for v in given if v]
-        elif given and name != "_csrf_token":
-            typed[name] = given[-1]
-    return typed
-
-
 #: Fields whose rule is a pattern, and the word that explains it (msgspec only names the regex).
 PATTERN_WORDS = {"website": "bad_website", "contact_email": "bad_email"}
 
 
 def _explained(request: Req, errors: dict[str, str]) -> dict[str, str]:
     """Pattern errors said as what to type instead of as a regular expression."""
-    lang = 0 if lang_of(request) == "zh" else 1
+    lang = lang_of(request)
     return {
-        field: WORDS[PATTERN_WORDS[field]][lang]
+        field: say(lang, WORDS[PATTERN_WORDS[field]])
         if field in PATTERN_WORDS and "regex" in message
         else message
         for field, message in errors.items()
@@ -168,8 +157,7 @@ def _status_of(exc: AppError) -> int:
 def _product_errors(request: Req, exc: AppError) -> dict[str, str]:
     """A product refusal next to its field, a taken name said in the reader's words."""
     if isinstance(exc, Conflict) and exc.field == "name":
-        zh, en = WORDS["name_taken"]
-        return {"name": zh if lang_of(request) == "zh" else en}
+        return {"name": say(lang_of(request), WORDS["name_taken"])}
     return errors_of(exc, lang_of(request))
 
 
@@ -243,8 +231,8 @@ async def profile_save(request: Req, conn: Conn) -> Answer:
         else:
             return see_other(request, "/profile?saved=1")
     actor = await actor_queries.get(conn, actor_id)
-    typed = _actor_values(actor) | _typed(values, PROFILE_LISTS)
-    return await _profile_page(request, conn, actor, values=typed, errors=errors, status=status)
+    shown = _actor_values(actor) | typed(values, PROFILE_LISTS)
+    return await _profile_page(request, conn, actor, values=shown, errors=errors, status=status)
 
 
 # products ------------------------------------------------------------------------------------
@@ -303,7 +291,7 @@ async def save_new_product(request: Req, conn: Conn) -> Answer:
         else:
             return see_other(request, "/products/mine?done=created")
     return _product_page(
-        request, product=None, values=_typed(values, PRODUCT_LISTS), errors=errors, status=status
+        request, product=None, values=typed(values, PRODUCT_LISTS), errors=errors, status=status
     )
 
 
@@ -346,8 +334,8 @@ async def save_product(request: Req, conn: Conn, product_id: Id) -> Answer:
             errors, status = _product_errors(request, exc), _status_of(exc)
         else:
             return see_other(request, "/products/mine?done=saved")
-    typed = _product_values(product) | _typed(values, PRODUCT_LISTS)
-    return _product_page(request, product=product, values=typed, errors=errors, status=status)
+    shown = _product_values(product) | typed(values, PRODUCT_LISTS)
+    return _product_page(request, product=product, values=shown, errors=errors, status=status)
 
 
 @post(
@@ -360,8 +348,7 @@ async def archive_product(request: Req, conn: Conn, product_id: Id) -> Answer:
     product = await _own_product(conn, user, product_id)
     values = read(await request.form())
     if "yes" not in values.get("confirm", []):
-        words = WORDS["archive_needs_confirm"]
-        message = words[0] if lang_of(request) == "zh" else words[1]
+        message = say(lang_of(request), WORDS["archive_needs_confirm"])
         return _product_page(
             request, product=product, values=_product_values(product),
             errors={"confirm": message}, status=422,

@@ -29,8 +29,8 @@ from matchmaker.queries import rounds as q
 from matchmaker.queries.communities import districts as districts_of
 from matchmaker.services import rounds as service
 from matchmaker.vocab import LABELS
-from matchmaker.web.forms import FormValues, parse, read
-from matchmaker.web.i18n import Lang, Words
+from matchmaker.web.forms import FormValues, parse, read, typed
+from matchmaker.web.i18n import Lang, Words, label, text
 from matchmaker.web.page import PathId, Req, lang_of, render, see_other, user_of
 from matchmaker.web.round_forms import DEFAULT_WEIGHTS, RoundForm, again, form_defaults
 
@@ -239,18 +239,14 @@ def _fmt_time(moment: dt.datetime | None) -> str:
 
 def _words(lang: Lang) -> dict[str, str]:
     """This module's words in ``lang`` (for sentences built here rather than in a template)."""
-    i = 0 if lang == "zh" else 1
-    return {key: pair[i] for key, pair in WORDS.items()}
+    return text(lang, WORDS)
 
 
 def _scope_text(scope: dict[str, Any], district_names: dict[int, str], lang: Lang) -> str:
     """ "成华区 · 养老服务" — the districts and categories a round looked at."""
     w = _words(lang)
     places = [district_names.get(i, str(i)) for i in scope.get("districts", [])]
-    kinds = [
-        LABELS["category"].get(c, (c, c))[0 if lang == "zh" else 1]
-        for c in scope.get("categories", [])
-    ]
+    kinds = [label(lang, "category", c) for c in scope.get("categories", [])]
     parts = ["、".join(places) if places else w["all_districts"]]
     if kinds:
         parts.append("、".join(kinds))
@@ -281,8 +277,7 @@ def _field_errors(exc: AppError, lang: Lang) -> dict[str, str]:
 
 def _shown(values: FormValues) -> dict[str, str]:
     """What the user sent, as the inputs show it again (an unticked box sends nothing)."""
-    shown = {key: vals[-1] for key, vals in values.items() if key != "_csrf_token" and vals}
-    return {"district": "", "category": "", "max_per_community": "", "dry_run": ""} | shown
+    return {"district": "", "category": "", "max_per_community": "", "dry_run": ""} | typed(values)
 
 
 async def _past(
@@ -444,7 +439,7 @@ def _reason_text(
     w = _words(lang)
     partner = actors.get(r.partner_id or 0, str(r.partner_id))
     rival = demands.get(r.lost_to_demand_id or 0, (str(r.lost_to_demand_id), ""))[0]
-    algorithm = LABELS["algorithm"][round_.algorithm][0 if lang == "zh" else 1]
+    algorithm = label(lang, "algorithm", round_.algorithm)
     if r.reason == "no_candidate" and r.detail.startswith("only"):
         return w["r_too_few_text"]
     template = w.get(f"r_{r.reason}_text")
