@@ -14,9 +14,8 @@ from urllib.parse import quote
 
 from litestar import Response
 from litestar.exceptions import NotAuthorizedException
-from litestar.response import Redirect
 
-from matchmaker.web.page import Req, is_htmx, render
+from matchmaker.web.page import Req, is_htmx, render, see_other
 
 __all__ = ["for_pages"]
 
@@ -31,10 +30,7 @@ def is_page(request: Req) -> bool:
 
 def _login_redirect(request: Req) -> Response[Any]:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    url = f"/login?next={quote(target, safe='')}"
-    if is_htmx(request):
-        return Response(content=b"", status_code=200, headers={"HX-Redirect": url})
-    return Redirect(url, status_code=303)
+    return see_other(request, f"/login?next={quote(target, safe='')}")
 
 
 def _message_key(status: int, message: str) -> str | None:
