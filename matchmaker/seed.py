@@ -22,6 +22,7 @@ import asyncpg
 from argon2 import PasswordHasher
 
 from matchmaker.errors import Invalid
+from matchmaker.models.actors import REMOTABLE
 from matchmaker.queries import sql
 from matchmaker.seedfiles import (
     SEED_FILES,
@@ -152,9 +153,10 @@ async def _actors(conn: asyncpg.Connection, rows: list[SeedActor]) -> None:
         Q["insert_actor"],
         [
             (
-                a.name, a.kind, a.grade, a.verified, a.categories, a.resource_types, a.remote,
-                a.capacity, a.lat, a.lon, a.description, a.website, a.contact_name,
-                a.contact_phone, a.contact_email, search_text(a.name, a.description),
+                a.name, a.kind, a.grade, a.verified, a.categories, a.resource_types,
+                _remote_types(a), a.capacity, a.lat, a.lon, a.description, a.website,
+                a.contact_name, a.contact_phone, a.contact_email,
+                search_text(a.name, a.description), a.service_radius_km,
             )
             for a in rows
         ],
@@ -167,6 +169,13 @@ async def _actors(conn: asyncpg.Connection, rows: list[SeedActor]) -> None:
         for name in a.districts
     ]
     await conn.executemany(Q["insert_actor_district"], links)
+
+
+def _remote_types(a: SeedActor) -> list[str]:
+    """What it delivers from afar: as listed, else its types that can travel when ``remote``."""
+    if a.remote_resource_types is not None:
+        return list(a.remote_resource_types)
+    return [r for r in a.resource_types if r in REMOTABLE] if a.remote else []
 
 
 async def _talent(conn: asyncpg.Connection, rows: list[SeedTalent]) -> None:
@@ -218,9 +227,16 @@ async def _demands(conn: asyncpg.Connection, rows: list[SeedDemand]) -> None:
             community(d.community, i, "community"), d.title, d.description, d.category,
             d.resource_types, d.skills, d.target_groups, d.beneficiaries, d.budget, d.slots,
             d.urgency, d.window_start, d.window_end, d.intake_channel, d.status,
-            search_text(d.title, d.description, " ".join(d.skills)),
+            search_text(d.title, d.description, " ".join(d.skills)), d.delivery,
         ))  # fmt: skip
     await conn.executemany(Q["insert_demand"], args)
+    actor = _Resolver(file, "actor", await _ids(conn, "actor_ids"))
+    links = [
+        (args[i - 1][0], d.title, actor(name, i, "beneficiary_actors"))
+        for i, d in enumerate(rows, start=1)
+        for name in d.beneficiary_actors
+    ]
+    await conn.executemany(Q["insert_demand_beneficiary"], links)
 
 
 async def _cases(conn: asyncpg.Connection, rows: list[SeedCase]) -> None:

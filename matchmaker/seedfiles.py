@@ -23,6 +23,7 @@ from matchmaker.vocab import (
     ActorKind,
     Category,
     CommunityKind,
+    Delivery,
     DeliveryMode,
     DemandStatus,
     Grade,
@@ -93,7 +94,10 @@ class SeedActor(_Row):
     description: Text
     grade: Grade | None = None
     verified: bool = True
+    #: Shortcut as in the API: its types that can travel, unless ``remote_resource_types`` says.
     remote: bool = False
+    remote_resource_types: list[ResourceType] | None = None
+    service_radius_km: Annotated[int, msgspec.Meta(ge=0, le=500)] = 25
     contact_name: str | None = None
     contact_phone: str | None = None
     contact_email: str | None = None
@@ -141,6 +145,10 @@ class SeedDemand(_Row):
     window_start: dt.date | None = None
     window_end: dt.date | None = None
     status: DemandStatus = "open"
+    #: On site, from afar, or either; unset: the default for its category and resources.
+    delivery: Delivery | None = None
+    #: The organisations (by name) the need is for (受益方): never proposed as its partner.
+    beneficiary_actors: list[Name] = []
 
 
 class SeedCase(_Row):

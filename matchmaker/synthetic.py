@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matchmaker.errors import Conflict, Invalid
+from matchmaker.models.actors import REMOTABLE
 from matchmaker.queries import sql
 from matchmaker.segment import search_text
 from matchmaker.vocab import (
@@ -82,8 +83,8 @@ COLUMNS: dict[str, list[str]] = {
         "social_work_rooms", "social_workers", "community_orgs", "volunteer_teams",
         "charity_resources", "description", "search_text"],
     "actors": [
-        "id", "name", "kind", "grade", "verified", "categories", "resource_types", "remote",
-        "capacity", "lat", "lon", "description", "search_text"],
+        "id", "name", "kind", "grade", "verified", "categories", "resource_types",
+        "remote_resource_types", "capacity", "lat", "lon", "description", "search_text"],
     "actor_districts": ["actor_id", "district_id"],
     "demands": [
         "id", "community_id", "title", "description", "category", "resource_types", "skills",
@@ -409,7 +410,8 @@ def _actors(rng: np.random.Generator, world: _World, ids: list[int]) -> list[Rec
         )
         records.append(
             (ids[i], PARTNER_PREFIX + serial, kinds[i], grades[i], verified[i], categories[i],
-             resources[i], remote[i], capacities[i], lats[i], lons[i], description,
+             resources[i], [r for r in resources[i] if r in REMOTABLE] if remote[i] else [],
+             capacities[i], lats[i], lons[i], description,
              f"{search_text(PARTNER_PREFIX, *words, taglines[i])} {serial_tokens}")
         )  # fmt: skip
     return records

@@ -13,10 +13,12 @@ from typing import Literal, get_args
 
 __all__ = [
     "LABELS",
+    "RELATED_CATEGORIES",
     "ActorKind",
     "Algorithm",
     "Category",
     "CommunityKind",
+    "Delivery",
     "DeliveryMode",
     "DemandStatus",
     "Grade",
@@ -33,6 +35,7 @@ __all__ = [
     "TownKind",
     "Urgency",
     "codes",
+    "related_pairs",
 ]
 
 CommunityKind = Literal[
@@ -83,6 +86,37 @@ Category = Literal[
     "smart_community",
     "rural_industry",
 ]
+#: Categories close enough that an organisation doing one can often do the other: a partner of
+#: a related category is a candidate, scored lower than one of the category itself (its texts
+#: then decide). Symmetric; each pair once.
+RELATED_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("heritage", "arts_culture"),
+    ("heritage", "culture_tourism"),
+    ("arts_culture", "culture_tourism"),
+    ("culture_tourism", "rural_industry"),
+    ("meal_service", "elderly_care"),
+    ("health", "elderly_care"),
+    ("education", "child_care"),
+    ("education", "youth_development"),
+    ("education", "culture_tourism"),  # 研学: study tours
+    ("employment", "new_employment"),
+    ("employment", "worker_services"),
+    ("new_employment", "worker_services"),
+    ("charity", "social_assistance"),
+    ("disability_support", "social_assistance"),
+    ("governance", "community_planning"),
+    ("governance", "property_management"),
+    ("environment", "community_planning"),
+)
+
+
+def related_pairs() -> tuple[list[str], list[str]]:
+    """Both directions of every related pair, as two parallel lists (for SQL's ``unnest``)."""
+    a = [x for x, _ in RELATED_CATEGORIES] + [y for _, y in RELATED_CATEGORIES]
+    b = [y for _, y in RELATED_CATEGORIES] + [x for x, _ in RELATED_CATEGORIES]
+    return a, b
+
+
 ResourceType = Literal[
     "funding", "expertise", "volunteers", "venue", "materials", "products", "training"
 ]
@@ -104,6 +138,8 @@ TalentRole = Literal[
 ]
 PolicyLevel = Literal["national", "province", "city", "county"]
 DeliveryMode = Literal["onsite", "online", "hybrid"]
+#: How a need can be met: someone on site, from afar, or either.
+Delivery = Literal["onsite", "remote", "either"]
 Algorithm = Literal["optimal", "coverage", "stable", "greedy"]
 RoundStatus = Literal["queued", "running", "succeeded", "failed"]
 ProposalStatus = Literal[
@@ -236,6 +272,11 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "online": ("线上", "Online"),
         "hybrid": ("线上线下结合", "Hybrid"),
     },
+    "delivery": {
+        "onsite": ("需要现场服务", "On site"),
+        "remote": ("可远程提供", "From afar"),
+        "either": ("现场或远程均可", "On site or from afar"),
+    },
     "algorithm": {
         "optimal": ("最优匹配", "Optimal"),
         "coverage": ("覆盖优先", "Coverage first"),
@@ -288,6 +329,7 @@ VOCABULARIES: dict[str, object] = {
     "talent_role": TalentRole,
     "policy_level": PolicyLevel,
     "delivery_mode": DeliveryMode,
+    "delivery": Delivery,
     "algorithm": Algorithm,
     "round_status": RoundStatus,
     "proposal_status": ProposalStatus,

@@ -13,7 +13,8 @@ Client = AsyncTestClient[Litestar]
 async def my_actor(conn: Any) -> dict[str, Any]:
     row = await conn.fetchrow(
         """SELECT a.id, a.name, a.capacity, a.website, a.remote, a.verified, a.kind, a.grade,
-                  a.contact_phone, a.categories::text[] AS categories
+                  a.contact_phone, a.categories::text[] AS categories,
+                  a.remote_resource_types::text[] AS remote_resource_types, a.service_radius_km
            FROM actors a JOIN users u ON u.actor_id = a.id WHERE u.username = 'partner'"""
     )
     return dict(row)
@@ -26,7 +27,7 @@ def profile_form(actor: dict[str, Any], token: str, **changes: Any) -> dict[str,
         "categories": ["", *actor["categories"]],
         "resource_types": [""],
         "district_ids": [""],
-        "remote": "false",
+        "remote_resource_types": [""],
         "capacity": str(actor["capacity"]),
         "_csrf_token": token,
         **changes,
@@ -55,7 +56,9 @@ async def test_a_profile_edit_is_saved_through_the_service(
     answer = await client.post(
         "/profile",
         data=profile_form(
-            actor, token, capacity="7", remote=["false", "true"], website="https://zhuli.example.org",
+            actor, token, capacity="7", resource_types=["", "expertise", "volunteers"],
+            remote_resource_types=["", "expertise"], service_radius_km="40",
+            website="https://zhuli.example.org",
             contact_phone="028-8888 6666", categories=["", "child_care", "elderly_care"],
             verified="true",
         ),
@@ -64,6 +67,7 @@ async def test_a_profile_edit_is_saved_through_the_service(
     assert answer.status_code == 303 and answer.headers["location"] == "/profile?saved=1"
     after = await my_actor(seeded)
     assert after["capacity"] == 7 and after["remote"] is True
+    assert after["remote_resource_types"] == ["expertise"] and after["service_radius_km"] == 40
     assert after["website"] == "https://zhuli.example.org"
     assert after["contact_phone"] == "028-8888 6666"
     assert after["categories"] == ["child_care", "elderly_care"]
@@ -97,6 +101,22 @@ async def test_a_wrong_profile_keeps_what_was_typed_and_changes_nothing(
     assert 'value="注力社工（新名）"' in page and 'value="很多"' in page
     assert 'value="zhuli.example.org"' in page
     assert 'value="health" checked' in page
+    assert await my_actor(seeded) == actor
+
+
+async def test_what_it_cannot_offer_it_cannot_deliver_from_afar(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    actor = await my_actor(seeded)
+    token = await page_login("partner")
+    answer = await client.post(
+        "/profile",
+        data=profile_form(
+            actor, token, resource_types=["", "volunteers"], remote_resource_types=["", "funding"]
+        ),
+    )
+    assert answer.status_code == 422
+    assert 'id="remote_resource_types-error"' in answer.text and "funding" in answer.text
     assert await my_actor(seeded) == actor
 
 

@@ -21,6 +21,7 @@ from matchmaker.vocab import ActorKind, Category, Grade, ResourceType
 __all__ = [
     "GRADED_KINDS",
     "PARTNER_FIXED_FIELDS",
+    "REMOTABLE",
     "Actor",
     "ActorCreate",
     "ActorPatch",
@@ -33,6 +34,8 @@ ActorSort = Literal["newest", "oldest", "name", "capacity"]
 
 #: Only registered organisations carry an evaluation grade (5A/4A/3A).
 GRADED_KINDS = ("social_org", "foundation", "association", "social_enterprise")
+#: Resource types that can be delivered from afar, by their nature.
+REMOTABLE = ("funding", "expertise", "training", "products", "materials")
 #: What an organisation's own staff may not change about it: a curator decides these.
 PARTNER_FIXED_FIELDS = ("verified", "grade", "kind")
 
@@ -41,6 +44,12 @@ Capacity = Annotated[
 ]
 DistrictIds = Annotated[
     list[RefId], msgspec.Meta(max_length=100, description="districts served (replaces the set)")
+]
+Radius = Annotated[
+    int,
+    msgspec.Meta(
+        ge=0, le=500, description="km from its base it serves on site, beyond its districts"
+    ),
 ]
 Categories = Annotated[list[Category], msgspec.Meta(max_length=50)]
 ResourceTypes = Annotated[list[ResourceType], msgspec.Meta(max_length=20)]
@@ -64,7 +73,10 @@ class Actor(msgspec.Struct):
     categories: list[Category]
     resource_types: list[ResourceType]
     districts: list[DistrictRef]
+    #: Delivers something remotely: ``remote_resource_types`` is not empty.
     remote: bool
+    remote_resource_types: list[ResourceType]
+    service_radius_km: int
     capacity: int
     lat: float
     lon: float
@@ -107,7 +119,11 @@ class ActorCreate(_Graded, forbid_unknown_fields=True):
     categories: Categories = []
     resource_types: ResourceTypes = []
     district_ids: DistrictIds = []
+    #: Shortcut: ``true`` with no ``remote_resource_types`` means those of its resource types
+    #: that can travel (funding, expertise, training, products, materials).
     remote: bool = False
+    remote_resource_types: ResourceTypes | None = None
+    service_radius_km: Radius = 25
     capacity: Capacity = 1
     description: Text = ""
     website: Website | None = None
@@ -129,6 +145,8 @@ class ActorPatch(_Graded, forbid_unknown_fields=True):
     resource_types: ResourceTypes | Unset = UNSET
     district_ids: DistrictIds | Unset = UNSET
     remote: bool | Unset = UNSET
+    remote_resource_types: ResourceTypes | Unset = UNSET
+    service_radius_km: Radius | Unset = UNSET
     capacity: Capacity | Unset = UNSET
     description: Text | Unset = UNSET
     website: Website | Unset | None = UNSET

@@ -10,6 +10,7 @@ import msgspec
 from matchmaker.models import Count, Money, Name, Note, RefId, ShortList, Text, Timestamp
 from matchmaker.vocab import (
     Category,
+    Delivery,
     DemandStatus,
     IntakeChannel,
     ResourceType,
@@ -31,6 +32,12 @@ __all__ = [
 ]
 
 Slots = Annotated[int, msgspec.Meta(ge=1, le=100, description="partners wanted")]
+Beneficiaries = Annotated[
+    list[RefId],
+    msgspec.Meta(
+        max_length=50, description="organisations the need is for (受益方); never its partner"
+    ),
+]
 DemandSort = Literal["newest", "oldest", "urgency", "deadline", "beneficiaries"]
 #: The opportunity board also sorts by a signed-in partner's fit.
 OpportunitySort = Literal["newest", "oldest", "urgency", "deadline", "beneficiaries", "fit"]
@@ -72,6 +79,10 @@ class Demand(msgspec.Struct):
     window_end: dt.date | None
     intake_channel: IntakeChannel
     status: DemandStatus
+    #: How it can be met (as stated, or the default for its category and resources).
+    delivery: Delivery
+    delivery_by_default: bool
+    beneficiary_actor_ids: list[int]
     interest_count: int
     created_at: Timestamp
     updated_at: Timestamp
@@ -107,6 +118,9 @@ class DemandCreate(_Window, forbid_unknown_fields=True):
     window_end: dt.date | None = None
     intake_channel: IntakeChannel = "online"
     status: Literal["draft", "open"] = "draft"
+    #: None: the default for its category and resources (see ``demand_delivery_default``).
+    delivery: Delivery | None = None
+    beneficiary_actor_ids: Beneficiaries = []
 
 
 class DemandPatch(_Window, forbid_unknown_fields=True):
@@ -125,6 +139,8 @@ class DemandPatch(_Window, forbid_unknown_fields=True):
     window_start: dt.date | msgspec.UnsetType | None = msgspec.UNSET
     window_end: dt.date | msgspec.UnsetType | None = msgspec.UNSET
     intake_channel: IntakeChannel | msgspec.UnsetType = msgspec.UNSET
+    delivery: Delivery | msgspec.UnsetType | None = msgspec.UNSET
+    beneficiary_actor_ids: Beneficiaries | msgspec.UnsetType = msgspec.UNSET
 
 
 class StatusChange(msgspec.Struct, forbid_unknown_fields=True):

@@ -88,8 +88,9 @@ async def row_for_update(conn: asyncpg.Connection, actor_id: int) -> dict[str, A
 def _args(v: dict[str, Any]) -> tuple[Any, ...]:
     return (
         v["name"], v["kind"], v["grade"], v["verified"], v["categories"], v["resource_types"],
-        v["remote"], v["capacity"], v["lat"], v["lon"], v["description"], v["website"],
-        v["contact_name"], v["contact_phone"], v["contact_email"], v["search_text"],
+        v["remote_resource_types"], v["capacity"], v["lat"], v["lon"], v["description"],
+        v["website"], v["contact_name"], v["contact_phone"], v["contact_email"], v["search_text"],
+        v["service_radius_km"],
     )  # fmt: skip
 
 

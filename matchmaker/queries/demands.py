@@ -25,6 +25,7 @@ __all__ = [
     "list_demands",
     "open_ids",
     "row_for_update",
+    "set_beneficiaries",
     "set_status",
     "update",
     "upsert_interest",
@@ -109,7 +110,7 @@ async def insert(conn: asyncpg.Connection, values: dict[str, Any], created_by: i
             v["community_id"], v["title"], v["description"], v["category"], v["resource_types"],
             v["skills"], v["target_groups"], v["beneficiaries"], v["budget"], v["slots"],
             v["urgency"], v["window_start"], v["window_end"], v["intake_channel"], v["status"],
-            created_by, v["search_text"],
+            created_by, v["search_text"], v.get("delivery"),
         )
     )  # fmt: skip
 
@@ -120,8 +121,14 @@ async def update(conn: asyncpg.Connection, demand_id: int, values: dict[str, Any
         Q["update"],
         demand_id, v["title"], v["description"], v["category"], v["resource_types"], v["skills"],
         v["target_groups"], v["beneficiaries"], v["budget"], v["slots"], v["urgency"],
-        v["window_start"], v["window_end"], v["intake_channel"], v["search_text"],
+        v["window_start"], v["window_end"], v["intake_channel"], v["search_text"], v.get("delivery"),
     )  # fmt: skip
+
+
+async def set_beneficiaries(conn: asyncpg.Connection, demand_id: int, actor_ids: list[int]) -> None:
+    """Make ``actor_ids`` the set of organisations the need is for (受益方)."""
+    await conn.execute(Q["drop_beneficiaries"], demand_id, actor_ids)
+    await conn.execute(Q["add_beneficiaries"], demand_id, actor_ids)
 
 
 async def set_status(conn: asyncpg.Connection, demand_id: int, status: str) -> None:

@@ -14,9 +14,15 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Forbidden
+from matchmaker.errors import Forbidden, Invalid
 from matchmaker.models import CurrentUser
-from matchmaker.models.actors import PARTNER_FIXED_FIELDS, Actor, ActorCreate, ActorPatch
+from matchmaker.models.actors import (
+    PARTNER_FIXED_FIELDS,
+    REMOTABLE,
+    Actor,
+    ActorCreate,
+    ActorPatch,
+)
 from matchmaker.queries import actors as q
 from matchmaker.queries import audit
 from matchmaker.segment import search_text
@@ -27,14 +33,40 @@ __all__ = ["archive", "create", "patch", "view"]
 
 EDITABLE = (
     "name", "kind", "grade", "verified", "categories", "resource_types", "district_ids", "remote",
-    "capacity", "lat", "lon", "description", "website", "contact_name", "contact_phone",
+    "remote_resource_types", "service_radius_km", "capacity", "lat", "lon", "description", "website", "contact_name", "contact_phone",
     "contact_email",
 )  # fmt: skip
 
 
-def _normalised(values: dict[str, Any]) -> dict[str, Any]:
+def _remote_types(values: dict[str, Any], changes: dict[str, Any] | None) -> list[str]:
+    """What it delivers from afar.
+
+    Given explicitly: as given, and a type it does not offer at all is refused by name. Otherwise
+    the ``remote`` shortcut decides on create or when it changes (its types that can travel), and an
+    edit of its resource types keeps only the remote ones it still offers.
+    """
+    offered = values["resource_types"]
+    explicit = values["remote_resource_types"] is not None and (
+        changes is None or "remote_resource_types" in changes
+    )
+    if explicit:
+        given = list(dict.fromkeys(values["remote_resource_types"]))
+        extra = [r for r in given if r not in offered]
+        if extra:
+            raise Invalid(
+                f"remote_resource_types: {', '.join(extra)} is not among its resource_types",
+                field="remote_resource_types",
+            )
+        return given
+    if changes is None or "remote" in changes:
+        return [r for r in offered if r in REMOTABLE] if values["remote"] else []
+    return [r for r in values["remote_resource_types"] if r in offered]
+
+
+def _normalised(values: dict[str, Any], changes: dict[str, Any] | None = None) -> dict[str, Any]:
     for key in ("categories", "resource_types", "district_ids"):
         values[key] = list(dict.fromkeys(values[key]))  # repeats dropped, order kept
+    values["remote_resource_types"] = _remote_types(values, changes)
     values["search_text"] = search_text(values["name"], values["description"])
     return values
 
@@ -84,7 +116,7 @@ async def patch(
         msgspec.convert(after, ActorPatch).check_grade()
         if "district_ids" in changes:
             await check_districts(conn, changes["district_ids"])
-        values = _normalised(after)
+        values = _normalised(after, changes)
         await q.update(conn, actor_id, values)
         await q.set_districts(conn, actor_id, values["district_ids"])
         actor = await q.get(conn, actor_id)

@@ -22,6 +22,7 @@ from matchmaker.models.demands import (
     Interest,
     StatusChange,
 )
+from matchmaker.queries import actors as actor_queries
 from matchmaker.queries import audit
 from matchmaker.queries import demands as q
 from matchmaker.segment import search_text
@@ -41,6 +42,7 @@ __all__ = [
 EDITABLE = (
     "title", "description", "category", "resource_types", "skills", "target_groups",
     "beneficiaries", "budget", "slots", "urgency", "window_start", "window_end", "intake_channel",
+    "delivery", "beneficiary_actor_ids",
 )  # fmt: skip
 
 
@@ -49,6 +51,20 @@ def _with_search(values: dict[str, Any]) -> dict[str, Any]:
         values["title"], values["description"], " ".join(values["skills"])
     )
     return values
+
+
+async def _set_beneficiaries(
+    conn: asyncpg.Connection, demand_id: int, actor_ids: list[int]
+) -> None:
+    """The organisations the need is for; each must be in the actor library."""
+    actor_ids = sorted(set(actor_ids))
+    for actor_id in actor_ids:
+        if not await actor_queries.exists(conn, actor_id):
+            raise Invalid(
+                f"beneficiary_actor_ids: no organisation {actor_id} in the library",
+                field="beneficiary_actor_ids",
+            )
+    await q.set_beneficiaries(conn, demand_id, actor_ids)
 
 
 def _visible(user: CurrentUser | None, demand: Demand) -> bool:
@@ -81,6 +97,7 @@ async def create(conn: asyncpg.Connection, user: CurrentUser, body: DemandCreate
     values = _with_search(msgspec.structs.asdict(body) | {"community_id": community_id})
     async with conn.transaction():
         demand_id = await q.insert(conn, values, user.id)
+        await _set_beneficiaries(conn, demand_id, values["beneficiary_actor_ids"])
         demand = await q.get(conn, demand_id)
         await audit.record(conn, user, "demand", demand_id, "create", None, demand)
     return demand
@@ -99,6 +116,8 @@ async def patch(
         merged = msgspec.convert(after, DemandPatch)
         merged.check_window()
         await q.update(conn, demand_id, _with_search(after))
+        if "beneficiary_actor_ids" in changes:
+            await _set_beneficiaries(conn, demand_id, changes["beneficiary_actor_ids"])
         demand = await q.get(conn, demand_id)
         await audit.record(conn, user, "demand", demand_id, "update", before, demand)
     return demand

@@ -67,6 +67,14 @@ WORDS: Words = NEED_WORDS | {
     "required_mark": ("（必填）", "(required)"),
     "back_need": ("返回需求", "Back to the need"),
     "or_import": ("要一次发布很多条？", "Many needs at once?"),
+    "delivery": ("服务方式", "How it is delivered"),
+    "delivery_default": ("按类别和资源自动判断", "By its category and resources"),
+    "delivery_hint": (
+        "需要有人到现场（上门、驻点、现场活动），还是可以远程提供（资金、线上培训、咨询、寄送物品）？"
+        "不选则按类别和所需资源判断。",
+        "Does someone need to be there (visits, a post on site, events), or can it come from afar "
+        "(money, online training, advice, shipped goods)? Blank: decided by category and resources.",
+    ),
 }
 
 
@@ -95,6 +103,7 @@ def form_of_demand(demand: Demand) -> dict[str, Any]:
         "window_start": demand.window_start.isoformat() if demand.window_start else "",
         "window_end": demand.window_end.isoformat() if demand.window_end else "",
         "intake_channel": demand.intake_channel,
+        "delivery": "" if demand.delivery_by_default else demand.delivery,
     }
 
 
@@ -184,7 +193,8 @@ async def save_need(
     body, errors = read_need(values, lang)
     status = 422
     if body is not None:
-        changes = {k: getattr(body, k) for k in service.EDITABLE}
+        # who the need is for is kept as it is: the form does not show it (the API sets it)
+        changes = {k: getattr(body, k) for k in service.EDITABLE if k != "beneficiary_actor_ids"}
         try:
             await service.patch(conn, user, demand_id, DemandPatch(**changes))
         except AppError as exc:

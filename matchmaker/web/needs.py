@@ -25,6 +25,7 @@ from matchmaker.models.stats import STANDARD_1257N
 from matchmaker.queries import cases as cases_q
 from matchmaker.queries import communities as communities_q
 from matchmaker.queries import policies as policies_q
+from matchmaker.queries import rounds as rounds_q
 from matchmaker.segment import query_text
 from matchmaker.services import demands as service
 from matchmaker.services.access import can_manage_community
@@ -53,6 +54,9 @@ WORDS: Words = {
     "budget": ("预算", "Budget"),
     "yuan": ("元", "CNY"),
     "intake_channel": ("需求来源", "Where the need came from"),
+    "delivery": ("服务方式", "How it is delivered"),
+    "delivery_by_default": ("（按类别判断）", "(by its category)"),
+    "beneficiary_orgs": ("受益方", "For the group"),
     "interest_count": ("已表达意向的伙伴", "Partners interested"),
     "posted": ("发布时间", "Posted"),
     "details": ("需求详情", "About this need"),
@@ -204,9 +208,11 @@ async def detail_page(
     policies, _ = await policies_q.list_policies(
         conn, filters, sort="expiring", limit=ELIGIBLE_POLICIES, cursor=None
     )
+    beneficiaries = await rounds_q.actor_labels(conn, demand.beneficiary_actor_ids)
     return render(
         request, "need_detail.html", words=WORDS, status=status,
         demand=demand, community=community, indicators=indicators(community, lang),
+        beneficiary_names=[beneficiaries[i] for i in demand.beneficiary_actor_ids if i in beneficiaries],
         cases=cases, policies=policies, moves=moves(user, demand),
         manages=can_manage_community(user, demand.community_id),
         can_cancel="cancelled" in DEMAND_TRANSITIONS[demand.status],

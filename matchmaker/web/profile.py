@@ -54,7 +54,7 @@ FIXED = frozenset(PARTNER_FIXED_FIELDS)
 #: Profile fields a form may leave blank to clear them (they are nullable).
 CLEARABLE = ("website", "contact_name", "contact_phone", "contact_email")
 #: Fields that take several values (checkbox rows).
-PROFILE_LISTS = ("categories", "resource_types", "district_ids")
+PROFILE_LISTS = ("categories", "resource_types", "district_ids", "remote_resource_types")
 
 WORDS: Words = {
     "profile_title": ("机构资料", "Organisation profile"),
@@ -82,6 +82,16 @@ WORDS: Words = {
     "resource_types": ("可提供的资源", "Resources offered"),
     "districts": ("服务区县", "Districts served"),
     "remote": ("可线上/远程服务", "Can serve remotely"),
+    "remote_resource_types": ("可远程提供的资源", "Resources it can deliver from afar"),
+    "remote_hint": (
+        "只勾选不必到现场也能提供的，例如资金、线上培训、咨询、寄送物品。",
+        "Only what needs nobody on site: money, online training, advice, shipped goods.",
+    ),
+    "service_radius_km": ("上门服务半径（公里）", "On-site service radius (km)"),
+    "radius_hint": (
+        "除所选区县外，离机构所在地多远以内可以上门服务，0–500。",
+        "Besides the districts ticked, how far from your base you come on site, 0–500.",
+    ),
     "capacity": ("可同时承接的合作数", "Partnerships at once"),
     "lat": ("纬度", "Latitude"),
     "lon": ("经度", "Longitude"),

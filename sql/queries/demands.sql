@@ -8,6 +8,9 @@ SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
        t.name AS town_name, d.title, d.description, d.category, d.resource_types, d.skills,
        d.target_groups, d.beneficiaries, d.budget::float8 AS budget, d.slots, d.urgency,
        d.window_start, d.window_end, d.intake_channel, d.status,
+       d.reach AS delivery, d.delivery IS NULL AS delivery_by_default,
+       ARRAY(SELECT b.actor_id FROM demand_beneficiaries b WHERE b.demand_id = d.id
+             ORDER BY b.actor_id) AS beneficiary_actor_ids,
        (SELECT count(*) FROM interests i WHERE i.demand_id = d.id)::int AS interest_count,
        d.created_at, d.updated_at, {sort_key} AS sort_key
 FROM demands d
@@ -36,6 +39,9 @@ SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
        t.name AS town_name, d.title, d.description, d.category, d.resource_types, d.skills,
        d.target_groups, d.beneficiaries, d.budget::float8 AS budget, d.slots, d.urgency,
        d.window_start, d.window_end, d.intake_channel, d.status,
+       d.reach AS delivery, d.delivery IS NULL AS delivery_by_default,
+       ARRAY(SELECT b.actor_id FROM demand_beneficiaries b WHERE b.demand_id = d.id
+             ORDER BY b.actor_id) AS beneficiary_actor_ids,
        (SELECT count(*) FROM interests i WHERE i.demand_id = d.id)::int AS interest_count,
        d.created_at, d.updated_at
 FROM demands d
@@ -48,23 +54,34 @@ WHERE d.id = $1 AND d.archived_at IS NULL;
 -- The stored row, locked, for a change in the caller's transaction.
 SELECT id, community_id, title, description, category, resource_types, skills, target_groups,
        beneficiaries, budget::float8 AS budget, slots, urgency, window_start, window_end,
-       intake_channel, status
+       intake_channel, status, delivery,
+       ARRAY(SELECT b.actor_id FROM demand_beneficiaries b WHERE b.demand_id = demands.id
+             ORDER BY b.actor_id) AS beneficiary_actor_ids
 FROM demands WHERE id = $1 AND archived_at IS NULL
 FOR UPDATE;
 
 -- name: insert
 INSERT INTO demands (community_id, title, description, category, resource_types, skills,
                      target_groups, beneficiaries, budget, slots, urgency, window_start,
-                     window_end, intake_channel, status, created_by, search_text)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                     window_end, intake_channel, status, created_by, search_text, delivery)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 RETURNING id;
 
 -- name: update
 UPDATE demands
 SET title = $2, description = $3, category = $4, resource_types = $5, skills = $6,
     target_groups = $7, beneficiaries = $8, budget = $9, slots = $10, urgency = $11,
-    window_start = $12, window_end = $13, intake_channel = $14, search_text = $15
+    window_start = $12, window_end = $13, intake_channel = $14, search_text = $15, delivery = $16
 WHERE id = $1;
+
+-- name: drop_beneficiaries
+-- Forget the beneficiaries of demand $1 that are not in $2.
+DELETE FROM demand_beneficiaries WHERE demand_id = $1 AND actor_id <> ALL ($2::bigint[]);
+
+-- name: add_beneficiaries
+INSERT INTO demand_beneficiaries (demand_id, actor_id)
+SELECT $1, x.id FROM unnest($2::bigint[]) AS x(id)
+ON CONFLICT DO NOTHING;
 
 -- name: set_status
 UPDATE demands SET status = $2 WHERE id = $1;
@@ -116,6 +133,9 @@ SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
        t.name AS town_name, d.title, d.description, d.category, d.resource_types, d.skills,
        d.target_groups, d.beneficiaries, d.budget::float8 AS budget, d.slots, d.urgency,
        d.window_start, d.window_end, d.intake_channel, d.status,
+       d.reach AS delivery, d.delivery IS NULL AS delivery_by_default,
+       ARRAY(SELECT b.actor_id FROM demand_beneficiaries b WHERE b.demand_id = d.id
+             ORDER BY b.actor_id) AS beneficiary_actor_ids,
        (SELECT count(*) FROM interests i WHERE i.demand_id = d.id)::int AS interest_count,
        d.created_at, d.updated_at
 FROM demands d

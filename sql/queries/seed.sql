@@ -29,10 +29,10 @@ ON CONFLICT (town_id, name) DO NOTHING;
 SELECT name, id FROM communities WHERE archived_at IS NULL;
 
 -- name: insert_actor
-INSERT INTO actors (name, kind, grade, verified, categories, resource_types, remote, capacity,
-                    lat, lon, description, website, contact_name, contact_phone, contact_email,
-                    search_text)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+INSERT INTO actors (name, kind, grade, verified, categories, resource_types,
+                    remote_resource_types, capacity, lat, lon, description, website, contact_name,
+                    contact_phone, contact_email, search_text, service_radius_km)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 ON CONFLICT (name) DO NOTHING;
 
 -- name: actor_ids
@@ -65,11 +65,18 @@ ON CONFLICT (title) DO NOTHING;
 -- skips a title its community already has.
 INSERT INTO demands (community_id, title, description, category, resource_types, skills,
                      target_groups, beneficiaries, budget, slots, urgency, window_start,
-                     window_end, intake_channel, status, search_text)
+                     window_end, intake_channel, status, search_text, delivery)
 SELECT $1::bigint, $2::text, $3::text, $4::category_code, $5::resource_type_code[], $6::text[],
        $7::target_group_code[], $8::integer, $9::numeric, $10::integer, $11::urgency_code,
-       $12::date, $13::date, $14::intake_channel_code, $15::demand_status_code, $16::text
+       $12::date, $13::date, $14::intake_channel_code, $15::demand_status_code, $16::text,
+       $17::delivery_code
 WHERE NOT EXISTS (SELECT 1 FROM demands WHERE community_id = $1 AND title = $2);
+
+-- name: insert_demand_beneficiary
+-- The demand is named by its community and title (the demo's natural key).
+INSERT INTO demand_beneficiaries (demand_id, actor_id)
+SELECT d.id, $3 FROM demands d WHERE d.community_id = $1 AND d.title = $2
+ON CONFLICT DO NOTHING;
 
 -- name: insert_case
 INSERT INTO cases (community_id, title, summary, category, model_tags, beneficiaries,
