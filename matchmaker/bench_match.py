@@ -29,7 +29,6 @@ from scipy.sparse import coo_matrix
 
 from matchmaker import db
 from matchmaker.matching import Params, Problem, solve
-from matchmaker.matching.features import assemble
 from matchmaker.matching.flow import edge_weights
 from matchmaker.matching.graph import build_graph, component_edges
 from matchmaker.matching.score import Weights
@@ -39,6 +38,7 @@ from matchmaker.models.rounds import RoundRequest, Scope
 from matchmaker.queries import rounds as q
 from matchmaker.queries import sql
 from matchmaker.services import rounds as round_service
+from matchmaker.services import scoring
 from matchmaker.settings import Settings
 
 __all__ = ["parse_sizes", "run_match_bench"]
@@ -169,15 +169,12 @@ async def _problem(dsn: str) -> Problem:
     """The scored problem of a round over everything, built as a round builds it."""
     conn = await db.connect(dsn)
     try:
-        demands = await q.scope_demands(conn, [], [], [])
-        partners = await q.scope_partners(conn, [])
-        pair_d, pair_a = await q.candidates(
+        demands = [dict(r) for r in await q.scope_demands(conn, [], [], [])]
+        partners = [dict(r) for r in await q.scope_partners(conn)]
+        pairs = await scoring.candidate_pairs(
             conn, [r["id"] for r in demands], [r["id"] for r in partners]
         )
-        problem, _ = assemble(
-            [dict(r) for r in demands], [dict(r) for r in partners], pair_d, pair_a,
-            await q.interests_in(conn, [r["id"] for r in demands]), await q.active_policies(conn), Weights(),
-        )  # fmt: skip
+        problem, _ = await scoring.score(conn, demands, partners, pairs, Weights(), seed=1)
     finally:
         await conn.close()
     return problem

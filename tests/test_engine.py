@@ -12,6 +12,7 @@ from __future__ import annotations
 import doctest
 import importlib
 from collections import Counter
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -23,6 +24,7 @@ from scipy.sparse import lil_matrix
 
 from matchmaker.matching import Params, Problem, solve
 from matchmaker.matching.flow import edge_weights
+from matchmaker.matching.lottery import MAX_SEED, tickets
 from matchmaker.matching.solve import eligible_edges
 from matchmaker.matching.stable import blocking_pairs
 
@@ -41,6 +43,12 @@ def problems(draw: st.DrawFn) -> Problem:
     scores = st.one_of(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]), st.floats(0, 1))
     edges = [(d, p, draw(scores)) for d, p in chosen]
     prefs = st.floats(0, 1)
+    # half the problems break ties by a seeded lottery (as rounds do), half by id
+    seed = draw(st.one_of(st.none(), st.integers(0, MAX_SEED)))
+    tie = None
+    if seed is not None:
+        ids = np.array([(100 + d, 500 + p) for d, p, _ in edges], dtype=np.int64).reshape(-1, 2)
+        tie = tickets(seed, ids[:, 0], ids[:, 1]).tolist()
     return Problem.build(
         demand_ids=[100 + i for i in range(n_d)],
         slots=[draw(st.integers(1, 3)) for _ in range(n_d)],
@@ -50,6 +58,7 @@ def problems(draw: st.DrawFn) -> Problem:
         edges=edges,
         demand_pref=[draw(prefs) for _ in edges],
         partner_pref=[draw(prefs) for _ in edges],
+        tie=tie,
     )
 
 
@@ -215,6 +224,53 @@ def test_same_input_same_output_and_every_open_slot_explained(
     assert {r.demand_id for r in first.unmatched} == open_demands
 
 
+@SETTINGS
+@given(problems(), params_st, st.sampled_from(["optimal", "coverage", "greedy", "stable"]))
+def test_every_reason_is_true_to_the_graph(
+    problem: Problem, params: Params, algorithm: str
+) -> None:
+    p = Params(
+        algorithm, params.min_score, None if algorithm == "stable" else params.max_per_community
+    )  # type: ignore[arg-type]
+    result = solve(problem, p)
+    chosen = set(result.chosen.tolist())
+    for r in result.unmatched:
+        d = int(np.flatnonzero(problem.demand_ids == r.demand_id)[0])
+        mine = {int(problem.edge_partner[e]) for e in chosen if problem.edge_demand[e] == d}
+        rest = [
+            e for e in np.flatnonzero(problem.edge_demand == d).tolist()
+            if int(problem.edge_partner[e]) not in mine
+        ]  # fmt: skip
+        if r.reason == "no_candidate":
+            assert rest == []  # no candidate is left that it does not already have
+        elif r.reason == "below_threshold":
+            best = max(float(problem.score[e]) for e in rest)
+            assert best < p.min_score or best == 0
+            assert r.best_score == pytest.approx(best, abs=1e-6)
+        else:
+            assert rest and max(float(problem.score[e]) for e in rest) >= min(p.min_score, 1)
+
+
+@SETTINGS
+@given(problems(), st.sampled_from(["optimal", "coverage", "greedy", "stable"]), st.randoms())
+def test_with_a_lottery_the_order_of_the_input_does_not_matter(
+    problem: Problem, algorithm: str, rnd: Any
+) -> None:
+    if problem.tie is None:
+        return
+    order = np.arange(problem.n_edges)
+    rnd.shuffle(order)
+    shuffled = Problem(
+        problem.demand_ids, problem.slots, problem.communities, problem.partner_ids,
+        problem.capacity, problem.edge_demand[order], problem.edge_partner[order],
+        problem.score[order], problem.demand_pref[order] if problem.demand_pref is not None else None,
+        problem.partner_pref[order] if problem.partner_pref is not None else None,
+        problem.tie[order],
+    )  # fmt: skip
+    p = Params(algorithm)  # type: ignore[arg-type]
+    assert solve(problem, p).pairs(problem) == solve(shuffled, p).pairs(shuffled)
+
+
 @pytest.mark.parametrize("algorithm", ["optimal", "coverage", "greedy", "stable"])
 def test_degenerate_inputs_give_empty_or_partial_results(algorithm: str) -> None:
     nothing = Problem.build(
@@ -259,7 +315,20 @@ def test_community_cap_limits_pairs_per_community() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["problem", "flow", "greedy", "stable", "graph", "explain", "solve"]
+    "module",
+    [
+        "problem",
+        "flow",
+        "greedy",
+        "stable",
+        "graph",
+        "explain",
+        "solve",
+        "text",
+        "lottery",
+        "replay",
+        "features",
+    ],
 )
 def test_engine_docstring_examples_run(module: str) -> None:
     mod = importlib.import_module(f"matchmaker.matching.{module}")

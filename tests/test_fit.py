@@ -8,6 +8,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from tests.conftest import all_pages
+from tests.test_rounds import wait
 
 Client = AsyncTestClient[Litestar]
 COMPONENTS = {
@@ -34,7 +35,9 @@ async def test_a_partner_sees_its_fit_with_the_components_that_make_it(
         "items"
     ]
     assert items
-    for demand in items:
+    scored = [d for d in items if d["fit"] is not None]
+    assert scored  # a need it could never be proposed for has no fit
+    for demand in scored:
         assert 0 <= demand["fit"] <= 1
         assert set(demand["fit_components"]) == COMPONENTS
 
@@ -48,16 +51,19 @@ async def test_sort_by_fit_ranks_the_needs_a_round_could_propose_best_first(
     fits = [d["fit"] for d in ranked]
     assert fits == sorted(fits, reverse=True)
     assert len({d["id"] for d in ranked}) == len(ranked)
-    # only needs the partner could be proposed for: in a district it serves (or it works remotely)
-    served = {
-        r["name"]
-        for r in await seeded.fetch(
-            """SELECT di.name FROM actor_districts ad JOIN districts di ON di.id = ad.district_id
-               JOIN actors a ON a.id = ad.actor_id WHERE a.name = '注力社工'"""
-        )
-    }
-    remote = await seeded.fetchval("SELECT remote FROM actors WHERE name = '注力社工'")
-    assert remote or {d["district_name"] for d in ranked} <= served
+    # exactly the needs a round could propose it for, each at the score the round gives the pair
+    coordinator = await login("coordinator")
+    started = await client.post(
+        "/api/v1/rounds",
+        json={"scope": {}, "dry_run": True, "min_score": 0.0, "include_unverified": True},
+        headers=coordinator,
+    )
+    round_ = await wait(client, coordinator, started.json()["id"])
+    graph = (await client.get(f"/api/v1/rounds/{round_['id']}/graph", headers=coordinator)).json()
+    me = await seeded.fetchval("SELECT id FROM actors WHERE name = '注力社工'")
+    in_round = {e["demand_id"]: e["score"] for e in graph["edges"] if e["actor_id"] == me}
+    assert {d["id"] for d in ranked} == set(in_round)
+    assert all(abs(d["fit"] - in_round[d["id"]]) < 1e-4 for d in ranked)
     interested = ranked[-1]["id"]
     await client.post(
         f"/api/v1/demands/{interested}/interest", json={"note": "想做"}, headers=partner

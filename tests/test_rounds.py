@@ -401,13 +401,13 @@ async def test_only_curators_run_rounds_and_bad_parameters_are_named(
     assert (await client.get("/api/v1/rounds/999", headers=coordinator)).status_code == 404
 
 
-async def test_same_state_and_parameters_give_the_same_proposals(
+async def test_same_state_parameters_and_seed_give_the_same_proposals(
     client: Client, seeded: Any, login: Any
 ) -> None:
     coordinator = await login("coordinator")
     results = []
     for _ in range(2):
-        round_ = await run_round(client, coordinator, algorithm="coverage", dry_run=True)
+        round_ = await run_round(client, coordinator, algorithm="coverage", dry_run=True, seed=5)
         items = (await proposals(client, coordinator, round_["id"]))["items"]
         results.append(
             (
@@ -416,6 +416,9 @@ async def test_same_state_and_parameters_give_the_same_proposals(
             )
         )
     assert results[0] == results[1]
+    # a round that names no seed draws one, and records it with the round
+    drawn = await run_round(client, coordinator, dry_run=True)
+    assert isinstance(drawn["params"]["seed"], int)
 
 
 async def test_a_round_interrupted_by_a_restart_is_marked_failed(

@@ -1,12 +1,14 @@
 """Why a demand was not (fully) matched, in words a coordinator can act on.
 
-Reasons, checked in this order for each demand left with open slots:
-``no_candidate`` (no partner in range offers the category or resources), ``below_threshold``
-(candidates exist but every score is under ``min_score``), ``partners_full`` (every candidate
+Reasons, checked in this order for each demand left with open slots, true to the graph:
+``no_candidate`` (no partner in reach does the work, or every one that does is already proposed
+to it), ``below_threshold`` (candidates remain but every one scores under ``min_score``: the best
+is named with its score, the ``min_score`` that would propose it), ``partners_full`` (every candidate
 partner above the threshold has no capacity left from earlier commitments), ``community_cap`` (its community
 already has ``max_per_community`` pairs), ``lost_to_others`` (its best partners are full with
 other demands — the best one it lost and the demand that took it are named), ``not_chosen``
-(a partner had room, but the algorithm's objective or preferences chose otherwise).
+(a partner had room, but the algorithm's objective or preferences chose otherwise). A ``stable``
+round is explained by what it decides by — the two sides' preferences — never by the score.
 
 >>> p = Problem.build(demand_ids=[1, 2], slots=[1, 1], communities=[9, 9], partner_ids=[5],
 ...                   capacity=[1], edges=[(0, 0, 0.9), (1, 0, 0.4)])
@@ -17,10 +19,12 @@ other demands — the best one it lost and the demand that took it are named), `
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 
 from matchmaker.matching.problem import IntArray, Params, Problem, UnmatchedReason
+from matchmaker.matching.stable import preferences
 
 __all__ = ["explain"]
 
@@ -45,10 +49,60 @@ class _Round:
         # demand → its edges, best first — only for demands left with an open slot
         open_demand = self.used_d < problem.slots
         mine = np.flatnonzero(open_demand[problem.edge_demand])
-        mine = mine[np.lexsort((mine, -problem.score[mine]))]
+        mine = mine[np.lexsort((*problem.tie_keys(mine), -problem.score[mine]))]
+        self._ticket = problem.tie_keys(np.arange(problem.n_edges))[::-1]
         self.edges_of: dict[int, list[int]] = defaultdict(list)
         for e, d in zip(mine.tolist(), problem.edge_demand[mine].tolist(), strict=True):
             self.edges_of[d].append(e)
+
+    def order(self, e: int) -> tuple[int, ...]:
+        """Edge ``e``'s tie-break keys, most significant first."""
+        return tuple(int(k[e]) for k in self._ticket)
+
+    def _partner(self, e: int) -> int:
+        return int(self.problem.partner_ids[self.problem.edge_partner[e]])
+
+    def _below(self, d: int, open_slots: int, rest: list[int]) -> UnmatchedReason:
+        """Every remaining candidate scores under ``min_score``: name the best and what it takes."""
+        problem, params = self.problem, self.params
+        best = rest[0]
+        score, partner_id = float(problem.score[best]), self._partner(best)
+        if score <= 0:
+            detail = f"every candidate scores 0 (best: partner {partner_id})"
+        else:
+            detail = (
+                f"the best candidate, partner {partner_id}, scores {score:.3f}, under the minimum "
+                f"{params.min_score:.3f}; min_score {score:.3f} would propose it"
+            )
+        return UnmatchedReason(
+            int(problem.demand_ids[d]), open_slots, "below_threshold", detail,
+            partner_id=partner_id, best_score=round(score, 6),
+        )  # fmt: skip
+
+    def _lost(self, d: int, open_slots: int, e: int, p: int) -> UnmatchedReason:
+        """Its best partner with no room left: name the demand that took it, by what decided."""
+        problem = self.problem
+        stable = self.params.algorithm == "stable"
+        _, partner_pref = preferences(problem)
+        decides = partner_pref if stable else problem.score
+        rival = min(self.holders[p], key=lambda h: (-decides[h], *self.order(h)))
+        rival_id = int(problem.demand_ids[problem.edge_demand[rival]])
+        partner_id = self._partner(e)
+        if stable:
+            detail = (
+                f"its first choice among partners with no room, partner {partner_id}, preferred "
+                f"demand {rival_id} (the partner's preference {decides[rival]:.3f} against "
+                f"{decides[e]:.3f} for this one)"
+            )
+        else:
+            detail = (
+                f"its best partner {partner_id} (score {problem.score[e]:.3f}) went to demand "
+                f"{rival_id} (score {problem.score[rival]:.3f})"
+            )
+        return UnmatchedReason(
+            int(problem.demand_ids[d]), open_slots, "lost_to_others", detail,
+            lost_to_demand_id=rival_id, partner_id=partner_id,
+        )  # fmt: skip
 
     def reason(self, d: int) -> UnmatchedReason | None:
         """Why demand position ``d`` has open slots, or None when it has none."""
@@ -57,56 +111,48 @@ class _Round:
         if open_slots <= 0:
             return None
         demand_id = int(problem.demand_ids[d])
-        edges = self.edges_of[d]
 
-        def because(reason: str, detail: str, **named: int) -> UnmatchedReason:
+        def because(reason: str, detail: str, **named: Any) -> UnmatchedReason:
             return UnmatchedReason(demand_id, open_slots, reason, detail, **named)
 
-        if not edges:
-            return because("no_candidate", "no partner in range offers this")
-        eligible = [e for e in edges if self.allowed[e]]
-        if not eligible:
-            best = float(problem.score[edges[0]])
-            if best < params.min_score:
+        # the candidates it does not already have, best first
+        mine = self.partners_of[d]
+        rest = [e for e in self.edges_of[d] if int(problem.edge_partner[e]) not in mine]
+        if not rest:
+            had = len(self.partners_of[d])
+            if had:
                 return because(
-                    "below_threshold",
-                    f"best score {best:.3f} is under the minimum {params.min_score:.3f}",
+                    "no_candidate",
+                    f"every one of its {had} candidate partner(s) is proposed to it; no other "
+                    "partner in reach does this work",
                 )
-            if best == 0:
-                return because("below_threshold", "every candidate scores 0")
+            return because("no_candidate", "no partner in reach does this work")
+        eligible = [e for e in rest if self.allowed[e]]
+        if not eligible:
+            if float(problem.score[rest[0]]) < params.min_score or problem.score[rest[0]] <= 0:
+                return self._below(d, open_slots, rest)
             return because(
                 "partners_full", "every candidate partner is at capacity with earlier commitments"
             )
         cap = params.max_per_community
         if cap is not None and self.per_community[int(problem.communities[d])] >= cap:
             return because("community_cap", f"its community already has {cap} pair(s)")
-        for e in eligible:
-            p = int(problem.edge_partner[e])
-            if p in self.partners_of[d]:
-                continue
-            partner_id = int(problem.partner_ids[p])
-            if self.used_p[p] < problem.capacity[p]:
-                return because(
-                    "not_chosen",
-                    f"partner {partner_id} had room, but the {params.algorithm} objective chose otherwise",
-                    partner_id=partner_id,
-                )
-            rival = max(
-                self.holders[p],
-                key=lambda h: (problem.score[h], -problem.demand_ids[problem.edge_demand[h]]),
-            )
-            rival_id = int(problem.demand_ids[problem.edge_demand[rival]])
+        stable = params.algorithm == "stable"
+        if stable:  # a stable round decides by the demand side's preference, not by the score
+            demand_pref, _ = preferences(problem)
+            eligible.sort(key=lambda e: (-demand_pref[e], *self.order(e)))
+        e = eligible[0]
+        p = int(problem.edge_partner[e])
+        if self.used_p[p] < problem.capacity[p]:
+            partner_id = self._partner(e)
             return because(
-                "lost_to_others",
-                f"its best partner {partner_id} (score {problem.score[e]:.3f}) went to demand "
-                f"{rival_id} (score {problem.score[rival]:.3f})",
-                lost_to_demand_id=rival_id,
+                "not_chosen",
+                f"partner {partner_id} had room, but the {params.algorithm} "
+                + ("preferences" if stable else "objective")
+                + " chose otherwise",
                 partner_id=partner_id,
             )
-        return because(
-            "no_candidate",
-            f"only {len(eligible)} eligible partner(s) for {len(eligible) + open_slots} slot(s)",
-        )
+        return self._lost(d, open_slots, e, p)
 
 
 def explain(

@@ -48,6 +48,9 @@ def match_flow(
     """The chosen subset of ``edges`` (positions into the problem's edge arrays)."""
     if len(edges) == 0:
         return np.empty(0, dtype=np.int64)
+    if problem.tie is not None:
+        # among optima of equal score the solver's pick follows the arc order: let the lottery set it
+        edges = edges[np.argsort(problem.tie[edges], kind="stable")]
     d_global = problem.edge_demand[edges]
     p_global = problem.edge_partner[edges]
     demands, d_local = np.unique(d_global, return_inverse=True)

@@ -16,13 +16,8 @@ __all__ = ["match_greedy", "order_by_score"]
 
 
 def order_by_score(problem: Problem, edges: IntArray) -> IntArray:
-    """``edges`` from the highest score down; ties by demand id, then partner id."""
-    keys = (
-        problem.partner_ids[problem.edge_partner[edges]],
-        problem.demand_ids[problem.edge_demand[edges]],
-        -problem.score[edges],
-    )
-    return edges[np.lexsort(keys)]
+    """``edges`` from the highest score down; ties by the lottery (or by ids without one)."""
+    return edges[np.lexsort((*problem.tie_keys(edges), -problem.score[edges]))]
 
 
 def match_greedy(problem: Problem, edges: IntArray, *, max_per_community: int | None) -> IntArray:

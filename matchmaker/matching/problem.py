@@ -51,6 +51,18 @@ class Problem:
     #: rates the demand. Default: the shared ``score`` on both sides.
     demand_pref: FloatArray | None = None
     partner_pref: FloatArray | None = None
+    #: Each edge's lottery ticket (:mod:`matching.lottery`): a lower ticket wins a tie. Default:
+    #: ties go to the lower demand id, then the lower partner id.
+    tie: IntArray | None = None
+
+    def tie_keys(self, edges: IntArray) -> tuple[IntArray, ...]:
+        """Keys that order ``edges`` among equals, least significant first (for ``np.lexsort``)."""
+        if self.tie is not None:
+            return (self.tie[edges],)
+        return (
+            self.partner_ids[self.edge_partner[edges]],
+            self.demand_ids[self.edge_demand[edges]],
+        )
 
     @property
     def n_demands(self) -> int:
@@ -76,6 +88,7 @@ class Problem:
         edges: Sequence[tuple[int, int, float]],
         demand_pref: Sequence[float] | None = None,
         partner_pref: Sequence[float] | None = None,
+        tie: Sequence[int] | None = None,
     ) -> Problem:
         """A problem from plain lists; edges are (demand position, partner position, score)."""
         e = np.asarray(edges, dtype=np.float64).reshape(-1, 3)
@@ -92,6 +105,7 @@ class Problem:
             partner_pref=None
             if partner_pref is None
             else np.asarray(partner_pref, dtype=np.float64),
+            tie=None if tie is None else np.asarray(tie, dtype=np.int64),
         )
 
     def check(self) -> None:
@@ -122,6 +136,12 @@ class UnmatchedReason(msgspec.Struct, frozen=True):
     detail: str = ""
     lost_to_demand_id: int | None = None
     partner_id: int | None = None
+    #: below_threshold: the best candidate's score — the ``min_score`` that would propose it.
+    best_score: float | None = None
+    #: no_candidate: how far the nearest organisation that does the work is, in km, and what keeps
+    #: it out: out_of_reach | unverified | beneficiary | unavailable (None: nobody does the work).
+    km: float | None = None
+    cause: str | None = None
 
 
 @dataclass

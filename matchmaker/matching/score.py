@@ -32,20 +32,25 @@ from collections.abc import Sequence
 
 import msgspec
 import numpy as np
-from scipy import sparse
 
-from matchmaker.matching.problem import FloatArray, IntArray
+from matchmaker.matching.problem import FloatArray
 
 __all__ = [
     "COMPONENTS",
+    "DEFAULT_MIN_SCORE",
     "GRADE_VALUE",
+    "ONSITE_KM",
+    "PRODUCT_ONLY",
+    "RELATED_ONLY",
+    "REMOTE_KM",
+    "TEXT_FULL",
     "Weights",
     "combine",
     "demand_preference",
     "haversine_km",
     "partner_preference",
     "proximity",
-    "text_similarity",
+    "text_value",
     "track_record",
     "urgency_value",
 ]
@@ -60,14 +65,14 @@ Weight = msgspec.Meta(ge=0, le=10)
 class Weights(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Relative weight of each component (only ratios matter); documented defaults."""
 
-    category: float = 0.25
-    resources: float = 0.15
-    text: float = 0.15
-    proximity: float = 0.15
-    track_record: float = 0.10
-    interest: float = 0.10
-    policy: float = 0.05
-    urgency: float = 0.05
+    category: float = 0.22
+    resources: float = 0.17
+    text: float = 0.34
+    proximity: float = 0.06
+    track_record: float = 0.06
+    interest: float = 0.11
+    policy: float = 0.02
+    urgency: float = 0.02
 
     def total(self) -> float:
         return float(sum(getattr(self, name) for name in COMPONENTS))
@@ -93,10 +98,14 @@ def haversine_km(
     return np.asarray(2 * r * np.arcsin(np.sqrt(np.clip(h, 0, 1))), dtype=np.float64)
 
 
-def proximity(km: FloatArray, remote: np.ndarray, scale_km: float = 25.0) -> FloatArray:
-    """exp(-km / scale), at least 0.5 for partners that can work remotely."""
-    near = np.exp(-km / scale_km)
-    return np.asarray(np.where(remote, np.maximum(near, 0.5), near), dtype=np.float64)
+def proximity(km: FloatArray, onsite: np.ndarray) -> FloatArray:
+    """The real distance, decaying: exp(-km / 25) on site; exp(-km / 100) for help from afar.
+
+    Help given from afar loses less with distance than a visit does, but a partner 250 km away
+    is still far from the life of the community it would serve.
+    """
+    scale = np.where(onsite, ONSITE_KM, REMOTE_KM)
+    return np.asarray(np.exp(-np.asarray(km) / scale), dtype=np.float64)
 
 
 def track_record(
@@ -112,85 +121,39 @@ def track_record(
     return np.asarray(0.5 * (rating - 1) / 4 + 0.5 * completion, dtype=np.float64)
 
 
-def _token_matrix(texts: Sequence[str], vocabulary: dict[str, int]) -> sparse.csr_matrix:
-    """Binary document × token matrix (each token once per document), growing ``vocabulary``."""
-    indptr = [0]
-    indices: list[int] = []
-    for text in texts:
-        indices.extend(vocabulary.setdefault(t, len(vocabulary)) for t in set(text.split()))
-        indptr.append(len(indices))
-    data = np.ones(len(indices))
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(texts), max(len(vocabulary), 1)))
+def text_value(similarity: FloatArray) -> FloatArray:
+    """The text component from the n-gram cosine: full marks at ``TEXT_FULL`` and above.
 
-
-#: A block of demands × partners up to this many cells is multiplied whole.
-_BLOCK_CELLS = 4_000_000
-
-
-def text_similarity(
-    demand_texts: Sequence[str],
-    partner_texts: Sequence[str],
-    edge_demand: IntArray,
-    edge_partner: IntArray,
-    blocks: IntArray | None = None,
-) -> FloatArray:
-    """TF-IDF cosine between space-separated token strings, for each edge.
-
-    ``blocks`` groups edges (a round passes each demand's district: candidates are local), so
-    each group's similarities come from one small product of its demands × its partners instead
-    of copying a sparse row per edge. Exact either way.
+    Short texts about the same work share a good part of their n-grams but rarely most of them,
+    so the cosine is rescaled to use the component's whole range.
     """
-    vocabulary: dict[str, int] = {}
-    d = _token_matrix(demand_texts, vocabulary)
-    p = _token_matrix(partner_texts, vocabulary)
-    width = max(len(vocabulary), 1)
-    d.resize((d.shape[0], width))
-    p.resize((p.shape[0], width))
-    docs = d.shape[0] + p.shape[0]
-    df = np.asarray(d.sum(axis=0)).ravel() + np.asarray(p.sum(axis=0)).ravel()
-    idf = sparse.diags(np.log((1 + docs) / (1 + df)) + 1)
-
-    def normalised(m: sparse.csr_matrix) -> sparse.csr_matrix:
-        m = sparse.csr_matrix(m @ idf)
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        norms[norms == 0] = 1
-        return sparse.csr_matrix(sparse.diags(1 / norms) @ m)
-
-    dn, pn = normalised(d), normalised(p)
-    sims = np.zeros(len(edge_demand))
-    if len(edge_demand) == 0:
-        return sims
-    keys = np.zeros(len(edge_demand), dtype=np.int64) if blocks is None else np.asarray(blocks)
-    order = np.argsort(keys, kind="stable")
-    for idx in np.split(order, np.flatnonzero(np.diff(keys[order])) + 1):
-        ed, ep = edge_demand[idx], edge_partner[idx]
-        ds, d_at = np.unique(ed, return_inverse=True)
-        ps, p_at = np.unique(ep, return_inverse=True)
-        if len(ds) * len(ps) <= _BLOCK_CELLS:
-            block = (dn[ds] @ pn[ps].T).toarray()
-            sims[idx] = block[d_at, p_at]
-        else:
-            sims[idx] = np.asarray(dn[ed].multiply(pn[ep]).sum(axis=1)).ravel()
-    return np.asarray(np.clip(sims, 0, 1), dtype=np.float64)
+    return np.asarray(np.clip(similarity / TEXT_FULL, 0, 1), dtype=np.float64)
 
 
 GRADE_VALUE = {"5A": 1.0, "4A": 0.8, "3A": 0.6}
+#: The lowest score a round proposes by default: under it an open slot beats the partner.
+DEFAULT_MIN_SCORE = 0.55
+#: The category component of a partner that does the work only through a product of it.
+PRODUCT_ONLY = 0.6
+#: ... and of one that does only a related category (vocab.RELATED_CATEGORIES).
+RELATED_ONLY = 0.4
+#: The n-gram cosine that earns the text component in full.
+TEXT_FULL = 0.25
+#: Distance scales of the proximity component, on site and from afar.
+ONSITE_KM, REMOTE_KM = 25.0, 100.0
 
 
 def demand_preference(components: dict[str, FloatArray], grade: FloatArray) -> FloatArray:
     """How a community rates a partner: quality — track record, grade, proximity, coverage."""
     coverage = 0.5 * components["category"] + 0.5 * components["resources"]
-    return np.asarray(
-        (components["track_record"] + grade + components["proximity"] + coverage) / 4,
-        dtype=np.float64,
-    )
+    value = (components["track_record"] + grade + components["proximity"] + coverage) / 4
+    return np.asarray(np.round(np.asarray(value, dtype=np.float64), 6), dtype=np.float64)
 
 
 def partner_preference(components: dict[str, FloatArray], focus: FloatArray) -> FloatArray:
     """How a partner rates a demand: its own interest, its category focus, distance."""
-    return np.asarray(
-        (components["interest"] + focus + components["proximity"]) / 3, dtype=np.float64
-    )
+    value = (components["interest"] + focus + components["proximity"]) / 3
+    return np.asarray(np.round(np.asarray(value, dtype=np.float64), 6), dtype=np.float64)
 
 
 def urgency_value(urgency: Sequence[str]) -> FloatArray:

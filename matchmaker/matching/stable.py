@@ -6,7 +6,8 @@ partner ranks demands by ``partner_pref`` — its expressed interest, category f
 Demands propose because the marketplace exists to meet communities' needs: the demand-proposing
 algorithm gives every demand the best partners it can have in any stable matching. The result has
 no blocking pair: no unmatched (demand, partner) edge where both would rather be together (each has
-room, or prefers the other to its worst current match). Ties break by id.
+room, or prefers the other to its worst current match). Ties break by the round's seeded lottery
+(by id when a problem has none).
 
 With one shared score on both sides the stable matching is exactly the greedy one, which is why the
 two sides keep separate preferences. ``max_per_community`` is not part of stability and is refused.
@@ -41,18 +42,17 @@ class _Ranks:
 
     def __init__(self, problem: Problem, edges: IntArray) -> None:
         demand_pref, partner_pref = preferences(problem)
-        d_ids = problem.demand_ids[problem.edge_demand[edges]]
-        p_ids = problem.partner_ids[problem.edge_partner[edges]]
+        ties = problem.tie_keys(edges)
         self.by_demand: dict[int, list[int]] = defaultdict(list)
         self.demand_rank: dict[int, int] = {}
-        order = edges[np.lexsort((p_ids, -demand_pref[edges], problem.edge_demand[edges]))]
+        order = edges[np.lexsort((*ties, -demand_pref[edges], problem.edge_demand[edges]))]
         for e in order.tolist():
             d = int(problem.edge_demand[e])
             self.demand_rank[e] = len(self.by_demand[d])
             self.by_demand[d].append(e)
         self.partner_rank: dict[int, int] = {}
         counts: dict[int, int] = defaultdict(int)
-        order = edges[np.lexsort((d_ids, -partner_pref[edges], problem.edge_partner[edges]))]
+        order = edges[np.lexsort((*ties, -partner_pref[edges], problem.edge_partner[edges]))]
         for e in order.tolist():
             p = int(problem.edge_partner[e])
             self.partner_rank[e] = counts[p]

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from matchmaker.matching.score import Weights
+from matchmaker.matching.score import DEFAULT_MIN_SCORE, Weights
 from matchmaker.models import Note, Timestamp
 from matchmaker.vocab import Algorithm, Category, ProposalStatus, RoundStatus
 
@@ -43,9 +43,13 @@ class RoundRequest(msgspec.Struct, forbid_unknown_fields=True):
     scope: Scope
     algorithm: Algorithm = "optimal"
     weights: Weights = Weights()
-    min_score: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.2
+    min_score: Annotated[float, msgspec.Meta(ge=0, le=1)] = DEFAULT_MIN_SCORE
     max_per_community: Annotated[int, msgspec.Meta(ge=1, le=1000)] | None = None
     dry_run: bool = False
+    #: Also propose organisations not yet verified (their proposals are marked ``unverified``).
+    include_unverified: bool = False
+    #: The lottery that breaks ties; recorded with the round. Unset: drawn at random.
+    seed: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | None = None
 
 
 class Round(msgspec.Struct):
@@ -76,6 +80,8 @@ class Proposal(msgspec.Struct):
     score: float
     components: dict[str, float]
     status: ProposalStatus
+    #: Proposed to an organisation not yet verified (only in a round that asked for them).
+    unverified: bool = False
     round_id: int | None = None
     demand_title: str | None = None
     community_id: int | None = None
@@ -95,6 +101,12 @@ class Unmatched(msgspec.Struct):
     detail: str = ""
     lost_to_demand_id: int | None = None
     partner_id: int | None = None
+    #: below_threshold: the best candidate's score, the ``min_score`` that would propose it.
+    best_score: float | None = None
+    #: no_candidate: how far the nearest organisation that does the work is, in km, and what keeps
+    #: it out: out_of_reach | unverified | beneficiary | unavailable (None: nobody does the work).
+    km: float | None = None
+    cause: str | None = None
 
 
 class ProposalsPage(msgspec.Struct):
@@ -117,18 +129,32 @@ class GraphPartner(msgspec.Struct):
 
 
 class GraphEdge(msgspec.Struct):
+    """A candidate pair and everything an algorithm decides it by."""
+
     demand_id: int
     actor_id: int
+    #: what ``optimal``, ``coverage`` and ``greedy`` maximise
     score: float
+    #: ``stable``: how the need's community rates the partner, and the partner the need
+    demand_pref: float
+    partner_pref: float
+    #: the seeded lottery's ticket: a lower ticket wins a tie
+    tie: int
 
 
 class RoundGraph(msgspec.Struct):
-    """The round's frozen, scored input: enough to re-solve and audit it with any solver."""
+    """The round's frozen, scored input: enough to re-solve and audit it with any solver.
+
+    The round's ``input_fingerprint`` is the SHA-256 of this document as stored, so it covers the
+    scores, both sides' preferences, the tickets, the parameters (with the seed) and ``engine``,
+    the versions of the engine and of the libraries it solves with.
+    """
 
     demands: list[GraphDemand]
     partners: list[GraphPartner]
     edges: list[GraphEdge]
     params: dict[str, Any]
+    engine: dict[str, str] = {}
 
 
 class Decision(msgspec.Struct, forbid_unknown_fields=True):

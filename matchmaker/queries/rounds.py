@@ -15,6 +15,7 @@ import numpy.typing as npt
 from matchmaker.models.rounds import Proposal, Round
 from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, fetch_page
+from matchmaker.vocab import related_pairs
 
 __all__ = [
     "active_policies",
@@ -29,8 +30,10 @@ __all__ = [
     "insert_report",
     "insert_round",
     "interests_in",
+    "library_revision",
     "list_proposals",
     "lock_holds",
+    "nearest_capable",
     "open_slots",
     "pair_names",
     "partner_features",
@@ -44,6 +47,7 @@ __all__ = [
     "set_progress",
     "set_running",
     "spare_capacity",
+    "text_corpus",
 ]
 
 Q = sql("rounds")
@@ -68,25 +72,53 @@ async def partner_features(conn: asyncpg.Connection, actor_id: int) -> asyncpg.R
     return await conn.fetchrow(Q["partner_features"], actor_id)
 
 
-async def scope_partners(conn: asyncpg.Connection, districts: list[int]) -> list[asyncpg.Record]:
-    return list(await conn.fetch(Q["scope_partners"], districts))
+async def scope_partners(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Every partner with spare capacity, with what scoring needs of it (ordered by id)."""
+    return list(await conn.fetch(Q["scope_partners"]))
 
 
 async def candidates(
-    conn: asyncpg.Connection, demand_ids: Sequence[int], actor_ids: Sequence[int]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """(demand ids, actor ids) of the candidate pairs, ordered by demand then actor.
+    conn: asyncpg.Connection,
+    demand_ids: Sequence[int],
+    actor_ids: Sequence[int],
+    *,
+    include_unverified: bool = False,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """(demand ids, actor ids, on site?) of the candidate pairs, ordered by demand then actor.
 
-    The pairs come back as two arrays in one row (far cheaper than a Record per pair) and are
+    The pairs come back as arrays in one row (far cheaper than a Record per pair) and are
     sorted here, which keeps the round's input — and so its result — deterministic.
     """
     async with conn.transaction():
         await conn.execute(Q["tune_for_candidates"])
-        row = await conn.fetchrow(Q["candidates"], list(demand_ids), list(actor_ids))
+        row = await conn.fetchrow(
+            Q["candidates"], list(demand_ids), list(actor_ids), include_unverified,
+            *related_pairs(),
+        )  # fmt: skip
     pair_d = np.asarray(row["demand_ids"], dtype=np.int64)
     pair_a = np.asarray(row["actor_ids"], dtype=np.int64)
+    onsite = np.asarray(row["onsite"], dtype=bool)
     order = np.lexsort((pair_a, pair_d))
-    return pair_d[order], pair_a[order]
+    return pair_d[order], pair_a[order], onsite[order]
+
+
+async def nearest_capable(
+    conn: asyncpg.Connection, demand_ids: Sequence[int]
+) -> dict[int, asyncpg.Record]:
+    """For each demand: the nearest organisation that does its work, and what keeps it out."""
+    rows = await conn.fetch(Q["nearest_capable"], list(demand_ids), *related_pairs())
+    return {r["demand_id"]: r for r in rows}
+
+
+async def library_revision(conn: asyncpg.Connection) -> str:
+    """Which library text this is: moves whenever the text changes, differs between databases."""
+    return str(await conn.fetchval(Q["library_revision"]))
+
+
+async def text_corpus(conn: asyncpg.Connection) -> tuple[str, list[str]]:
+    """(revision, every text of the library) read in one statement, so the two agree."""
+    row = await conn.fetchrow(Q["text_corpus"])
+    return str(row["revision"]), [*row["demand_texts"], *row["actor_texts"]]
 
 
 async def interests_in(conn: asyncpg.Connection, demand_ids: Sequence[int]) -> set[tuple[int, int]]:
@@ -202,13 +234,13 @@ async def spare_capacity(conn: asyncpg.Connection, actor_ids: Sequence[int]) -> 
 async def copy_proposals(
     conn: asyncpg.Connection,
     round_id: int,
-    rows: Sequence[tuple[int, int, float, dict[str, float]]],
+    rows: Sequence[tuple[int, int, float, dict[str, float], bool]],
     expires_at: dt.datetime,
 ) -> None:
-    """Write (demand, actor, score, components) proposals with COPY."""
+    """Write (demand, actor, score, components, unverified) proposals with COPY."""
     records = [
-        (round_id, d, a, score, components, "pending", expires_at)
-        for d, a, score, components in rows
+        (round_id, d, a, score, components, "pending", expires_at, unverified)
+        for d, a, score, components, unverified in rows
     ]
     await conn.copy_records_to_table(
         "proposals",
@@ -221,6 +253,7 @@ async def copy_proposals(
             "components",
             "status",
             "expires_at",
+            "unverified",
         ],
     )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,24 +26,17 @@ import numpy as np
 import structlog
 
 from matchmaker.errors import Invalid
-from matchmaker.matching import Params, Problem, Solution, solve
+from matchmaker.matching import Params, Problem, Solution, replay, solve
 from matchmaker.matching.explain import explain
-from matchmaker.matching.features import assemble
 from matchmaker.matching.graph import build_graph, component_edges, summary
+from matchmaker.matching.lottery import MAX_SEED
 from matchmaker.matching.score import COMPONENTS, Weights
 from matchmaker.matching.solve import eligible_edges, needs_communities
 from matchmaker.models import CurrentUser
-from matchmaker.models.rounds import (
-    GraphDemand,
-    GraphEdge,
-    GraphPartner,
-    Proposal,
-    Round,
-    RoundGraph,
-    RoundRequest,
-)
+from matchmaker.models.rounds import Proposal, Round, RoundGraph, RoundRequest
 from matchmaker.queries import audit
 from matchmaker.queries import rounds as q
+from matchmaker.services import reach, scoring
 
 __all__ = ["DEFAULT_TTL", "Progress", "create", "fail_interrupted", "graph_of", "run"]
 
@@ -85,6 +79,8 @@ async def create(
         "weights": msgspec.to_builtins(request.weights),
         "min_score": request.min_score,
         "max_per_community": request.max_per_community,
+        "include_unverified": request.include_unverified,
+        "seed": secrets.randbelow(MAX_SEED + 1) if request.seed is None else request.seed,
     }
     async with conn.transaction():
         round_id = await q.insert_round(
@@ -121,62 +117,28 @@ class _Clock:
             self._phase = ""
 
 
-class _Columns(msgspec.Struct):
-    """The frozen graph as stored: columns, so 1.5 million edges encode in a fraction of a second."""
-
-    demand_id: list[int]
-    community_id: list[int]
-    slots: list[int]
-    partner_id: list[int]
-    capacity: list[int]
-    edge_demand_id: list[int]
-    edge_actor_id: list[int]
-    edge_score: list[float]
-    params: dict[str, Any]
-
-
-def _graph_document(problem: Problem, params: dict[str, Any], algorithm: str) -> bytes:
-    doc = _Columns(
-        demand_id=problem.demand_ids.tolist(),
-        community_id=problem.communities.tolist(),
-        slots=problem.slots.tolist(),
-        partner_id=problem.partner_ids.tolist(),
-        capacity=problem.capacity.tolist(),
-        edge_demand_id=problem.demand_ids[problem.edge_demand].tolist(),
-        edge_actor_id=problem.partner_ids[problem.edge_partner].tolist(),
-        edge_score=problem.score.tolist(),
-        params=params | {"algorithm": algorithm},
-    )
-    return msgspec.json.encode(doc)
-
-
 def graph_of(stored: bytes) -> RoundGraph:
-    """The stored columns in the published shape of ``GET /rounds/{id}/graph``."""
-    c = msgspec.json.decode(stored, type=_Columns)
-    return RoundGraph(
-        demands=[
-            GraphDemand(i, k, s)
-            for i, k, s in zip(c.demand_id, c.community_id, c.slots, strict=True)
-        ],
-        partners=[GraphPartner(i, k) for i, k in zip(c.partner_id, c.capacity, strict=True)],
-        edges=[
-            GraphEdge(d, a, s)
-            for d, a, s in zip(c.edge_demand_id, c.edge_actor_id, c.edge_score, strict=True)
-        ],
-        params=c.params,
-    )
+    """The stored frozen graph in the published shape of ``GET /rounds/{id}/graph``."""
+    return replay.graph_of(stored)
+
+
+Row = tuple[int, int, float, dict[str, float], bool]
 
 
 def _proposal_rows(
-    problem: Problem, solution: Solution, components: dict[str, np.ndarray]
-) -> list[tuple[int, int, float, dict[str, float]]]:
-    """(demand id, actor id, score, components) per chosen edge, best score first, ties by id."""
+    problem: Problem,
+    solution: Solution,
+    components: dict[str, np.ndarray],
+    unverified: set[int],
+) -> list[Row]:
+    """(demand id, actor id, score, components, unverified?) per chosen edge, best score first."""
     rows = [
         (
             int(problem.demand_ids[problem.edge_demand[e]]),
             int(problem.partner_ids[problem.edge_partner[e]]),
             float(problem.score[e]),
             {name: round(float(components[name][e]), 4) for name in COMPONENTS},
+            int(problem.partner_ids[problem.edge_partner[e]]) in unverified,
         )
         for e in solution.chosen.tolist()
     ]
@@ -186,7 +148,7 @@ def _proposal_rows(
 async def _write(
     conn: asyncpg.Connection,
     round_id: int,
-    rows: list[tuple[int, int, float, dict[str, float]]],
+    rows: list[Row],
     ttl: dt.timedelta,
 ) -> tuple[int, int]:
     """Write proposals that still fit under the holds lock; (written, dropped)."""
@@ -257,22 +219,21 @@ async def _run(
 
     await step("candidates", 5)
     async with pool.acquire() as conn:
-        demands = await q.scope_demands(
+        demands = [dict(r) for r in await q.scope_demands(
             conn, scope["districts"], scope["towns"], scope["categories"]
-        )
-        partners = await q.scope_partners(conn, scope["districts"])
-        pair_d, pair_a = await q.candidates(
-            conn, [r["id"] for r in demands], [r["id"] for r in partners]
-        )
-        interests = await q.interests_in(conn, [r["id"] for r in demands])
-        policies = await q.active_policies(conn)
-    demand_rows = [dict(r) for r in demands]
-    partner_rows = [dict(r) for r in partners]
+        )]  # fmt: skip
+        partners = [dict(r) for r in await q.scope_partners(conn)]
+        pairs = await scoring.candidate_pairs(
+            conn, [r["id"] for r in demands], [r["id"] for r in partners],
+            include_unverified=bool(params_doc.get("include_unverified")),
+        )  # fmt: skip
+        reached = set(np.unique(np.asarray(pairs.actor_ids)).tolist())
+        partners = [r for r in partners if r["id"] in reached]
 
-    await step("scoring", 30)
-    problem, components = await asyncio.to_thread(
-        assemble, demand_rows, partner_rows, pair_d, pair_a, interests, policies, weights
-    )
+        await step("scoring", 30)
+        problem, components = await scoring.score(
+            conn, demands, partners, pairs, weights, seed=int(params_doc.get("seed", 0))
+        )
 
     await step("graph", 45)
     edges = eligible_edges(problem, params)
@@ -286,17 +247,20 @@ async def _run(
     solution = await asyncio.to_thread(solve, problem, params, groups=groups, explained=False)
 
     await step("explaining", 75)
-    solution.unmatched = await asyncio.to_thread(explain, problem, params, solution.chosen, edges)
+    unmatched = await asyncio.to_thread(explain, problem, params, solution.chosen, edges)
+    async with pool.acquire() as conn:
+        solution.unmatched = await reach.what_it_would_take(conn, problem, unmatched)
 
     await step("writing", 85)
-    graph_json = _graph_document(problem, params_doc, round_.algorithm)
+    graph_json = replay.document(problem, params_doc, round_.algorithm)
     fingerprint = hashlib.sha256(graph_json).hexdigest()
-    rows = _proposal_rows(problem, solution, components)
+    unverified = {r["id"] for r in partners if not r["verified"]}
+    rows = _proposal_rows(problem, solution, components, unverified)
     unmatched_json = msgspec.json.encode(solution.unmatched)
     dry_json = None
     if round_.dry_run:
         dry_json = msgspec.json.encode(
-            [Proposal(None, d, a, s, c, "pending") for d, a, s, c in rows]
+            [Proposal(None, d, a, s, c, "pending", unverified=u) for d, a, s, c, u in rows]
         )
     async with pool.acquire() as conn, conn.transaction():
         written, dropped = (
@@ -320,6 +284,7 @@ async def _run(
             ),
             "unmatched_demands": len(solution.unmatched),
             "open_slots": int(problem.slots.sum()),
+            "unverified_proposals": sum(1 for r in rows if r[4]),
             "timings": clock.timings,
         }
         await q.set_finished(conn, round_.id, stats, fingerprint)

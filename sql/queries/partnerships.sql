@@ -27,7 +27,7 @@ RETURNING id;
 
 -- name: get_proposal
 SELECT p.id, p.round_id, p.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
-       p.actor_id, a.name AS actor_name, p.score, p.components, p.status,
+       p.actor_id, a.name AS actor_name, p.score, p.components, p.status, p.unverified,
        p.community_accepted_at, p.partner_accepted_at, p.expires_at
 FROM proposals p
 JOIN demands d ON d.id = p.demand_id
@@ -118,7 +118,7 @@ LIMIT {limit};
 -- name: proposals_for
 -- Proposals a user can answer: of community $1 or of actor $2, newest first.
 SELECT p.id, p.round_id, p.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
-       p.actor_id, a.name AS actor_name, p.score, p.components, p.status,
+       p.actor_id, a.name AS actor_name, p.score, p.components, p.status, p.unverified,
        p.community_accepted_at, p.partner_accepted_at, p.expires_at,
        {sort_key} AS sort_key
 FROM proposals p

@@ -16,10 +16,12 @@ WITH held AS (
     GROUP BY demand_id
 )
 SELECT d.id, d.community_id, c.kind AS community_kind, c.district_id, c.lat, c.lon,
-       d.category, d.resource_types::text[] AS resource_types, d.urgency, d.search_text,
+       d.category, d.resource_types::text[] AS resource_types, d.urgency, dt.text,
+       d.reach::text AS reach,
        d.slots - coalesce(h.n, 0) - coalesce(t.n, 0) AS open_slots
 FROM demands d
 JOIN communities c ON c.id = d.community_id
+JOIN demand_texts dt ON dt.demand_id = d.id
 LEFT JOIN held h ON h.demand_id = d.id
 LEFT JOIN taken t ON t.demand_id = d.id
 WHERE d.status = 'open' AND d.archived_at IS NULL
@@ -30,8 +32,9 @@ WHERE d.status = 'open' AND d.archived_at IS NULL
 ORDER BY d.id;
 
 -- name: scope_partners
--- Partners with spare capacity serving any of the districts $1 (or remote), with their profile
--- text (own, products', past cases'), grade and track record.
+-- Partners with spare capacity, with their profile text (own, products', past cases', people's),
+-- grade, verification and track record. Where each may work is the candidates' business: a
+-- partner of a neighbouring district may reach into the scope within its radius.
 WITH held AS (
     SELECT actor_id, count(*) AS n FROM proposals
     WHERE status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
@@ -45,61 +48,100 @@ WITH held AS (
            count(*) FILTER (WHERE status = 'completed')::float8 AS completed,
            count(*) FILTER (WHERE status IN ('completed', 'cancelled'))::float8 AS ended
     FROM partnerships GROUP BY actor_id
-), profile AS (
-    SELECT a.id AS actor_id,
-           concat_ws(' ', a.search_text,
-                     (SELECT string_agg(p.search_text, ' ') FROM products p
-                      WHERE p.actor_id = a.id AND p.archived_at IS NULL),
-                     (SELECT string_agg(cs.search_text, ' ') FROM case_actors ca
-                      JOIN cases cs ON cs.id = ca.case_id
-                      WHERE ca.actor_id = a.id AND cs.archived_at IS NULL)) AS text
-    FROM actors a
 )
-SELECT a.id, a.kind, a.grade, a.categories::text[] AS categories,
-       a.resource_types::text[] AS resource_types, a.remote, a.lat, a.lon,
+SELECT a.id, a.kind, a.grade, a.verified, a.categories::text[] AS categories,
+       a.resource_types::text[] AS resource_types,
+       a.remote_resource_types::text[] AS remote_resource_types,
+       ARRAY(SELECT DISTINCT p.category::text FROM products p
+             WHERE p.actor_id = a.id AND p.archived_at IS NULL) AS product_categories,
+       a.lat, a.lon,
        a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) AS spare,
-       pr.text AS profile,
+       at.text AS profile,
        coalesce(r.rating_sum, 0) AS rating_sum, coalesce(r.rated, 0) AS rated,
        coalesce(r.completed, 0) AS completed, coalesce(r.ended, 0) AS ended
 FROM actors a
-JOIN profile pr ON pr.actor_id = a.id
+JOIN actor_texts at ON at.actor_id = a.id
 LEFT JOIN held h ON h.actor_id = a.id
 LEFT JOIN busy b ON b.actor_id = a.id
 LEFT JOIN record r ON r.actor_id = a.id
 WHERE a.archived_at IS NULL
   AND a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) > 0
-  AND (a.remote OR cardinality($1::bigint[]) = 0
-       OR EXISTS (SELECT 1 FROM actor_districts ad WHERE ad.actor_id = a.id AND ad.district_id = ANY ($1)))
 ORDER BY a.id;
 
 -- name: candidates
--- Pairs of demand $1 × partner $2 where the partner serves the demand's district (or works
--- remotely) and offers its category or one of its resource types, never a pair declined before,
--- already pending, or already partnered. Remote partners are few: they are set apart first, so
--- each demand meets only them, not every partner, in the remote half (and the local half leaves
--- them out, so no pair comes twice). Two arrays, unordered: the caller sorts them.
+-- Pairs of demand $1 × partner $2 a round may propose, and how each would be served:
+--   * capability — the partner serves the demand's category or offers a product of it, or of a
+--     category related to it ($4 → $5, vocab.RELATED_CATEGORIES); a shared resource type alone is
+--     not enough;
+--   * reach — on site when it serves the demand's district or the demand lies within its radius
+--     (service_radius_km from its base); from afar only when the need can be met from afar and the
+--     partner delivers remotely one of the resource types asked;
+--   * never the group the need is for (demand_beneficiaries), an unverified partner unless $3,
+--     a pair declined before, already pending, or already partnered.
+-- On-site pairs by district are the many: they are joined by district; the radius and remote
+-- halves are few and leave out partners serving the district, so only those two are merged.
+-- Three arrays, unordered: the caller sorts them.
 WITH d AS MATERIALIZED (
-    SELECT d.id, c.district_id, d.category::text AS category, d.resource_types::text[] AS resource_types
+    SELECT d.id, c.district_id, c.lat, c.lon, d.category::text AS category,
+           d.resource_types::text[] AS resource_types, d.reach::text AS reach,
+           floor(c.lat / 0.25)::int AS cell_y, floor(c.lon / 0.25)::int AS cell_x
     FROM demands d JOIN communities c ON c.id = d.community_id
     WHERE d.id = ANY ($1::bigint[])
 ), a AS MATERIALIZED (
-    SELECT id, categories::text[] AS categories, resource_types::text[] AS resource_types, remote
-    FROM actors WHERE id = ANY ($2::bigint[])
-), far AS MATERIALIZED (
-    SELECT * FROM a WHERE remote
-), pairs AS (
-    SELECT d.id AS demand_id, a.id AS actor_id
+    SELECT id, lat, lon, service_radius_km AS radius,
+           remote_resource_types::text[] AS remote_types
+    FROM actors WHERE id = ANY ($2::bigint[]) AND (verified OR $3::boolean)
+), own AS (
+    SELECT a.id AS actor_id, unnest(ac.categories::text[]) AS category
+    FROM a JOIN actors ac ON ac.id = a.id
+    UNION
+    SELECT p.actor_id, p.category::text FROM products p
+    JOIN a ON a.id = p.actor_id WHERE p.archived_at IS NULL
+), can AS MATERIALIZED (
+    SELECT actor_id, category FROM own
+    UNION
+    SELECT own.actor_id, r.to_category
+    FROM own JOIN unnest($4::text[], $5::text[]) AS r (from_category, to_category)
+      ON r.from_category = own.category
+), served AS (
+    SELECT d.id AS demand_id, ad.actor_id
     FROM d
     JOIN actor_districts ad ON ad.district_id = d.district_id
-    JOIN a ON a.id = ad.actor_id AND NOT a.remote
-    WHERE d.category = ANY (a.categories) OR d.resource_types && a.resource_types
+    JOIN a ON a.id = ad.actor_id
+    JOIN can ON can.actor_id = ad.actor_id AND can.category = d.category
+), near AS (
+    SELECT d.id AS demand_id, a.id AS actor_id, true AS onsite
+    FROM a
+    CROSS JOIN LATERAL generate_series(floor((a.lat - a.radius / 111.0) / 0.25)::int,
+                                       floor((a.lat + a.radius / 111.0) / 0.25)::int) AS gy
+    CROSS JOIN LATERAL generate_series(
+        floor((a.lon - a.radius / (111.0 * cos(radians(a.lat)))) / 0.25)::int,
+        floor((a.lon + a.radius / (111.0 * cos(radians(a.lat)))) / 0.25)::int) AS gx
+    JOIN d ON d.cell_y = gy AND d.cell_x = gx
+    JOIN can ON can.actor_id = a.id AND can.category = d.category
+    WHERE a.radius > 0 AND haversine_km(d.lat, d.lon, a.lat, a.lon) <= a.radius
+), far AS (
+    SELECT d.id AS demand_id, a.id AS actor_id, false AS onsite
+    FROM d
+    JOIN can ON can.category = d.category
+    JOIN a ON a.id = can.actor_id AND cardinality(a.remote_types) > 0
+    WHERE d.reach <> 'onsite'
+      AND (d.resource_types && a.remote_types OR cardinality(d.resource_types) = 0)
+), extra AS (
+    SELECT x.demand_id, x.actor_id, bool_or(x.onsite) AS onsite
+    FROM (SELECT * FROM near UNION ALL SELECT * FROM far) AS x
+    JOIN d ON d.id = x.demand_id
+    WHERE NOT EXISTS (SELECT 1 FROM actor_districts ad
+                      WHERE ad.actor_id = x.actor_id AND ad.district_id = d.district_id)
+    GROUP BY x.demand_id, x.actor_id
+), pairs AS (
+    SELECT demand_id, actor_id, true AS onsite FROM served
     UNION ALL
-    SELECT d.id, far.id
-    FROM d CROSS JOIN far
-    WHERE d.category = ANY (far.categories) OR d.resource_types && far.resource_types
+    SELECT demand_id, actor_id, onsite FROM extra
 )
 SELECT coalesce(array_agg(p.demand_id), '{}') AS demand_ids,
-       coalesce(array_agg(p.actor_id), '{}') AS actor_ids
+       coalesce(array_agg(p.actor_id), '{}') AS actor_ids,
+       coalesce(array_agg(p.onsite), '{}') AS onsite
 FROM pairs p
 WHERE NOT EXISTS (
         SELECT 1 FROM proposals pr
@@ -109,7 +151,61 @@ WHERE NOT EXISTS (
                    AND pr.expires_at > now())))
   AND NOT EXISTS (
         SELECT 1 FROM partnerships ps
-        WHERE ps.demand_id = p.demand_id AND ps.actor_id = p.actor_id AND ps.status <> 'cancelled');
+        WHERE ps.demand_id = p.demand_id AND ps.actor_id = p.actor_id AND ps.status <> 'cancelled')
+  AND NOT EXISTS (
+        SELECT 1 FROM demand_beneficiaries b
+        WHERE b.demand_id = p.demand_id AND b.actor_id = p.actor_id);
+
+-- name: nearest_capable
+-- For demands $1 that have no candidate: the nearest organisation that does the work (its
+-- category or a related one, $2 → $3, its own or a product's), verified or not, and what keeps it
+-- out — for "what it would take".
+WITH does AS MATERIALIZED (
+    SELECT a.id AS actor_id, c.category
+    FROM actors a, unnest(a.categories::text[]) AS c (category)
+    WHERE a.archived_at IS NULL
+    UNION
+    SELECT p.actor_id, p.category::text FROM products p WHERE p.archived_at IS NULL
+), can AS MATERIALIZED (
+    SELECT actor_id, category FROM does
+    UNION
+    SELECT does.actor_id, r.to_category
+    FROM does JOIN unnest($2::text[], $3::text[]) AS r (from_category, to_category)
+      ON r.from_category = does.category
+)
+SELECT d.id AS demand_id, n.actor_id, n.name, n.km, n.verified, n.serves_district, n.radius,
+       n.remote, n.beneficiary
+FROM demands d
+JOIN communities c ON c.id = d.community_id
+CROSS JOIN LATERAL (
+    SELECT a.id AS actor_id, a.name, haversine_km(c.lat, c.lon, a.lat, a.lon) AS km, a.verified,
+           EXISTS (SELECT 1 FROM actor_districts ad
+                   WHERE ad.actor_id = a.id AND ad.district_id = c.district_id) AS serves_district,
+           a.service_radius_km AS radius, a.remote,
+           EXISTS (SELECT 1 FROM demand_beneficiaries b
+                   WHERE b.demand_id = d.id AND b.actor_id = a.id) AS beneficiary
+    FROM actors a
+    WHERE a.archived_at IS NULL
+      AND EXISTS (SELECT 1 FROM can WHERE can.actor_id = a.id AND can.category = d.category::text)
+    ORDER BY 8, 3, 1
+    LIMIT 1
+) AS n
+WHERE d.id = ANY ($1::bigint[]);
+
+-- name: library_revision
+-- Which library text this is: the database's token and its revision counter.
+SELECT token::text || ':' || revision FROM library_revision WHERE id = 1;
+
+-- name: text_corpus
+-- Every text of the library the text signal is fitted on, under one revision: the needs and the
+-- organisations' profiles (archived rows leave it).
+SELECT (SELECT token::text || ':' || revision FROM library_revision WHERE id = 1) AS revision,
+       coalesce((SELECT array_agg(dt.text ORDER BY dt.demand_id) FROM demand_texts dt
+                 JOIN demands d ON d.id = dt.demand_id WHERE d.archived_at IS NULL), '{}')
+       AS demand_texts,
+       coalesce((SELECT array_agg(at.text ORDER BY at.actor_id) FROM actor_texts at
+                 JOIN actors a ON a.id = at.actor_id WHERE a.archived_at IS NULL), '{}')
+       AS actor_texts;
 
 -- name: tune_for_candidates
 -- One big analytical query per round: JIT compilation costs more than it saves here, and the
@@ -201,7 +297,7 @@ WHERE a.id = ANY ($1::bigint[]) AND a.archived_at IS NULL;
 -- name: list_proposals
 SELECT p.id, p.round_id, p.demand_id, d.title AS demand_title, d.community_id,
        c.name AS community_name, p.actor_id, a.name AS actor_name, p.score, p.components,
-       p.status, p.community_accepted_at, p.partner_accepted_at, p.expires_at, p.created_at,
+       p.status, p.unverified, p.community_accepted_at, p.partner_accepted_at, p.expires_at, p.created_at,
        {sort_key} AS sort_key
 FROM proposals p
 JOIN demands d ON d.id = p.demand_id
@@ -223,28 +319,30 @@ JOIN actors a ON a.id = x.actor_id;
 -- name: demand_features
 -- What scoring needs of demands $1 (any status), as scope_demands gives it.
 SELECT d.id, d.community_id, c.kind AS community_kind, c.district_id, c.lat, c.lon,
-       d.category, d.resource_types::text[] AS resource_types, d.urgency, d.search_text,
-       d.slots AS open_slots
-FROM demands d JOIN communities c ON c.id = d.community_id
+       d.category, d.resource_types::text[] AS resource_types, d.urgency, dt.text,
+       d.reach::text AS reach, d.slots AS open_slots
+FROM demands d
+JOIN communities c ON c.id = d.community_id
+JOIN demand_texts dt ON dt.demand_id = d.id
 WHERE d.id = ANY ($1::bigint[])
 ORDER BY d.id;
 
 -- name: partner_features
 -- What scoring needs of one partner, as scope_partners gives it (spare capacity not required).
-SELECT a.id, a.kind, a.grade, a.categories::text[] AS categories,
-       a.resource_types::text[] AS resource_types, a.remote, a.lat, a.lon, a.capacity AS spare,
-       concat_ws(' ', a.search_text,
-                 (SELECT string_agg(p.search_text, ' ') FROM products p
-                  WHERE p.actor_id = a.id AND p.archived_at IS NULL),
-                 (SELECT string_agg(cs.search_text, ' ') FROM case_actors ca
-                  JOIN cases cs ON cs.id = ca.case_id
-                  WHERE ca.actor_id = a.id AND cs.archived_at IS NULL)) AS profile,
+SELECT a.id, a.kind, a.grade, a.verified, a.categories::text[] AS categories,
+       a.resource_types::text[] AS resource_types,
+       a.remote_resource_types::text[] AS remote_resource_types,
+       ARRAY(SELECT DISTINCT p.category::text FROM products p
+             WHERE p.actor_id = a.id AND p.archived_at IS NULL) AS product_categories,
+       a.lat, a.lon, a.capacity AS spare,
+       at.text AS profile,
        coalesce((SELECT sum(rating) FROM partnerships s WHERE s.actor_id = a.id), 0)::float8 AS rating_sum,
        (SELECT count(rating) FROM partnerships s WHERE s.actor_id = a.id)::float8 AS rated,
        (SELECT count(*) FROM partnerships s WHERE s.actor_id = a.id AND s.status = 'completed')::float8 AS completed,
        (SELECT count(*) FROM partnerships s WHERE s.actor_id = a.id
           AND s.status IN ('completed', 'cancelled'))::float8 AS ended
 FROM actors a
+JOIN actor_texts at ON at.actor_id = a.id
 WHERE a.id = $1;
 
 -- name: recent_rounds

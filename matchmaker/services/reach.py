@@ -1,0 +1,73 @@
+"""What it would take to meet a need no partner in reach can: the nearest one that does the work.
+
+The engine knows only the candidate pairs, so for a need with none it can say only that. Here
+the database is asked for the nearest organisation in the whole library that does the work (its
+category, or a product of it), and the reason says why it is not a candidate — too far for on-site
+help, not verified, or the group the need is for — and how far it is.
+
+>>> reasons = await what_it_would_take(conn, problem, explain(problem, params, chosen, edges))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncpg
+import msgspec
+import numpy as np
+
+from matchmaker.matching.problem import Problem, UnmatchedReason
+from matchmaker.queries import rounds as q
+
+__all__ = ["what_it_would_take"]
+
+
+def _why_not(row: asyncpg.Record) -> tuple[str, str]:
+    """(cause, the engine's words) of why the nearest capable organisation is no candidate."""
+    if row["beneficiary"]:
+        return "beneficiary", "it is the group this need is for"
+    if not row["verified"]:
+        return (
+            "unverified",
+            "it is not verified (a round with include_unverified would consider it)",
+        )
+    if not row["serves_district"] and row["km"] > row["radius"]:
+        return "out_of_reach", (
+            f"it is {row['km']:.0f} km away, beyond the {row['radius']} km it serves on site, "
+            "and does not list this district"
+        )
+    return "unavailable", (
+        "it has no spare capacity, declined before, or is already proposed or partnered"
+    )
+
+
+async def what_it_would_take(
+    conn: asyncpg.Connection, problem: Problem, reasons: list[UnmatchedReason]
+) -> list[UnmatchedReason]:
+    """``reasons`` with each need that has no candidate at all told of the nearest capable one."""
+    with_edges = set(problem.demand_ids[np.unique(problem.edge_demand)].tolist())
+    bare = [
+        r.demand_id for r in reasons if r.reason == "no_candidate" and r.demand_id not in with_edges
+    ]
+    if not bare:
+        return reasons
+    nearest = await q.nearest_capable(conn, bare)
+    out = []
+    for r in reasons:
+        row = nearest.get(r.demand_id) if r.demand_id in bare else None
+        if r.demand_id in bare and row is None:
+            r = msgspec.structs.replace(
+                r, detail="no organisation in the library does this work: invite one"
+            )
+        elif row is not None:
+            cause, words = _why_not(row)
+            r = msgspec.structs.replace(
+                r,
+                detail=(
+                    f"no partner in reach does this work; the nearest that does, partner "
+                    f"{row['actor_id']}, is not a candidate: {words}"
+                ),
+                partner_id=row["actor_id"],
+                km=round(float(row["km"]), 1),
+                cause=cause,
+            )
+        out.append(r)
+    return out
