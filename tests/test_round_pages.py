@@ -11,9 +11,11 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from matchmaker.matching.score import DEFAULT_MIN_SCORE
 from matchmaker.models.rounds import RoundRequest, Scope
 from matchmaker.queries import rounds as q
 from matchmaker.services import rounds as service
+from matchmaker.web.round_forms import DEFAULT_WEIGHTS
 
 Client = AsyncTestClient[Litestar]
 HTMX = {"HX-Request": "true"}
@@ -26,17 +28,10 @@ def form(token: str, **values: str) -> dict[str, str]:
         "district": "成华区",
         "category": "",
         "algorithm": "optimal",
-        "min_score": "0.2",
+        "min_score": f"{DEFAULT_MIN_SCORE:g}",
         "max_per_community": "",
         "dry_run": "true",
-        "w_category": "0.25",
-        "w_resources": "0.15",
-        "w_text": "0.15",
-        "w_proximity": "0.15",
-        "w_track_record": "0.1",
-        "w_interest": "0.1",
-        "w_policy": "0.05",
-        "w_urgency": "0.05",
+        **{f"w_{name}": f"{weight:g}" for name, weight in DEFAULT_WEIGHTS.items()},
     }
     sent.update(values)
     return {k: v for k, v in sent.items() if v is not None}
@@ -77,7 +72,8 @@ async def test_the_form_offers_every_algorithm_the_weights_and_a_dry_run(
     for name in ("最优匹配", "覆盖优先", "稳定匹配", "贪心基线"):
         assert name in html
     assert "使所有配对的总分最高" in html or "让所有配对的总分最高" in html
-    assert 'name="w_category" value="0.25"' in html and 'name="w_urgency" value="0.05"' in html
+    assert f'name="w_category" value="{DEFAULT_WEIGHTS["category"]:g}"' in html
+    assert f'name="w_urgency" value="{DEFAULT_WEIGHTS["urgency"]:g}"' in html
     assert '<label for="w_text">内容相似</label>' in html
     assert re.search(r'id="dry_run" name="dry_run" value="true" checked', html)
     assert '<option value="成华区">成华区</option>' in html and "全部区县" in html
@@ -195,7 +191,7 @@ async def test_unmatched_needs_are_explained_in_plain_words(
         pattern = rf'class="reason reason-{reason["reason"]}">\s*<h3><a href="/needs/{reason["demand_id"]}">'
         assert re.search(pattern, result) and title in result
     assert "分数不够" in result and "低于本轮最低分 0.5" in result
-    assert "best score" in result  # the engine's own words, folded away under 引擎原文
+    assert "the best candidate" in result  # the engine's own words, folded away under 引擎原文
 
 
 async def test_the_progress_fragment_polls_until_the_round_has_finished(

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from matchmaker.matching.score import COMPONENTS, Weights
+from matchmaker.matching.score import COMPONENTS, DEFAULT_MIN_SCORE, Weights
 from matchmaker.models.rounds import Round, RoundRequest, Scope
 from matchmaker.vocab import Algorithm, Category
 
@@ -35,9 +35,10 @@ class RoundForm(msgspec.Struct, kw_only=True):
     district: Annotated[str, msgspec.Meta(max_length=100)] = ""
     category: Category | None = None
     algorithm: Algorithm = "optimal"
-    min_score: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.2
+    min_score: Annotated[float, msgspec.Meta(ge=0, le=1)] = DEFAULT_MIN_SCORE
     max_per_community: Annotated[int, msgspec.Meta(ge=1, le=1000)] | None = None
     dry_run: bool = False
+    include_unverified: bool = False
     w_category: Weight = _W.category
     w_resources: Weight = _W.resources
     w_text: Weight = _W.text
@@ -61,6 +62,7 @@ class RoundForm(msgspec.Struct, kw_only=True):
             min_score=self.min_score,
             max_per_community=self.max_per_community,
             dry_run=self.dry_run,
+            include_unverified=self.include_unverified,
         )
 
 
@@ -74,6 +76,7 @@ def form_defaults() -> dict[str, str]:
         "min_score": _number(RoundForm().min_score),
         "max_per_community": "",
         "dry_run": "true",
+        "include_unverified": "",
     }
 
 
@@ -83,7 +86,10 @@ def _number(value: float) -> str:
 
 
 def again(round_: Round) -> RoundRequest:
-    """A dry run's exact parameters, this time for real (its scope as the ids it resolved to)."""
+    """A dry run's exact parameters, this time for real (its scope as the ids it resolved to).
+
+    The same seed too: the real round breaks ties as the dry run did.
+    """
     params: dict[str, Any] = round_.params
     scope = msgspec.convert(round_.scope, Scope)
     return RoundRequest(
@@ -93,4 +99,6 @@ def again(round_: Round) -> RoundRequest:
         min_score=params["min_score"],
         max_per_community=params["max_per_community"],
         dry_run=False,
+        include_unverified=bool(params.get("include_unverified", False)),
+        seed=params.get("seed"),
     )

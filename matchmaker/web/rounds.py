@@ -91,6 +91,13 @@ WORDS: Words = {
         "Blank for no cap; the stable algorithm takes none.",
     ),
     "dry_run": ("试运行（只看结果，不发出推荐）", "Dry run (see the result, send no proposals)"),
+    "include_unverified": ("也推荐未认证的组织", "Also propose organisations not yet verified"),
+    "include_unverified_hint": (
+        "默认只推荐已认证的组织；勾选后未认证的也会推荐，并标注「未认证」。",
+        "By default only verified organisations are proposed; ticked, unverified ones are too, "
+        "marked as such.",
+    ),
+    "unverified": ("未认证", "Not verified"),
     "start": ("开始撮合", "Start the round"),
     "past_rounds": ("历史轮次", "Past rounds"),
     "no_rounds": (
@@ -197,8 +204,27 @@ WORDS: Words = {
     # unmatched reasons, as a coordinator can act on them
     "r_no_candidate": ("没有合适的伙伴", "No suitable partner"),
     "r_no_candidate_text": (
-        "范围内没有伙伴提供这一类别或所需的资源。可以邀请相关伙伴入驻，或扩大范围。",
-        "No partner in range offers this category or these resources. Invite one, or widen the scope.",
+        "资源库里还没有做这类工作的组织。可以邀请相关伙伴入驻。",
+        "No organisation in the library does this kind of work yet. Invite one.",
+    ),
+    "r_no_candidate_out_of_reach_text": (
+        "服务范围内没有能做这件事的伙伴。最近能做的「{partner}」在 {km} 公里外，超出其服务范围。"
+        "可以邀请本地伙伴入驻，或请它把这里纳入服务范围。",
+        "No partner in reach does this. The nearest that does, “{partner}”, is {km} km away, "
+        "outside its service area. Invite a local partner, or ask it to extend its area.",
+    ),
+    "r_no_candidate_unverified_text": (
+        "能做这件事的「{partner}」（{km} 公里外）尚未认证。认证它，或勾选「也推荐未认证的组织」再试一次。",
+        "“{partner}” ({km} km away) could do this but is not verified. Verify it, or run again "
+        "with unverified organisations included.",
+    ),
+    "r_no_candidate_beneficiary_text": (
+        "唯一能做这件事的「{partner}」正是这项需求的受益方，不能作为它的合作伙伴。",
+        "The only organisation that does this, “{partner}”, is the group this need is for.",
+    ),
+    "r_no_candidate_unavailable_text": (
+        "能做这件事的「{partner}」已满额、曾经拒绝过，或已在对接中。",
+        "“{partner}”, which does this, is full, declined before, or is already paired with it.",
     ),
     "r_too_few_text": (
         "符合条件的伙伴比需要的名额少。",
@@ -206,8 +232,10 @@ WORDS: Words = {
     ),
     "r_below_threshold": ("分数不够", "Scores too low"),
     "r_below_threshold_text": (
-        "所有候选伙伴的匹配分都低于本轮最低分 {min}。可以降低最低分，或完善需求描述。",
-        "Every candidate scores under this round's minimum of {min}. Lower it, or describe the need better.",
+        "最合适的候选「{partner}」得分 {best}，低于本轮最低分 {min}；把最低分降到 {best} 就会推荐它。"
+        "也可以完善需求描述。",
+        "The best candidate, “{partner}”, scores {best}, under this round's minimum of {min}; a "
+        "minimum of {best} would propose it. Or describe the need better.",
     ),
     "r_partners_full": ("伙伴已满", "Partners full"),
     "r_partners_full_text": (
@@ -277,7 +305,9 @@ def _field_errors(exc: AppError, lang: Lang) -> dict[str, str]:
 
 def _shown(values: FormValues) -> dict[str, str]:
     """What the user sent, as the inputs show it again (an unticked box sends nothing)."""
-    return {"district": "", "category": "", "max_per_community": "", "dry_run": ""} | typed(values)
+    blank = {"district": "", "category": "", "max_per_community": "", "dry_run": "",
+             "include_unverified": ""}  # fmt: skip
+    return blank | typed(values)
 
 
 async def _past(
@@ -440,9 +470,10 @@ def _reason_text(
     partner = actors.get(r.partner_id or 0, str(r.partner_id))
     rival = demands.get(r.lost_to_demand_id or 0, (str(r.lost_to_demand_id), ""))[0]
     algorithm = label(lang, "algorithm", round_.algorithm)
-    if r.reason == "no_candidate" and r.detail.startswith("only"):
+    if r.reason == "no_candidate" and r.detail.startswith("every one of its"):
         return w["r_too_few_text"]
-    template = w.get(f"r_{r.reason}_text")
+    cause = f"_{r.cause}" if r.reason == "no_candidate" and r.cause else ""
+    template = w.get(f"r_{r.reason}{cause}_text")
     if template is None:
         return r.detail
     return template.format(
@@ -451,6 +482,8 @@ def _reason_text(
         partner=partner,
         rival=rival,
         algorithm=algorithm,
+        best=f"{r.best_score:.2f}" if r.best_score is not None else "",
+        km=f"{r.km:.0f}" if r.km is not None else "",
     )
 
 

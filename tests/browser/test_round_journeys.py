@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from matchmaker.web.round_forms import DEFAULT_WEIGHTS
 from tests.browser.conftest import new_tab, no_horizontal_scroll, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -47,7 +48,7 @@ async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
     await page.get_by_role("link", name="撮合轮次").click()
     await page.wait_for_url("**/rounds")
     assert await page.get_by_label(re.compile("^试运行")).is_checked()  # dry run by default
-    assert await page.get_by_label("类别匹配").input_value() == "0.25"
+    assert await page.get_by_label("类别匹配").input_value() == f"{DEFAULT_WEIGHTS['category']:g}"
     await page.get_by_label("区县").select_option("成华区")
     await page.get_by_label("最低分").fill("0.5")
     await screenshot(page, "round_form")
@@ -84,11 +85,11 @@ async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
     )
 
     # why a need was left open, in plain words, with the engine's own words folded away
-    reason = page.locator(".reason").first
+    reason = page.locator(".reason-below_threshold").first
     text = await reason.inner_text()
-    assert "分数不够" in text and "低于本轮最低分 0.5" in text
+    assert "分数不够" in text and "低于本轮最低分 0.5" in text and "把最低分降到" in text
     await reason.get_by_text("引擎原文").click()
-    assert "best score" in await reason.inner_text()
+    assert "the best candidate" in await reason.inner_text()
 
     # the same result on a phone: nothing wider than the screen, the chart redrawn to fit
     phone = await new_tab(browser, live_server, width=375, height=800)
