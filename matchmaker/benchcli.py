@@ -1,4 +1,4 @@
-"""``matchmaker bench api|match``: measured numbers, as ratios against a baseline in the same run."""
+"""``matchmaker bench api|match|quality``: measured numbers, as ratios against a baseline in the same run."""
 
 from __future__ import annotations
 
@@ -63,3 +63,27 @@ def bench_match(sizes: str, repeat: int) -> None:
         )
     )
     click.echo(report)
+
+
+@bench.command("quality")
+@click.option(
+    "--algorithm",
+    type=click.Choice(["optimal", "coverage", "stable", "greedy"]),
+    default="optimal",
+    show_default=True,
+)
+@click.option(
+    "--min-score", type=click.FloatRange(0, 1), default=None, help="Default: the round's."
+)
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=1, show_default=True)
+@click.option("--verbose", is_flag=True, help="Also list every poor proposal and missed need.")
+def bench_quality(algorithm: str, min_score: float | None, seed: int, verbose: bool) -> None:
+    """Run the default round on the demo data and hold it to the judged pairs."""
+    from matchmaker.bench_quality import run_quality_bench
+    from matchmaker.cli import _run, _settings
+    from matchmaker.models.rounds import RoundRequest, Scope
+
+    request = RoundRequest(scope=Scope(), algorithm=algorithm, dry_run=True, seed=seed)  # type: ignore[arg-type]
+    if min_score is not None:
+        request.min_score = min_score
+    click.echo(_run(run_quality_bench(_settings(), request=request, verbose=verbose)))

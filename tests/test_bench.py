@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,9 +23,11 @@ def bench_env(database_dsn: str, server_dsn: str) -> Iterator[dict[str, str]]:
     async def drop() -> None:
         admin = await db.connect(server_dsn)
         try:
-            await admin.execute(
-                f'DROP DATABASE IF EXISTS "{db.database_name(database_dsn)}_bench" WITH (FORCE)'
-            )
+            for suffix in ("bench", "quality"):
+                await admin.execute(
+                    f'DROP DATABASE IF EXISTS "{db.database_name(database_dsn)}_{suffix}" '
+                    "WITH (FORCE)"
+                )
         finally:
             await admin.close()
 
@@ -68,3 +71,34 @@ def test_bench_api_reports_each_scenario_against_the_health_floor(
     ):
         assert f"\n{scenario} " in out, out
     assert "p95/health" in out
+
+
+def test_bench_quality_holds_the_default_round_to_the_judged_pairs(
+    bench_env: dict[str, str],
+) -> None:
+    out = _bench(["quality", "--verbose"], bench_env)
+    assert "judged pairs: 2016" in out and "every district, dry run, seed 1" in out
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
+    assert {"dev", "test", "all", "aim"} <= set(rows)
+    # every figure is a share with its counts, or the ranking accuracy
+    assert re.search(r"\| all \| [0-9.]+% \(\d+/\d+\) \| [0-9.]+% \(\d+/\d+\) \|", rows["all"])
+    assert "0 of pairs outside the set" in out  # the round proposed only judged pairs
+
+
+def test_the_judged_set_judges_every_open_need_against_every_organisation() -> None:
+    import json
+
+    from matchmaker.bench_quality import read_judged
+    from matchmaker.seedfiles import SEEDS_DIR
+
+    judged = read_judged()
+    needs = {
+        (d["community"], d["title"])
+        for d in json.loads((SEEDS_DIR / "demands.json").read_text("utf-8"))
+        if d.get("status", "open") == "open"
+    }
+    actors = {a["name"] for a in json.loads((SEEDS_DIR / "actors.json").read_text("utf-8"))}
+    pairs = {(j.community, j.need, j.partner) for j in judged}
+    assert len(pairs) == len(judged) == len(needs) * len(actors)
+    assert {(c, n) for c, n, _ in pairs} == needs and {p for _, _, p in pairs} == actors
+    assert all(j.reason for j in judged)
