@@ -97,7 +97,7 @@ class SeedActor(_Row):
     #: Shortcut as in the API: its types that can travel, unless ``remote_resource_types`` says.
     remote: bool = False
     remote_resource_types: list[ResourceType] | None = None
-    service_radius_km: Annotated[int, msgspec.Meta(ge=0, le=500)] = 25
+    service_radius_km: Annotated[int, msgspec.Meta(ge=0, le=500)] = 0
     contact_name: str | None = None
     contact_phone: str | None = None
     contact_email: str | None = None

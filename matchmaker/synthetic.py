@@ -69,6 +69,8 @@ LAT_RANGE = (28.5, 32.5)
 LON_RANGE = (102.5, 107.5)
 DISTRICT_MARGIN = 0.3
 SPREAD_DEGREES = 0.06
+#: The share of partners that also serve on site within a radius of their base.
+RADIUS_SHARE = 0.3
 
 #: Reserves ``$2`` ids of table ``$1`` in ascending order, so rows keep their generation order.
 Q = sql("synthetic")
@@ -84,7 +86,8 @@ COLUMNS: dict[str, list[str]] = {
         "charity_resources", "description", "search_text"],
     "actors": [
         "id", "name", "kind", "grade", "verified", "categories", "resource_types",
-        "remote_resource_types", "capacity", "lat", "lon", "description", "search_text"],
+        "remote_resource_types", "capacity", "lat", "lon", "description", "search_text",
+        "service_radius_km"],
     "actor_districts": ["actor_id", "district_id"],
     "demands": [
         "id", "community_id", "title", "description", "category", "resource_types", "skills",
@@ -391,6 +394,8 @@ def _actors(rng: np.random.Generator, world: _World, ids: list[int]) -> list[Rec
     categories = _subsets(rng, CATEGORIES, rng.integers(2, 5, size=n), CATEGORY_WEIGHTS)
     resources = _subsets(rng, RESOURCE_TYPES, rng.integers(1, 4, size=n))
     capacities = rng.integers(1, 9, size=n).tolist()
+    # most serve only the districts they list; some come on site within 10–30 km of their base too
+    radii = np.where(rng.random(n) < RADIUS_SHARE, rng.integers(10, 31, size=n), 0).tolist()
     remote = (rng.random(n) < world.remote_share).tolist()
     verified = (rng.random(n) < 0.85).tolist()
     lats = _near(rng, world.district_lat[world.actor_home], LAT_RANGE)
@@ -412,7 +417,7 @@ def _actors(rng: np.random.Generator, world: _World, ids: list[int]) -> list[Rec
             (ids[i], PARTNER_PREFIX + serial, kinds[i], grades[i], verified[i], categories[i],
              resources[i], [r for r in resources[i] if r in REMOTABLE] if remote[i] else [],
              capacities[i], lats[i], lons[i], description,
-             f"{search_text(PARTNER_PREFIX, *words, taglines[i])} {serial_tokens}")
+             f"{search_text(PARTNER_PREFIX, *words, taglines[i])} {serial_tokens}", radii[i])
         )  # fmt: skip
     return records
 

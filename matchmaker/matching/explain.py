@@ -34,8 +34,11 @@ class _Round:
 
     def __init__(self, problem: Problem, params: Params, chosen: IntArray, eligible: IntArray):
         self.problem, self.params = problem, params
-        self.allowed = np.zeros(problem.n_edges, dtype=bool)
-        self.allowed[eligible] = True
+        allowed = np.zeros(problem.n_edges, dtype=bool)
+        allowed[eligible] = True
+        # plain lists: read one element at a time below, where numpy scalars are slow
+        self.allowed: list[bool] = allowed.tolist()
+        self.partner_of: list[int] = problem.edge_partner.tolist()
         self.used_d = np.bincount(problem.edge_demand[chosen], minlength=problem.n_demands)
         self.used_p = np.bincount(problem.edge_partner[chosen], minlength=problem.n_partners)
         self.per_community: dict[int, int] = defaultdict(int)
@@ -117,7 +120,7 @@ class _Round:
 
         # the candidates it does not already have, best first
         mine = self.partners_of[d]
-        rest = [e for e in self.edges_of[d] if int(problem.edge_partner[e]) not in mine]
+        rest = [e for e in self.edges_of[d] if self.partner_of[e] not in mine]
         if not rest:
             had = len(self.partners_of[d])
             if had:
@@ -142,7 +145,7 @@ class _Round:
             demand_pref, _ = preferences(problem)
             eligible.sort(key=lambda e: (-demand_pref[e], *self.order(e)))
         e = eligible[0]
-        p = int(problem.edge_partner[e])
+        p = self.partner_of[e]
         if self.used_p[p] < problem.capacity[p]:
             partner_id = self._partner(e)
             return because(

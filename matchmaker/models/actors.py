@@ -123,7 +123,7 @@ class ActorCreate(_Graded, forbid_unknown_fields=True):
     #: that can travel (funding, expertise, training, products, materials).
     remote: bool = False
     remote_resource_types: ResourceTypes | None = None
-    service_radius_km: Radius = 25
+    service_radius_km: Radius = 0
     capacity: Capacity = 1
     description: Text = ""
     website: Website | None = None

@@ -37,7 +37,7 @@ CREATE TABLE demand_beneficiaries (
 CREATE INDEX demand_beneficiaries_actor_idx ON demand_beneficiaries (actor_id);
 
 ALTER TABLE actors
-    ADD COLUMN service_radius_km integer NOT NULL DEFAULT 25
+    ADD COLUMN service_radius_km integer NOT NULL DEFAULT 0
         CONSTRAINT actors_service_radius_in_range CHECK (service_radius_km BETWEEN 0 AND 500),
     ADD COLUMN remote_resource_types resource_type_code[] NOT NULL DEFAULT '{}';
 
@@ -99,6 +99,21 @@ RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lon2 - lon1) / 2) ^ 2)))
 $$;
 
+-- The ¼° grid cells a circle of radius_km around (lat, lon) touches: candidates join a partner's
+-- cells to the needs' cells before measuring any distance. PL/pgSQL, so the planner is not shown
+-- two generate_series of a thousand rows each, but ROWS: a few.
+CREATE FUNCTION grid_cells(lat float8, lon float8, radius_km float8)
+RETURNS TABLE (cell_y int, cell_x int) LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE ROWS 9 AS $$
+BEGIN
+    RETURN QUERY
+    SELECT gy, gx
+    FROM generate_series(floor((lat - radius_km / 111.0) / 0.25)::int,
+                         floor((lat + radius_km / 111.0) / 0.25)::int) AS gy,
+         generate_series(floor((lon - radius_km / (111.0 * cos(radians(lat)))) / 0.25)::int,
+                         floor((lon + radius_km / (111.0 * cos(radians(lat)))) / 0.25)::int) AS gx;
+END
+$$;
+
 -- What the text signal reads of each side, described once for rounds, the board and the corpus:
 -- a need's title, description and skills; an organisation's name and description, its products,
 -- the cases it took part in and the skills and bios of the people attached to it.
@@ -106,6 +121,14 @@ CREATE VIEW demand_texts AS
 SELECT d.id AS demand_id,
        concat_ws(' ', d.title, d.description, array_to_string(d.skills, ' ')) AS text
 FROM demands d;
+
+-- What each organisation does: its own categories and those of its live products.
+CREATE VIEW actor_categories AS
+SELECT a.id AS actor_id, c.category
+FROM actors a, unnest(a.categories::text[]) AS c (category)
+WHERE a.archived_at IS NULL
+UNION
+SELECT p.actor_id, p.category::text FROM products p WHERE p.archived_at IS NULL;
 
 CREATE VIEW actor_texts AS
 SELECT a.id AS actor_id,

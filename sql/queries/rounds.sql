@@ -87,52 +87,49 @@ WITH d AS MATERIALIZED (
            floor(c.lat / 0.25)::int AS cell_y, floor(c.lon / 0.25)::int AS cell_x
     FROM demands d JOIN communities c ON c.id = d.community_id
     WHERE d.id = ANY ($1::bigint[])
+), related AS (
+    SELECT * FROM unnest($4::text[], $5::text[]) AS r (from_category, to_category)
 ), a AS MATERIALIZED (
-    SELECT id, lat, lon, service_radius_km AS radius,
-           remote_resource_types::text[] AS remote_types
-    FROM actors WHERE id = ANY ($2::bigint[]) AND (verified OR $3::boolean)
-), own AS (
-    SELECT a.id AS actor_id, unnest(ac.categories::text[]) AS category
-    FROM a JOIN actors ac ON ac.id = a.id
-    UNION
-    SELECT p.actor_id, p.category::text FROM products p
-    JOIN a ON a.id = p.actor_id WHERE p.archived_at IS NULL
-), can AS MATERIALIZED (
-    SELECT actor_id, category FROM own
-    UNION
-    SELECT own.actor_id, r.to_category
-    FROM own JOIN unnest($4::text[], $5::text[]) AS r (from_category, to_category)
-      ON r.from_category = own.category
+    -- each partner with every category it can be proposed for: its own, its products', related
+    SELECT x.id, x.lat, x.lon, x.service_radius_km AS radius,
+           x.remote_resource_types::text[] AS remote_types,
+           ARRAY(SELECT ac.category FROM actor_categories ac WHERE ac.actor_id = x.id
+                 UNION
+                 SELECT r.to_category FROM actor_categories ac
+                 JOIN related r ON r.from_category = ac.category WHERE ac.actor_id = x.id)
+           AS can_do
+    FROM actors x WHERE x.id = ANY ($2::bigint[]) AND (x.verified OR $3::boolean)
 ), served AS (
     SELECT d.id AS demand_id, ad.actor_id
     FROM d
     JOIN actor_districts ad ON ad.district_id = d.district_id
     JOIN a ON a.id = ad.actor_id
-    JOIN can ON can.actor_id = ad.actor_id AND can.category = d.category
+    WHERE d.category = ANY (a.can_do)
+), cells AS MATERIALIZED (
+    -- the grid cells each partner's radius touches, once per category it can be proposed for
+    SELECT a.id AS actor_id, g.cell_y, g.cell_x, c.category
+    FROM a
+    CROSS JOIN LATERAL grid_cells(a.lat, a.lon, a.radius) AS g
+    CROSS JOIN LATERAL unnest(a.can_do) AS c (category)
+    WHERE a.radius > 0
 ), near AS (
     SELECT d.id AS demand_id, a.id AS actor_id, true AS onsite
-    FROM a
-    CROSS JOIN LATERAL generate_series(floor((a.lat - a.radius / 111.0) / 0.25)::int,
-                                       floor((a.lat + a.radius / 111.0) / 0.25)::int) AS gy
-    CROSS JOIN LATERAL generate_series(
-        floor((a.lon - a.radius / (111.0 * cos(radians(a.lat)))) / 0.25)::int,
-        floor((a.lon + a.radius / (111.0 * cos(radians(a.lat)))) / 0.25)::int) AS gx
-    JOIN d ON d.cell_y = gy AND d.cell_x = gx
-    JOIN can ON can.actor_id = a.id AND can.category = d.category
-    WHERE a.radius > 0 AND haversine_km(d.lat, d.lon, a.lat, a.lon) <= a.radius
+    FROM cells
+    JOIN d ON d.cell_y = cells.cell_y AND d.cell_x = cells.cell_x AND d.category = cells.category
+    JOIN a ON a.id = cells.actor_id
+    WHERE haversine_km(d.lat, d.lon, a.lat, a.lon) <= a.radius
 ), far AS (
-    SELECT d.id AS demand_id, a.id AS actor_id, false AS onsite
-    FROM d
-    JOIN can ON can.category = d.category
-    JOIN a ON a.id = can.actor_id AND cardinality(a.remote_types) > 0
-    WHERE d.reach <> 'onsite'
-      AND (d.resource_types && a.remote_types OR cardinality(d.resource_types) = 0)
+    SELECT d.id AS demand_id, fa.id AS actor_id, false AS onsite
+    FROM (SELECT * FROM a WHERE cardinality(a.remote_types) > 0) AS fa
+    JOIN d ON d.category = ANY (fa.can_do) AND d.reach <> 'onsite'
+    WHERE d.resource_types && fa.remote_types OR cardinality(d.resource_types) = 0
 ), extra AS (
+    -- the radius and remote halves, less the pairs the district half already has
     SELECT x.demand_id, x.actor_id, bool_or(x.onsite) AS onsite
     FROM (SELECT * FROM near UNION ALL SELECT * FROM far) AS x
     JOIN d ON d.id = x.demand_id
-    WHERE NOT EXISTS (SELECT 1 FROM actor_districts ad
-                      WHERE ad.actor_id = x.actor_id AND ad.district_id = d.district_id)
+    LEFT JOIN actor_districts ad ON ad.actor_id = x.actor_id AND ad.district_id = d.district_id
+    WHERE ad.actor_id IS NULL
     GROUP BY x.demand_id, x.actor_id
 ), pairs AS (
     SELECT demand_id, actor_id, true AS onsite FROM served
@@ -158,39 +155,33 @@ WHERE NOT EXISTS (
 
 -- name: nearest_capable
 -- For demands $1 that have no candidate: the nearest organisation that does the work (its
--- category or a related one, $2 → $3, its own or a product's), verified or not, and what keeps it
--- out — for "what it would take".
-WITH does AS MATERIALIZED (
-    SELECT a.id AS actor_id, c.category
-    FROM actors a, unnest(a.categories::text[]) AS c (category)
-    WHERE a.archived_at IS NULL
+-- category or a related one, $2 → $3, its own or a product's), verified or not, the group the need
+-- is for only when nobody else does it — and what keeps it out, for "what it would take".
+WITH can AS MATERIALIZED (
+    SELECT actor_id, category FROM actor_categories
     UNION
-    SELECT p.actor_id, p.category::text FROM products p WHERE p.archived_at IS NULL
-), can AS MATERIALIZED (
-    SELECT actor_id, category FROM does
-    UNION
-    SELECT does.actor_id, r.to_category
-    FROM does JOIN unnest($2::text[], $3::text[]) AS r (from_category, to_category)
-      ON r.from_category = does.category
+    SELECT ac.actor_id, r.to_category
+    FROM actor_categories ac JOIN unnest($2::text[], $3::text[]) AS r (from_category, to_category)
+      ON r.from_category = ac.category
+), dem AS MATERIALIZED (
+    SELECT d.id, d.category::text AS category, c.lat, c.lon, c.district_id
+    FROM demands d JOIN communities c ON c.id = d.community_id
+    WHERE d.id = ANY ($1::bigint[])
+), nearest AS (
+    SELECT DISTINCT ON (dem.id)
+           dem.id AS demand_id, dem.district_id, a.id AS actor_id, a.name,
+           haversine_km(dem.lat, dem.lon, a.lat, a.lon) AS km, a.verified,
+           a.service_radius_km AS radius, a.remote, b.actor_id IS NOT NULL AS beneficiary
+    FROM dem
+    JOIN can ON can.category = dem.category
+    JOIN actors a ON a.id = can.actor_id AND a.archived_at IS NULL
+    LEFT JOIN demand_beneficiaries b ON b.demand_id = dem.id AND b.actor_id = a.id
+    ORDER BY dem.id, b.actor_id IS NOT NULL, haversine_km(dem.lat, dem.lon, a.lat, a.lon), a.id
 )
-SELECT d.id AS demand_id, n.actor_id, n.name, n.km, n.verified, n.serves_district, n.radius,
-       n.remote, n.beneficiary
-FROM demands d
-JOIN communities c ON c.id = d.community_id
-CROSS JOIN LATERAL (
-    SELECT a.id AS actor_id, a.name, haversine_km(c.lat, c.lon, a.lat, a.lon) AS km, a.verified,
-           EXISTS (SELECT 1 FROM actor_districts ad
-                   WHERE ad.actor_id = a.id AND ad.district_id = c.district_id) AS serves_district,
-           a.service_radius_km AS radius, a.remote,
-           EXISTS (SELECT 1 FROM demand_beneficiaries b
-                   WHERE b.demand_id = d.id AND b.actor_id = a.id) AS beneficiary
-    FROM actors a
-    WHERE a.archived_at IS NULL
-      AND EXISTS (SELECT 1 FROM can WHERE can.actor_id = a.id AND can.category = d.category::text)
-    ORDER BY 8, 3, 1
-    LIMIT 1
-) AS n
-WHERE d.id = ANY ($1::bigint[]);
+SELECT n.demand_id, n.actor_id, n.name, n.km, n.verified, n.radius, n.remote, n.beneficiary,
+       EXISTS (SELECT 1 FROM actor_districts ad
+               WHERE ad.actor_id = n.actor_id AND ad.district_id = n.district_id) AS serves_district
+FROM nearest n;
 
 -- name: library_revision
 -- Which library text this is: the database's token and its revision counter.
@@ -208,10 +199,12 @@ SELECT (SELECT token::text || ':' || revision FROM library_revision WHERE id = 1
        AS actor_texts;
 
 -- name: tune_for_candidates
--- One big analytical query per round: JIT compilation costs more than it saves here, and the
--- sort of a million pairs should stay in memory. Both settings end with the transaction.
+-- One big analytical query per round: JIT compilation costs more than it saves here, the sort of
+-- a million pairs should stay in memory, and its CTEs (which carry no statistics) are best joined
+-- by hashing — a merge join would sort millions of rows first. All end with the transaction.
 SET LOCAL jit = off;
 SET LOCAL work_mem = '256MB';
+SET LOCAL enable_mergejoin = off;
 
 -- name: interests_in
 SELECT demand_id, actor_id FROM interests WHERE demand_id = ANY ($1::bigint[]);
