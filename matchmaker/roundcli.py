@@ -15,7 +15,7 @@ import msgspec
 
 from matchmaker import db
 from matchmaker.errors import AppError
-from matchmaker.matching.score import COMPONENTS, Weights
+from matchmaker.matching.score import COMPONENTS, DEFAULT_MIN_SCORE, Weights
 from matchmaker.migrate import migrate
 from matchmaker.models.rounds import Round, RoundRequest, Scope
 from matchmaker.queries import rounds as q
@@ -65,7 +65,9 @@ def _summary(round_: Round, top: list[dict[str, Any]], reasons: Counter[str]) ->
 @click.option(
     "--algorithm", type=click.Choice(codes(Algorithm)), default="optimal", show_default=True
 )
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.2, show_default=True)
+@click.option(
+    "--min-score", type=click.FloatRange(0, 1), default=DEFAULT_MIN_SCORE, show_default=True
+)
 @click.option("--max-per-community", type=click.IntRange(1, 1000), default=None)
 @click.option("--dry-run", is_flag=True, help="Show what the round would propose; write nothing.")
 def round_command(
