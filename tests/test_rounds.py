@@ -431,3 +431,27 @@ async def test_a_round_interrupted_by_a_restart_is_marked_failed(
     async with AsyncTestClient(app=app):
         row = await seeded.fetchrow("SELECT status, error FROM rounds WHERE id = $1", round_id)
     assert row["status"] == "failed" and "interrupted" in row["error"]
+
+
+async def test_a_round_stored_before_engine_2_still_shows_its_graph(
+    client: Client, seeded: Any, login: Any
+) -> None:
+    import gzip
+    import json
+
+    coordinator = await login("coordinator")
+    round_ = await run_round(client, coordinator, dry_run=True)
+    old = {  # the columns rounds stored before preferences, tickets and versions were kept
+        "demand_id": [1], "community_id": [1], "slots": [1], "partner_id": [2], "capacity": [1],
+        "edge_demand_id": [1], "edge_actor_id": [2], "edge_score": [0.7],
+        "params": {"algorithm": "optimal", "min_score": 0.2, "max_per_community": None},
+    }  # fmt: skip
+    await seeded.execute(
+        "UPDATE round_reports SET graph_gz = $2 WHERE round_id = $1",
+        round_["id"],
+        gzip.compress(json.dumps(old).encode()),
+    )
+    graph = await client.get(f"/api/v1/rounds/{round_['id']}/graph", headers=coordinator)
+    assert graph.status_code == 200, graph.text
+    [edge] = graph.json()["edges"]
+    assert edge["score"] == 0.7 and edge["demand_pref"] is None and edge["tie"] is None

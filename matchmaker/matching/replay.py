@@ -55,11 +55,12 @@ class Columns(msgspec.Struct):
     edge_demand_id: list[int]
     edge_actor_id: list[int]
     edge_score: list[float]
-    edge_demand_pref: list[float]
-    edge_partner_pref: list[float]
-    edge_tie: list[int]
     params: dict[str, Any]
-    engine: dict[str, str]
+    #: since engine 2 (rounds stored before have none: their graphs show null there)
+    edge_demand_pref: list[float] = []
+    edge_partner_pref: list[float] = []
+    edge_tie: list[int] = []
+    engine: dict[str, str] = {}
 
 
 def document(problem: Problem, params: dict[str, Any], algorithm: str) -> bytes:
@@ -87,6 +88,11 @@ def document(problem: Problem, params: dict[str, Any], algorithm: str) -> bytes:
 def graph_of(stored: bytes) -> RoundGraph:
     """The stored columns in the published shape of ``GET /rounds/{id}/graph``."""
     c = msgspec.json.decode(stored, type=Columns)
+    n = len(c.edge_score)
+    none: list[Any] = [None] * n
+    demand_pref = c.edge_demand_pref if len(c.edge_demand_pref) == n else none
+    partner_pref = c.edge_partner_pref if len(c.edge_partner_pref) == n else none
+    tie = c.edge_tie if len(c.edge_tie) == n else none
     return RoundGraph(
         demands=[
             GraphDemand(i, k, s)
@@ -99,15 +105,21 @@ def graph_of(stored: bytes) -> RoundGraph:
                 c.edge_demand_id,
                 c.edge_actor_id,
                 c.edge_score,
-                c.edge_demand_pref,
-                c.edge_partner_pref,
-                c.edge_tie,
+                demand_pref,
+                partner_pref,
+                tie,
                 strict=True,
             )
         ],
         params=c.params,
         engine=c.engine,
     )
+
+
+def _all(values: Any) -> list[Any] | None:
+    """The values, or None when any is missing."""
+    out = list(values)
+    return None if any(v is None for v in out) else out
 
 
 def problem_of(graph: RoundGraph) -> tuple[Problem, Params]:
@@ -121,9 +133,10 @@ def problem_of(graph: RoundGraph) -> tuple[Problem, Params]:
         partner_ids=[p.id for p in graph.partners],
         capacity=[p.capacity for p in graph.partners],
         edges=[(d_index[e.demand_id], p_index[e.actor_id], e.score) for e in graph.edges],
-        demand_pref=[e.demand_pref for e in graph.edges],
-        partner_pref=[e.partner_pref for e in graph.edges],
-        tie=[e.tie for e in graph.edges],
+        # a round stored before engine 2 kept neither preferences nor tickets
+        demand_pref=_all(e.demand_pref for e in graph.edges),
+        partner_pref=_all(e.partner_pref for e in graph.edges),
+        tie=_all(e.tie for e in graph.edges),
     )
     p = graph.params
     params = Params(p["algorithm"], p["min_score"], p.get("max_per_community"))

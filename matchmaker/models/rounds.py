@@ -136,10 +136,11 @@ class GraphEdge(msgspec.Struct):
     #: what ``optimal``, ``coverage`` and ``greedy`` maximise
     score: float
     #: ``stable``: how the need's community rates the partner, and the partner the need
-    demand_pref: float
-    partner_pref: float
-    #: the seeded lottery's ticket: a lower ticket wins a tie
-    tie: int
+    #: (null for rounds stored before engine 2, which kept neither)
+    demand_pref: float | None
+    partner_pref: float | None
+    #: the seeded lottery's ticket: a lower ticket wins a tie (null before engine 2)
+    tie: int | None
 
 
 class RoundGraph(msgspec.Struct):
