@@ -116,7 +116,9 @@ async def test_what_it_cannot_offer_it_cannot_deliver_from_afar(
         ),
     )
     assert answer.status_code == 422
-    assert 'id="remote_resource_types-error"' in answer.text and "funding" in answer.text
+    assert (
+        'id="remote_resource_types-error">远程提供的资源须是上面勾选的可提供资源之一' in answer.text
+    )
     assert await my_actor(seeded) == actor
 
 

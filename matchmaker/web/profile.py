@@ -87,6 +87,10 @@ WORDS: Words = {
         "只勾选不必到现场也能提供的，例如资金、线上培训、咨询、寄送物品。",
         "Only what needs nobody on site: money, online training, advice, shipped goods.",
     ),
+    "remote_not_offered": (
+        "远程提供的资源须是上面勾选的可提供资源之一",
+        "What it delivers from afar must be among the resources it offers, ticked above",
+    ),
     "service_radius_km": ("上门服务半径（公里）", "On-site service radius (km)"),
     "radius_hint": (
         "除所选区县外，离机构所在地多远以内可以上门服务，0–500。",
@@ -238,6 +242,8 @@ async def profile_save(request: Req, conn: Conn) -> Answer:
             await actor_service.patch(conn, user, actor_id, _cleared(body, values))
         except AppError as exc:
             errors, status = errors_of(exc, lang_of(request)), _status_of(exc)
+            if exc.field == "remote_resource_types":
+                errors = {exc.field: say(lang_of(request), WORDS["remote_not_offered"])}
         else:
             return see_other(request, "/profile?saved=1")
     actor = await actor_queries.get(conn, actor_id)
