@@ -41,20 +41,11 @@ from matchmaker.services import rounds as round_service
 from matchmaker.services import scoring
 from matchmaker.settings import Settings
 
-__all__ = ["parse_sizes", "run_match_bench"]
+__all__ = ["run_match_bench"]
 
 Q = sql("bench")
 PHASES = ("candidates", "scoring", "graph", "solving", "explaining", "writing")
 MIN_SCORE = 0.2
-
-
-def parse_sizes(text: str) -> list[tuple[int, int]]:
-    """``"5000x1000,50000x10000"`` → [(5000, 1000), (50000, 10000)]."""
-    sizes = []
-    for part in text.split(","):
-        demands, _, partners = part.strip().lower().partition("x")
-        sizes.append((int(demands), int(partners)))
-    return sizes
 
 
 def _median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import click
 
-from matchmaker.bench_match import parse_sizes
-
 __all__ = ["bench"]
+
+
+def parse_sizes(text: str) -> list[tuple[int, int]]:
+    """``"5000x1000,50000x10000"`` → [(5000, 1000), (50000, 10000)]."""
+    sizes = []
+    for part in text.split(","):
+        demands, _, partners = part.strip().lower().partition("x")
+        sizes.append((int(demands), int(partners)))
+    return sizes
 
 
 @click.group()

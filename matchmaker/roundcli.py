@@ -16,10 +16,7 @@ import msgspec
 from matchmaker import db
 from matchmaker.errors import AppError
 from matchmaker.matching.score import COMPONENTS, DEFAULT_MIN_SCORE, Weights
-from matchmaker.migrate import migrate
 from matchmaker.models.rounds import Round, RoundRequest, Scope
-from matchmaker.queries import rounds as q
-from matchmaker.services import rounds as service
 from matchmaker.vocab import Algorithm, Category, codes
 
 __all__ = ["round_command"]
@@ -80,7 +77,11 @@ def round_command(
     dry_run: bool,
 ) -> None:
     """Run a match round over a scope and print what it proposed and why."""
+    # the engine and its services load only when a round runs, so every other command starts fast
     from matchmaker.cli import _run, _settings
+    from matchmaker.migrate import migrate
+    from matchmaker.queries import rounds as queries
+    from matchmaker.services import rounds as service
     from matchmaker.services.bootstrap import resolve_dsn
 
     settings = _settings()
@@ -122,7 +123,7 @@ def round_command(
             if finished.status != "succeeded":
                 raise AppError(f"round {finished.id} failed: {finished.error}")
             async with pool.acquire() as conn:
-                report = await q.report(conn, finished.id)
+                report = await queries.report(conn, finished.id)
                 top = await _top(conn, finished, report)
             unmatched = msgspec.json.decode((report or {}).get("unmatched") or b"[]")
             return _summary(finished, top, Counter(u["reason"] for u in unmatched))
@@ -136,6 +137,8 @@ async def _top(
     conn: Any, round_: Round, report: dict[str, bytes | None] | None
 ) -> list[dict[str, Any]]:
     """The five best proposals (from the report for a dry run)."""
+    from matchmaker.queries import rounds as q
+
     if round_.dry_run:
         items = list(msgspec.json.decode((report or {}).get("dry_proposals") or b"[]"))[:5]
     else:
