@@ -22,7 +22,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from matchmaker import __version__, db, logs
+from matchmaker import __version__, db, logs, worker
 from matchmaker.api.actors import ActorController
 from matchmaker.api.audit import list_audit
 from matchmaker.api.auth import AuthController
@@ -43,8 +43,6 @@ from matchmaker.api.talent import TalentController
 from matchmaker.api.users import UserController
 from matchmaker.auth import make_auth
 from matchmaker.errors import exception_handlers
-from matchmaker.services import proposals as proposal_service
-from matchmaker.services import rounds as round_service
 from matchmaker.services.bootstrap import prepare_database
 from matchmaker.settings import Settings
 from matchmaker.web.errors import for_pages
@@ -56,17 +54,6 @@ MAX_BODY_BYTES = 1024 * 1024
 #: Browsers keep htmx, ECharts and the stylesheet an hour (a phone fetches ECharts' 1.1 MB once).
 STATIC_MAX_AGE = 3600
 WEB = Path(__file__).resolve().parent / "web"
-
-
-async def _sweep_expired(pool: asyncpg.Pool, every_seconds: float = 60) -> None:
-    """Mark proposals past their time as expired, once a minute, for as long as the app runs."""
-    while True:
-        try:
-            async with pool.acquire() as conn:
-                await proposal_service.expire(conn)
-        except (OSError, asyncpg.PostgresError) as exc:  # the database may be briefly away
-            structlog.get_logger().warning("expiring proposals failed", error=str(exc))
-        await asyncio.sleep(every_seconds)
 
 
 async def _close_pool(pool: asyncpg.Pool, deadline: float = 10) -> None:
@@ -96,17 +83,18 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             url, min_size=settings.pool_min, max_size=settings.pool_max
         )
         app.state.settings = settings
-        app.state.round_tasks = set()
-        async with app.state.pool.acquire() as conn:
-            await round_service.fail_interrupted(conn)
-        sweeper = asyncio.create_task(_sweep_expired(app.state.pool))
+        stop = asyncio.Event()
+        jobs = None
+        if settings.worker == "in-process":  # the queue's worker, unless workers run apart
+            jobs = asyncio.create_task(
+                worker.run(app.state.pool, url, settings, concurrency=1, stop=stop)
+            )
         try:
             yield
         finally:
-            running = [sweeper, *app.state.round_tasks]
-            for task in running:
-                task.cancel()
-            await asyncio.gather(*running, return_exceptions=True)
+            stop.set()
+            if jobs is not None:
+                await asyncio.gather(jobs, return_exceptions=True)
             await _close_pool(app.state.pool)
 
     return Litestar(

@@ -141,7 +141,7 @@ async def _phases(dsn: str, repeat: int) -> tuple[dict[str, float], dict[str, An
             async with pool.acquire() as conn:
                 await conn.execute(Q["empty_rounds"])
                 created = await round_service.create(
-                    conn, None, RoundRequest(scope=Scope(), min_score=MIN_SCORE)
+                    conn, None, RoundRequest(scope=Scope(), min_score=MIN_SCORE), enqueue=False
                 )
             done = await round_service.run(pool, created.id)
             if done.status != "succeeded":

@@ -206,7 +206,7 @@ async def _round(
 ) -> tuple[list[tuple[Key, str]], dict[Key, str], dict[Key, str]]:
     """Run the round as a dry run: its proposals, each open need's reason, what is true of it."""
     async with pool.acquire() as conn:
-        created = await round_service.create(conn, None, request)
+        created = await round_service.create(conn, None, request, enqueue=False)
     done = await round_service.run(pool, created.id)
     if done.status != "succeeded":
         raise RuntimeError(f"the quality round failed: {done.error}")

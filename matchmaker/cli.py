@@ -146,8 +146,21 @@ def main() -> None:
     default=None,
     help="Load the demo data into an empty database (default: only for the embedded server).",
 )
+@click.option(
+    "--worker/--no-worker",
+    "in_process",
+    default=None,
+    help="Run a job worker in each web process [MATCHMAKER_WORKER, default in-process]; "
+    "--no-worker leaves rounds to separate `matchmaker worker` processes.",
+)
 @_guard
-def serve(host: str | None, port: int | None, workers: int | None, seed: bool | None) -> None:
+def serve(
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    seed: bool | None,
+    in_process: bool | None,
+) -> None:
     """Start the marketplace (embedded PostgreSQL when DATABASE_URL is unset)."""
     import os
 
@@ -157,7 +170,8 @@ def serve(host: str | None, port: int | None, workers: int | None, seed: bool | 
     from matchmaker.app import create_app
     from matchmaker.services.bootstrap import prepare_database
 
-    settings = _settings(host=host, port=port, workers=workers)
+    worker = None if in_process is None else "in-process" if in_process else "none"
+    settings = _settings(host=host, port=port, workers=workers, worker=worker)
     if not settings.database_url:
         settings.ensure_data_dir()
     sock = bind_socket(settings.host, settings.port)
@@ -179,6 +193,7 @@ def serve(host: str | None, port: int | None, workers: int | None, seed: bool | 
     # (the embedded server stays in this process) and the one secret key.
     os.environ["DATABASE_URL"] = dsn
     os.environ["MATCHMAKER_SECRET_KEY"] = settings.resolved_secret_key()
+    os.environ["MATCHMAKER_WORKER"] = settings.worker
     config = uvicorn.Config(
         "matchmaker.app:create_app",
         factory=True,
@@ -188,6 +203,44 @@ def serve(host: str | None, port: int | None, workers: int | None, seed: bool | 
         lifespan="on",
     )
     Multiprocess(config, sockets=[sock]).run()
+
+
+@main.command("worker")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Rounds this process runs at once.",
+)
+@_guard
+def worker_command(concurrency: int) -> None:
+    """Run queued rounds and periodic housekeeping until stopped (Ctrl-C / SIGTERM)."""
+    from matchmaker.migrate import migrate as apply
+    from matchmaker.services.bootstrap import resolve_dsn
+    from matchmaker.worker import run as work_queue
+
+    settings = _settings()
+
+    async def work() -> None:
+        dsn, _ = await resolve_dsn(settings)
+        conn = await db.connect(dsn)
+        try:
+            await apply(conn)
+        finally:
+            await conn.close()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        pool = await db.create_pool(dsn, min_size=1, max_size=concurrency + 2)
+        try:
+            log.info("worker", database=db.describe_dsn(dsn), concurrency=concurrency)
+            await work_queue(pool, dsn, settings, concurrency=concurrency, stop=stop)
+        finally:
+            await pool.close()
+
+    _run(work())
 
 
 @main.command()

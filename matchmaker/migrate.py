@@ -1,4 +1,5 @@
-"""Apply ``sql/migrations/*.sql`` in order, each once, each in its own transaction.
+"""Apply ``sql/migrations/*.sql`` in order, each once, each in its own transaction; then install
+or upgrade the job queue's tables (PgQueuer's, at the installed library's version).
 
 Two processes starting at once both call :func:`migrate`; a session advisory lock makes the second
 wait and then find nothing to do. Every applied file is recorded with its SHA-256, and a file edited
@@ -18,6 +19,7 @@ from pathlib import Path
 import asyncpg
 
 from matchmaker.errors import AppError
+from matchmaker.queries import jobs
 
 __all__ = ["MIGRATIONS_DIR", "MigrationError", "migrate", "pending"]
 
@@ -98,6 +100,8 @@ async def migrate(conn: asyncpg.Connection, directory: Path = MIGRATIONS_DIR) ->
             except asyncpg.PostgresError as exc:
                 raise MigrationError(f"migration {name} failed and was rolled back: {exc}") from exc
             done.append(name)
+        # the job queue's own tables come with the library that reads them, at its version
+        await jobs.install(conn)
         return done
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)

@@ -108,7 +108,7 @@ def round_command(
         try:
             async with pool.acquire() as conn:
                 await migrate(conn)
-                created = await service.create(conn, None, request)
+                created = await service.create(conn, None, request, enqueue=False)
             with click.progressbar(length=100, label="matching", file=sys.stderr) as bar:
                 done = 0
 

@@ -18,6 +18,7 @@ from matchmaker.errors import Invalid
 __all__ = ["Settings"]
 
 _LOG_FORMATS = ("console", "json")
+_WORKER_MODES = ("in-process", "none")
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -40,6 +41,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     proposal_ttl_hours: int = 168
     #: Worker processes serving HTTP.
     workers: int = 1
+    #: Whether ``serve`` runs a job worker in its own process ("in-process") or leaves the queue to
+    #: separate ``matchmaker worker`` processes ("none").
+    worker: str = "in-process"
+    #: How long a running round stays its worker's without the worker renewing it.
+    round_lease_seconds: int = 30
+    #: How often housekeeping (expiring proposals, failing abandoned rounds) runs, across all instances.
+    sweep_seconds: int = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -64,6 +72,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 f"MATCHMAKER_LOG_FORMAT must be one of {', '.join(_LOG_FORMATS)}, got {log_format!r}",
                 field="MATCHMAKER_LOG_FORMAT",
             )
+        worker = env.get("MATCHMAKER_WORKER") or "in-process"
+        if worker not in _WORKER_MODES:
+            raise Invalid(
+                f"MATCHMAKER_WORKER must be one of {', '.join(_WORKER_MODES)}, got {worker!r}",
+                field="MATCHMAKER_WORKER",
+            )
         return cls(
             database_url=env.get("DATABASE_URL") or None,
             data_dir=Path(env.get("MATCHMAKER_DATA_DIR") or ".matchmaker"),
@@ -76,6 +90,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             pool_max=integer("MATCHMAKER_POOL_MAX", 10, 1, 200),
             proposal_ttl_hours=integer("MATCHMAKER_PROPOSAL_TTL_HOURS", 168, 1, 24 * 365),
             workers=integer("MATCHMAKER_WORKERS", 1, 1, 64),
+            worker=worker,
+            round_lease_seconds=integer("MATCHMAKER_ROUND_LEASE_SECONDS", 30, 3, 3600),
+            sweep_seconds=integer("MATCHMAKER_SWEEP_SECONDS", 60, 2, 3600),
         )
 
     def ensure_data_dir(self) -> Path:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 import time
+import uuid
 from typing import Any
 
 from litestar import Litestar
@@ -198,17 +199,21 @@ async def test_the_progress_fragment_polls_until_the_round_has_finished(
     client: Client, seeded: Any, page_login: Any
 ) -> None:
     await page_login("coordinator")
-    queued = await service.create(seeded, None, RoundRequest(scope=Scope(districts=["邛崃市"])))
+    # no job: the test moves the round through its states itself, as a worker would
+    queued = await service.create(
+        seeded, None, RoundRequest(scope=Scope(districts=["邛崃市"])), enqueue=False
+    )
+    worker = uuid.uuid4()
     fragment = (await client.get(f"/rounds/{queued.id}/progress", headers=HTMX)).text
     assert f'hx-get="/rounds/{queued.id}/progress" hx-trigger="every 1s"' in fragment
     assert "已排队" in fragment and "<progress" in fragment
-    await q.set_running(seeded, queued.id)
-    await q.set_progress(seeded, queued.id, "scoring", 30)
+    assert await q.claim(seeded, queued.id, worker, 30)
+    await q.set_progress(seeded, queued.id, worker, "scoring", 30)
     fragment = (await client.get(f"/rounds/{queued.id}/progress", headers=HTMX)).text
     assert "逐对打分" in fragment and 'value="30"' in fragment and "hx-trigger" in fragment
     page = (await client.get(f"/rounds/{queued.id}")).text
     assert "<html" in page and 'hx-trigger="every 1s"' in page
-    await q.set_failed(seeded, queued.id, "ValueError: the solver gave up")
+    assert await q.set_failed(seeded, queued.id, worker, "ValueError: the solver gave up")
     fragment = (await client.get(f"/rounds/{queued.id}/progress", headers=HTMX)).text
     assert "hx-trigger" not in fragment and "<progress" not in fragment
     assert "这一轮没有完成" in fragment and "ValueError: the solver gave up" in fragment

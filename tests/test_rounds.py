@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,10 @@ from litestar.testing import AsyncTestClient
 from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 
+from matchmaker import db
 from matchmaker.app import create_app
+from matchmaker.queries import rounds as q
+from matchmaker.services import housekeeping
 from matchmaker.settings import Settings
 from tests.conftest import SECRET
 
@@ -421,16 +425,49 @@ async def test_same_state_parameters_and_seed_give_the_same_proposals(
     assert isinstance(drawn["params"]["seed"], int)
 
 
-async def test_a_round_interrupted_by_a_restart_is_marked_failed(
+async def test_a_starting_instance_leaves_another_workers_running_round_alone(
     database_dsn: str, seeded: Any
 ) -> None:
+    worker = uuid.uuid4()
     round_id = await seeded.fetchval(
-        "INSERT INTO rounds (algorithm, status) VALUES ('optimal', 'running') RETURNING id"
+        "INSERT INTO rounds (algorithm, status, worker, lease_until)"
+        " VALUES ('optimal', 'running', $1, now() + interval '1 minute') RETURNING id",
+        worker,
     )
     app = create_app(Settings(database_url=database_dsn, secret_key=SECRET), dsn=database_dsn)
     async with AsyncTestClient(app=app):
         row = await seeded.fetchrow("SELECT status, error FROM rounds WHERE id = $1", round_id)
-    assert row["status"] == "failed" and "interrupted" in row["error"]
+    assert row["status"] == "running" and row["error"] is None
+
+
+async def test_a_round_whose_lease_lapsed_is_failed_and_its_late_writer_changes_nothing(
+    database_dsn: str, seeded: Any
+) -> None:
+    """The clock is the database's: the lease is set in the past rather than waited out."""
+    dead, alive = uuid.uuid4(), uuid.uuid4()
+    lapsed, fresh = [
+        await seeded.fetchval(
+            "INSERT INTO rounds (algorithm, status, worker, lease_until)"
+            " VALUES ('optimal', 'running', $1, now() + $2::text::interval) RETURNING id",
+            who,
+            lease,
+        )
+        for who, lease in ((dead, "-1 second"), (alive, "1 minute"))
+    ]
+    pool = await db.create_pool(database_dsn, min_size=1, max_size=2)
+    try:
+        assert await housekeeping.sweep(pool, alive) == (0, 1)
+    finally:
+        await pool.close()
+    rows = {r["id"]: r for r in await seeded.fetch("SELECT id, status, error FROM rounds")}
+    assert rows[lapsed]["status"] == "failed" and "abandoned" in rows[lapsed]["error"]
+    assert rows[fresh]["status"] == "running"
+    # the dead worker comes back and tries to finish, renew or fail its round: nothing moves
+    assert not await q.set_finished(seeded, lapsed, dead, {}, "fingerprint")
+    assert not await q.renew_lease(seeded, lapsed, dead, 30)
+    assert not await q.set_failed(seeded, fresh, dead, "not mine")
+    assert await seeded.fetchval("SELECT status FROM rounds WHERE id = $1", lapsed) == "failed"
+    assert await seeded.fetchval("SELECT count(*) FROM housekeeping_runs") == 1
 
 
 async def test_a_round_stored_before_engine_2_still_shows_its_graph(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.datastructures import State
 from litestar.params import JSONBody, Parameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, User
@@ -24,16 +22,10 @@ from matchmaker.models.rounds import (
 from matchmaker.queries import rounds as q
 from matchmaker.services import rounds as service
 
-__all__ = ["RoundController", "start_round"]
+__all__ = ["RoundController"]
 
 CURATORS = roles("coordinator", "admin")
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="round id")]
-
-
-def start_round(state: State, round_id: int) -> None:
-    """Run the round in the background, in the task set the app cancels on exit."""
-    ttl = dt.timedelta(hours=state.settings.proposal_ttl_hours)
-    service.start(state.pool, round_id, ttl=ttl, tasks=state.round_tasks)
 
 
 class RoundController(Controller):
@@ -42,13 +34,9 @@ class RoundController(Controller):
     guards = [CURATORS]
 
     @post("/", operation_id="createRound", status_code=202)
-    async def create_round(
-        self, conn: Conn, user: User, state: State, data: JSONBody[RoundRequest]
-    ) -> Round:
-        """Start a match round over a scope; it runs in the background (poll ``GET /rounds/{id}``)."""
-        round_ = await service.create(conn, user, data)
-        start_round(state, round_.id)
-        return round_
+    async def create_round(self, conn: Conn, user: User, data: JSONBody[RoundRequest]) -> Round:
+        """Queue a match round over a scope; a worker runs it (poll ``GET /rounds/{id}``)."""
+        return await service.create(conn, user, data)
 
     @get("/{round_id:int}", operation_id="getRound")
     async def get_round(self, conn: Conn, round_id: Id) -> Round:

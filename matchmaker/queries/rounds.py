@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,10 +22,11 @@ __all__ = [
     "active_policies",
     "actor_labels",
     "candidates",
+    "claim",
     "copy_proposals",
     "demand_features",
     "demand_labels",
-    "fail_interrupted",
+    "fail_abandoned",
     "get_round",
     "ids_by_name",
     "insert_report",
@@ -39,13 +41,14 @@ __all__ = [
     "partner_features",
     "proposal_flows",
     "recent_rounds",
+    "record_housekeeping",
+    "renew_lease",
     "report",
     "scope_demands",
     "scope_partners",
     "set_failed",
     "set_finished",
     "set_progress",
-    "set_running",
     "spare_capacity",
     "text_corpus",
 ]
@@ -148,26 +151,58 @@ async def insert_round(
     return int(await conn.fetchval(Q["insert_round"], scope, algorithm, params, dry_run, user_id))
 
 
-async def set_running(conn: asyncpg.Connection, round_id: int) -> None:
-    await conn.execute(Q["start_round"], round_id, {"phase": "candidates", "percent": 0})
+async def claim(
+    conn: asyncpg.Connection, round_id: int, worker: uuid.UUID, lease_seconds: float
+) -> bool:
+    """Take a queued round for ``worker``; False when it is not queued (taken, finished, gone)."""
+    progress = {"phase": "candidates", "percent": 0}
+    return (
+        await conn.fetchval(Q["claim_round"], round_id, worker, lease_seconds, progress) is not None
+    )
 
 
-async def set_progress(conn: asyncpg.Connection, round_id: int, phase: str, percent: int) -> None:
-    await conn.execute(Q["progress"], round_id, {"phase": phase, "percent": percent})
+async def renew_lease(
+    conn: asyncpg.Connection, round_id: int, worker: uuid.UUID, lease_seconds: float
+) -> bool:
+    """Extend the owner's lease; False when the round is no longer running for ``worker``."""
+    return await conn.fetchval(Q["renew_lease"], round_id, worker, lease_seconds) is not None
+
+
+async def set_progress(
+    conn: asyncpg.Connection, round_id: int, worker: uuid.UUID, phase: str, percent: int
+) -> None:
+    await conn.execute(Q["progress"], round_id, worker, {"phase": phase, "percent": percent})
 
 
 async def set_finished(
-    conn: asyncpg.Connection, round_id: int, stats: dict[str, Any], fingerprint: str
+    conn: asyncpg.Connection,
+    round_id: int,
+    worker: uuid.UUID,
+    stats: dict[str, Any],
+    fingerprint: str,
+) -> bool:
+    """Mark the owner's running round succeeded; False (nothing changed) if it is not."""
+    found = await conn.fetchval(Q["finish_round"], round_id, worker, stats, fingerprint)
+    return found is not None
+
+
+async def set_failed(
+    conn: asyncpg.Connection, round_id: int, worker: uuid.UUID | None, error: str
+) -> bool:
+    """Fail a round that is queued, or running for ``worker``; False when it was neither."""
+    return await conn.fetchval(Q["fail_round"], round_id, worker, error) is not None
+
+
+async def fail_abandoned(conn: asyncpg.Connection, round_id: int | None = None) -> list[int]:
+    """Fail running rounds whose lease lapsed (only ``round_id`` when given); their ids."""
+    return [r["id"] for r in await conn.fetch(Q["fail_abandoned"], round_id)]
+
+
+async def record_housekeeping(
+    conn: asyncpg.Connection, worker: uuid.UUID, expired: int, abandoned: int
 ) -> None:
-    await conn.execute(Q["finish_round"], round_id, stats, fingerprint)
-
-
-async def set_failed(conn: asyncpg.Connection, round_id: int, error: str) -> None:
-    await conn.execute(Q["fail_round"], round_id, error)
-
-
-async def fail_interrupted(conn: asyncpg.Connection) -> list[int]:
-    return [r["id"] for r in await conn.fetch(Q["fail_interrupted"])]
+    await conn.execute(Q["record_housekeeping"], worker, expired, abandoned)
+    await conn.execute(Q["forget_old_housekeeping"])
 
 
 async def get_round(conn: asyncpg.Connection, round_id: int) -> Round:

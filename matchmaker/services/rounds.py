@@ -1,7 +1,9 @@
 """Running a match round: scope → candidates (SQL) → scores → graph → solve → proposals.
 
-A round is created ``queued`` by :func:`create` and carried out by :func:`run`, off the request
-path, recording progress and per-phase timings on the round. Proposals are written under the holds
+A round is created ``queued`` by :func:`create`, with a job on the queue (``matchmaker.worker``),
+and carried out by :func:`run` in whichever worker takes the job, off the request path, recording
+progress and per-phase timings on the round. The worker owns the running round while it renews
+its lease; every status move is guarded, so a late writer cannot flip a round someone failed. Proposals are written under the holds
 lock with each demand's open slots and each partner's spare capacity read again, so two rounds
 over overlapping scopes never hold more than there is: a pair that no longer fits is dropped and
 counted. A dry run writes only its report.
@@ -17,8 +19,8 @@ import datetime as dt
 import hashlib
 import secrets
 import time
+import uuid
 from collections.abc import Callable
-from typing import Any
 
 import asyncpg
 import msgspec
@@ -34,16 +36,27 @@ from matchmaker.matching.score import COMPONENTS, Weights
 from matchmaker.matching.solve import eligible_edges, needs_communities
 from matchmaker.models import CurrentUser
 from matchmaker.models.rounds import Proposal, Round, RoundGraph, RoundRequest
-from matchmaker.queries import audit
+from matchmaker.queries import audit, jobs
 from matchmaker.queries import rounds as q
 from matchmaker.services import reach, scoring
 
-__all__ = ["DEFAULT_TTL", "Progress", "create", "fail_interrupted", "graph_of", "run"]
+__all__ = [
+    "DEFAULT_LEASE_SECONDS",
+    "DEFAULT_TTL",
+    "LeaseLost",
+    "Progress",
+    "create",
+    "fail_abandoned",
+    "graph_of",
+    "run",
+]
 
 log = structlog.get_logger()
 
 #: How long a proposal holds capacity while nobody answers it.
 DEFAULT_TTL = dt.timedelta(days=7)
+#: How long a running round stays its worker's without the worker renewing it.
+DEFAULT_LEASE_SECONDS = 30.0
 
 Progress = Callable[[str, int], None]
 
@@ -61,9 +74,17 @@ async def _resolve(
 
 
 async def create(
-    conn: asyncpg.Connection, user: CurrentUser | None, request: RoundRequest
+    conn: asyncpg.Connection,
+    user: CurrentUser | None,
+    request: RoundRequest,
+    *,
+    enqueue: bool = True,
 ) -> Round:
-    """Record a queued round after checking its scope and parameters."""
+    """Record a queued round after checking its scope and parameters, and queue its job.
+
+    The round and its job are written in one transaction: a round is never queued without a job
+    to run it. ``enqueue=False`` is for a caller that runs the round itself (the command line).
+    """
     if request.algorithm == "stable" and request.max_per_community is not None:
         raise Invalid(
             "max_per_community: the stable algorithm does not take a cap", field="max_per_community"
@@ -88,14 +109,18 @@ async def create(
         )
         round_ = await q.get_round(conn, round_id)
         await audit.record(conn, user, "round", round_id, "create", None, round_)
+        if enqueue:
+            await jobs.enqueue_round(conn, round_id)
     return round_
 
 
-async def fail_interrupted(conn: asyncpg.Connection) -> list[int]:
-    """Mark rounds a previous process left queued or running as failed (called at start-up)."""
-    failed = await q.fail_interrupted(conn)
+async def fail_abandoned(conn: asyncpg.Connection, round_id: int | None = None) -> list[int]:
+    """Fail running rounds whose worker's lease lapsed (one round, or all); whoever notices calls it."""
+    failed = await q.fail_abandoned(conn, round_id)
     if failed:
-        log.warning("rounds interrupted by a restart marked failed", rounds=failed)
+        log.warning("rounds abandoned by their worker marked failed", rounds=failed)
+        for rid in failed:
+            await audit.record(conn, None, "round", rid, "fail", None, {"reason": "lease lapsed"})
     return failed
 
 
@@ -166,44 +191,85 @@ async def _write(
     return len(kept), len(rows) - len(kept)
 
 
-def start(
-    pool: asyncpg.Pool, round_id: int, *, ttl: dt.timedelta, tasks: set[asyncio.Task[Any]]
-) -> None:
-    """Run the round in the background (API and pages alike), keeping the task in ``tasks`` so it
-    is not garbage-collected and the app can cancel it on shutdown."""
-    task = asyncio.create_task(run(pool, round_id, ttl=ttl))
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
+class LeaseLost(Exception):
+    """The round is no longer this worker's: its lease lapsed and someone failed it."""
 
 
 async def run(
     pool: asyncpg.Pool,
     round_id: int,
     *,
+    worker: uuid.UUID | None = None,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
     ttl: dt.timedelta = DEFAULT_TTL,
     progress: Progress | None = None,
 ) -> Round:
-    """Carry out a queued round; mark it failed (with the reason) if anything goes wrong."""
+    """Take a queued round and carry it out as ``worker``, renewing its lease while it works.
+
+    A round that is not queued (another worker took it, or it is finished) is left alone and
+    returned as it is. Anything that goes wrong fails the round with the reason; a round whose
+    lease was lost is left to whoever failed it, and nothing of this run is written.
+    """
+    worker = worker or uuid.uuid4()
     async with pool.acquire() as conn:
+        claimed = await q.claim(conn, round_id, worker, lease_seconds)
         round_ = await q.get_round(conn, round_id)
-        await q.set_running(conn, round_id)
+    if not claimed:
+        return round_
+    work = asyncio.ensure_future(_run(pool, round_, worker, ttl, progress))
+    lost = asyncio.Event()
+    beat = asyncio.create_task(_keep_lease(pool, round_id, worker, lease_seconds, work, lost))
     try:
-        return await _run(pool, round_, ttl, progress)
+        return await work
     except asyncio.CancelledError:
-        async with pool.acquire() as conn:
-            await q.set_failed(
-                conn, round_id, "interrupted: the server stopped while the round ran"
-            )
-        raise
+        if not lost.is_set():  # the worker is stopping: say so on the round
+            async with pool.acquire() as conn:
+                await q.set_failed(
+                    conn, round_id, worker, "interrupted: the worker stopped while the round ran"
+                )
+            raise
+    except LeaseLost:
+        pass
     except Exception as exc:
         log.exception("round failed", round=round_id)
         async with pool.acquire() as conn:
-            await q.set_failed(conn, round_id, f"{type(exc).__name__}: {exc}")
-            return await q.get_round(conn, round_id)
+            await q.set_failed(conn, round_id, worker, f"{type(exc).__name__}: {exc}")
+    finally:
+        beat.cancel()
+    log.warning("round lost its lease; this run wrote nothing", round=round_id)
+    async with pool.acquire() as conn:
+        return await q.get_round(conn, round_id)
+
+
+async def _keep_lease(
+    pool: asyncpg.Pool,
+    round_id: int,
+    worker: uuid.UUID,
+    lease_seconds: float,
+    work: asyncio.Future[Round],
+    lost: asyncio.Event,
+) -> None:
+    """Renew the lease at a third of its length; stop the work once the round is not ours."""
+    while not work.done():
+        await asyncio.sleep(lease_seconds / 3)
+        try:
+            async with pool.acquire() as conn:
+                ours = await q.renew_lease(conn, round_id, worker, lease_seconds)
+        except (OSError, asyncpg.PostgresError) as exc:  # the database may be briefly away
+            log.warning("renewing a round's lease failed", round=round_id, error=str(exc))
+            continue
+        if not ours:
+            lost.set()
+            work.cancel()
+            return
 
 
 async def _run(
-    pool: asyncpg.Pool, round_: Round, ttl: dt.timedelta, progress: Progress | None
+    pool: asyncpg.Pool,
+    round_: Round,
+    worker: uuid.UUID,
+    ttl: dt.timedelta,
+    progress: Progress | None,
 ) -> Round:
     clock = _Clock()
     scope, params_doc = round_.scope, round_.params
@@ -215,7 +281,7 @@ async def _run(
         if progress:
             progress(phase, percent)
         async with pool.acquire() as c:
-            await q.set_progress(c, round_.id, phase, percent)
+            await q.set_progress(c, round_.id, worker, phase, percent)
 
     await step("candidates", 5)
     async with pool.acquire() as conn:
@@ -287,7 +353,8 @@ async def _run(
             "unverified_proposals": sum(1 for r in rows if r[4]),
             "timings": clock.timings,
         }
-        await q.set_finished(conn, round_.id, stats, fingerprint)
+        if not await q.set_finished(conn, round_.id, worker, stats, fingerprint):
+            raise LeaseLost(round_.id)  # rolls back the proposals and the report
         await audit.record(conn, None, "round", round_.id, "finish", None, {"stats": stats})
         final = await q.get_round(conn, round_.id)
     if progress:

@@ -17,7 +17,6 @@ from typing import Any
 import asyncpg
 import msgspec
 from litestar import Response, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.response import Template
 
@@ -65,12 +64,6 @@ def _scope_text(scope: dict[str, Any], district_names: dict[int, str], lang: Lan
     if kinds:
         parts.append("、".join(kinds))
     return " · ".join(parts)
-
-
-def _start(state: State, round_id: int) -> None:
-    """Run the round in the background, in the task set the app cancels on exit."""
-    ttl = dt.timedelta(hours=state.settings.proposal_ttl_hours)
-    service.start(state.pool, round_id, ttl=ttl, tasks=state.round_tasks)
 
 
 # --- the list and the form --------------------------------------------------------------------
@@ -149,9 +142,9 @@ async def rounds_page(request: Req, conn: NamedDependency[asyncpg.Connection]) -
 
 @post("/rounds", name="rounds_submit", guards=CURATORS, include_in_schema=False, status_code=303)
 async def rounds_submit(
-    request: Req, conn: NamedDependency[asyncpg.Connection], state: State
+    request: Req, conn: NamedDependency[asyncpg.Connection]
 ) -> Response[Any] | Template:
-    """Check the form, create the round, start it and go to its page; or show what to fix."""
+    """Check the form, create (and queue) the round and go to its page; or show what to fix."""
     values = read(await request.form())
     lang = lang_of(request)
     form, errors = parse(values, RoundForm, lang=lang)
@@ -163,7 +156,6 @@ async def rounds_submit(
             errors = _field_errors(exc, lang)
     if round_ is None:
         return await _rounds_view(request, conn, _shown(values), errors, 422)
-    _start(state, round_.id)
     return see_other(request, f"/rounds/{round_.id}")
 
 
@@ -356,12 +348,11 @@ async def round_progress(
     status_code=303,
 )
 async def round_again(
-    request: Req, conn: NamedDependency[asyncpg.Connection], state: State, round_id: PathId
+    request: Req, conn: NamedDependency[asyncpg.Connection], round_id: PathId
 ) -> Response[Any]:
     """Run a dry run's parameters for real (a real round just shows itself again)."""
     round_ = await q.get_round(conn, round_id)
     if not round_.dry_run:
         return see_other(request, f"/rounds/{round_id}")
     real = await service.create(conn, user_of(request), again(round_))
-    _start(state, real.id)
     return see_other(request, f"/rounds/{real.id}")

@@ -228,27 +228,53 @@ INSERT INTO rounds (scope, algorithm, params, dry_run, created_by, status)
 VALUES ($1, $2, $3, $4, $5, 'queued')
 RETURNING id;
 
--- name: start_round
-UPDATE rounds SET status = 'running', started_at = now(), progress = $2 WHERE id = $1;
+-- name: claim_round
+-- A worker takes a queued round: it is now running, owned by $2 until $3 seconds from now.
+UPDATE rounds
+SET status = 'running', started_at = now(), progress = $4, worker = $2,
+    lease_until = now() + make_interval(secs => $3)
+WHERE id = $1 AND status = 'queued'
+RETURNING id;
+
+-- name: renew_lease
+-- The owner is still at work; no row means the round is no longer its own.
+UPDATE rounds SET lease_until = now() + make_interval(secs => $3)
+WHERE id = $1 AND status = 'running' AND worker = $2
+RETURNING id;
 
 -- name: progress
-UPDATE rounds SET progress = $2 WHERE id = $1;
+UPDATE rounds SET progress = $3 WHERE id = $1 AND status = 'running' AND worker = $2;
 
 -- name: finish_round
+-- Only the owner of a running round may finish it: a late writer cannot flip a failed round.
 UPDATE rounds
-SET status = 'succeeded', finished_at = now(), stats = $2, input_fingerprint = $3,
-    progress = '{"phase": "done", "percent": 100}'
-WHERE id = $1;
+SET status = 'succeeded', finished_at = now(), stats = $3, input_fingerprint = $4,
+    progress = '{"phase": "done", "percent": 100}', lease_until = NULL
+WHERE id = $1 AND status = 'running' AND worker = $2
+RETURNING id;
 
 -- name: fail_round
-UPDATE rounds SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1;
-
--- name: fail_interrupted
--- On start-up: a round left queued or running by a previous process will never finish.
-UPDATE rounds SET status = 'failed', finished_at = now(),
-       error = 'interrupted: the server stopped while the round was running'
-WHERE status IN ('queued', 'running')
+-- The owner fails its running round; a queued round may be failed by anyone (it was never taken).
+UPDATE rounds SET status = 'failed', finished_at = now(), error = $3, lease_until = NULL
+WHERE id = $1
+  AND ((status = 'running' AND worker IS NOT DISTINCT FROM $2) OR status = 'queued')
 RETURNING id;
+
+-- name: fail_abandoned
+-- Rounds whose worker stopped renewing its lease (it died, or lost the database): failed, saying so.
+-- $1 limits it to one round, or NULL for every such round.
+UPDATE rounds
+SET status = 'failed', finished_at = now(), lease_until = NULL,
+    error = 'abandoned: the worker running it stopped answering (its lease lapsed at '
+            || to_char(lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC)'
+WHERE status = 'running' AND lease_until < now() AND ($1::bigint IS NULL OR id = $1)
+RETURNING id;
+
+-- name: record_housekeeping
+INSERT INTO housekeeping_runs (worker, expired, abandoned) VALUES ($1, $2, $3);
+
+-- name: forget_old_housekeeping
+DELETE FROM housekeeping_runs WHERE ran_at < now() - interval '7 days';
 
 -- name: get_round
 SELECT id, scope, algorithm, params, dry_run, input_fingerprint, status, progress, stats, error,

@@ -1,0 +1,35 @@
+"""The job queue in PostgreSQL (PgQueuer's tables): what is queued, under which entrypoint names.
+
+Jobs are enqueued on the caller's connection, so a job is written in the same transaction as the
+record it is for (a round is never queued without its job, nor a job left for a round rolled back).
+
+>>> await enqueue_round(conn, 12)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncpg
+from pgqueuer.queries import Queries
+
+__all__ = ["HOUSEKEEPING", "ROUND", "enqueue_round", "install"]
+
+#: A match round to carry out; the payload is the round's id.
+ROUND = "round"
+#: The periodic sweep: expire proposals, fail rounds whose worker stopped.
+HOUSEKEEPING = "housekeeping"
+
+
+async def enqueue_round(conn: asyncpg.Connection, round_id: int) -> None:
+    """Queue the job that runs round ``round_id`` (one job per round: the dedupe key says so)."""
+    await Queries.from_asyncpg_connection(conn).enqueue(
+        ROUND, str(round_id).encode(), dedupe_key=f"round:{round_id}"
+    )
+
+
+async def install(conn: asyncpg.Connection) -> None:
+    """Create PgQueuer's tables, or bring them up to the installed library's version."""
+    queries = Queries.from_asyncpg_connection(conn)
+    if await queries.schema_is_installed():
+        await queries.upgrade()
+    else:
+        await queries.install()

@@ -1,0 +1,231 @@
+"""Several processes on one database, as an operator runs them: web instances and job workers.
+
+Real ``matchmaker serve`` and ``matchmaker worker`` processes on the test server (the embedded one,
+or the external one in CI's second run). A round is held mid-run by the test taking the lock its
+writing phase needs, so "mid-round" is a state the test controls, not a moment it guesses; leases
+and the housekeeping interval are set short through the environment, and the test polls the
+database with a deadline rather than sleeping a fixed time.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from matchmaker import db
+from matchmaker.seed import load_demo
+
+COMMAND = [sys.executable, "-m", "matchmaker"]
+#: Short enough for a test to see a lease lapse, long enough to be renewed on a busy machine.
+LEASE_SECONDS = "3"
+#: The housekeeping interval the processes are given.
+SWEEP_SECONDS = 2
+
+Spawn = Callable[..., subprocess.Popen[str]]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def shared_db(database_factory: Any) -> str:
+    """A fresh database with the demo data, for processes to share."""
+    dsn: str = await database_factory()
+    conn = await db.connect(dsn)
+    try:
+        await load_demo(conn)
+    finally:
+        await conn.close()
+    return dsn
+
+
+@pytest.fixture
+def spawn(shared_db: str, tmp_path: Path) -> Iterator[Spawn]:
+    """Start matchmaker processes on the shared database; every one is stopped at the end."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*args: str, **extra: str) -> subprocess.Popen[str]:
+        env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+        env.update(
+            DATABASE_URL=shared_db,
+            MATCHMAKER_DATA_DIR=str(tmp_path / "data"),
+            MATCHMAKER_SECRET_KEY="test-secret-key-shared-by-all-instances-0123",
+            MATCHMAKER_ROUND_LEASE_SECONDS=LEASE_SECONDS,
+            MATCHMAKER_SWEEP_SECONDS=str(SWEEP_SECONDS),
+            **extra,
+        )
+        process = subprocess.Popen(
+            [*COMMAND, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in started:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _serve(spawn: Spawn, *flags: str) -> str:
+    """Start a web instance and wait until it answers /ready; its base URL."""
+    port = _free_port()
+    process = spawn("serve", "--port", str(port), *flags)
+    url = f"http://127.0.0.1:{port}"
+    _until(lambda: _ready(url, process), "the web instance became ready", limit=90)
+    return url
+
+
+def _ready(url: str, process: subprocess.Popen[str]) -> bool:
+    if process.poll() is not None:
+        pytest.fail(f"serve exited early: {process.stdout.read() if process.stdout else ''}")
+    try:
+        return httpx.get(f"{url}/ready", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _until(check: Callable[[], Any], what: str, limit: float = 60) -> Any:
+    """Poll ``check`` until it returns something truthy; fail naming ``what`` after ``limit`` s."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"never saw: {what}")
+
+
+def _coordinator(url: str) -> dict[str, str]:
+    answer = httpx.post(
+        f"{url}/api/v1/auth/login",
+        json={"username": "coordinator", "password": "matchmaker-demo"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def _round(url: str, headers: dict[str, str], round_id: int) -> dict[str, Any]:
+    answer = httpx.get(f"{url}/api/v1/rounds/{round_id}", headers=headers, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+async def _hold_the_holds_lock(dsn: str) -> asyncpg.Connection:
+    """Take the lock a round's writing phase waits for, in an open transaction."""
+    conn = await db.connect(dsn)
+    await conn.execute("BEGIN")
+    await conn.execute("SELECT pg_advisory_xact_lock(7311)")
+    return conn
+
+
+async def test_a_round_runs_on_a_worker_and_is_watched_from_another_instance(
+    spawn: Spawn, shared_db: str
+) -> None:
+    first, second = _serve(spawn, "--no-worker"), _serve(spawn, "--no-worker")
+    spawn("worker")
+    headers = _coordinator(first)
+    created = httpx.post(
+        f"{first}/api/v1/rounds", json={"scope": {"districts": ["邛崃市"]}}, headers=headers
+    )
+    assert created.status_code == 202, created.text
+    round_id = created.json()["id"]
+    done = _until(
+        lambda: (r := _round(second, headers, round_id))["status"] in ("succeeded", "failed") and r,
+        "the round finish, read from the other instance",
+    )
+    assert done["status"] == "succeeded", done
+    assert done["stats"]["matched"] > 0 and set(done["stats"]["timings"]) >= {"solving", "writing"}
+    proposals = httpx.get(f"{second}/api/v1/rounds/{round_id}/proposals", headers=headers)
+    assert len(proposals.json()["items"]) == done["stats"]["matched"]
+
+
+async def test_a_killed_worker_s_round_is_failed_after_its_lease_and_never_also_succeeds(
+    spawn: Spawn, shared_db: str
+) -> None:
+    url = _serve(spawn, "--no-worker")
+    doomed = spawn("worker")
+    headers = _coordinator(url)
+    blocker = await _hold_the_holds_lock(shared_db)
+    try:
+        created = httpx.post(
+            f"{url}/api/v1/rounds", json={"scope": {"districts": ["邛崃市"]}}, headers=headers
+        )
+        round_id = created.json()["id"]
+        _until(
+            lambda: _round(url, headers, round_id)["progress"].get("phase") == "writing",
+            "the round reach its writing phase",
+        )
+        # a web instance starting mid-round leaves the running round alone
+        late = _serve(spawn)
+        held = _round(late, headers, round_id)
+        assert held["status"] == "running" and held["error"] is None
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(timeout=30)
+        # the late instance's own worker notices the lapsed lease (housekeeping, every 2 s)
+        failed = _until(
+            lambda: (r := _round(late, headers, round_id))["status"] != "running" and r,
+            "the abandoned round leave 'running'",
+        )
+    finally:
+        await blocker.execute("ROLLBACK")
+        await blocker.close()
+    assert failed["status"] == "failed" and "abandoned" in failed["error"], failed
+    conn = await db.connect(shared_db)
+    try:
+        # nothing of the dead run landed, and nobody flipped it back
+        assert (
+            await conn.fetchval("SELECT count(*) FROM proposals WHERE round_id = $1", round_id) == 0
+        )
+        assert await conn.fetchval("SELECT status FROM rounds WHERE id = $1", round_id) == "failed"
+    finally:
+        await conn.close()
+
+
+async def test_housekeeping_runs_once_per_interval_across_instances(
+    spawn: Spawn, shared_db: str
+) -> None:
+    for _ in range(2):
+        _serve(spawn)  # each with its own in-process worker and scheduler
+    spawn("worker")
+    conn = await db.connect(shared_db)
+    try:
+
+        async def runs() -> list[float]:
+            rows = await conn.fetch(
+                "SELECT extract(epoch FROM ran_at)::float8 AS at FROM housekeeping_runs ORDER BY 1"
+            )
+            return [r["at"] for r in rows]
+
+        deadline = time.monotonic() + 60
+        seen: list[float] = []
+        while time.monotonic() < deadline and len(seen) < 6:
+            seen = await runs()
+            time.sleep(0.2)
+    finally:
+        await conn.close()
+    assert len(seen) >= 6, seen
+    # three schedulers, one run per tick: as many runs as intervals went by (plus the tick at
+    # each end), where running once per process would make it three times as many
+    span = seen[-1] - seen[0]
+    assert len(seen) <= span / SWEEP_SECONDS + 2, (len(seen), span)
