@@ -17,11 +17,11 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.authentication import AuthenticationResult
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
 
 from matchmaker.models import CurrentUser
@@ -29,9 +29,9 @@ from matchmaker.queries import users as user_queries
 from matchmaker.vocab import Role
 
 __all__ = [
-    "LOGIN_ATTEMPTS",
     "SESSION_COOKIE",
     "TOKEN_LIFETIME",
+    "client_address",
     "hash_password",
     "make_auth",
     "roles",
@@ -42,13 +42,19 @@ __all__ = [
 TOKEN_LIFETIME = timedelta(hours=8)
 SESSION_COOKIE = "matchmaker_session"
 
-#: Password guesses one address may make per minute, on the API's login and on the login form
-#: (each its own count; per server process). Put on the login handlers as their middleware.
-LOGIN_ATTEMPTS = RateLimitConfig(rate_limit=("minute", 20), store="login_attempts")
 
 _hasher = PasswordHasher()
 #: Verified against when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("matchmaker: no such user")
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The address a request came from, as the server accepted it.
+
+    uvicorn rewrites it from ``X-Forwarded-For`` only for a peer in ``MATCHMAKER_TRUSTED_PROXIES``
+    (see ``cli.serve``); from anyone else the header changes nothing.
+    """
+    return request.client.host if request.client else "unknown"
 
 
 def hash_password(password: str) -> str:

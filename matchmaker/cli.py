@@ -185,7 +185,11 @@ def serve(
     server_class = _graceful_server_class()
     if settings.workers == 1:
         config = uvicorn.Config(
-            create_app(settings, dsn=dsn), log_config=None, access_log=False, lifespan="on"
+            create_app(settings, dsn=dsn),
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            **_forwarding(settings),
         )
         server_class(config).run(sockets=[sock])
         return
@@ -201,8 +205,17 @@ def serve(
         log_config=None,
         access_log=False,
         lifespan="on",
+        **_forwarding(settings),
     )
     Multiprocess(config, sockets=[sock]).run()
+
+
+def _forwarding(settings: Settings) -> dict[str, Any]:
+    """uvicorn believes ``X-Forwarded-*`` from the trusted proxies only (its default would trust
+    127.0.0.1, so anything on the same machine could claim any address)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies}
 
 
 @main.command("worker")

@@ -25,6 +25,7 @@ __all__ = [
     "Forbidden",
     "Invalid",
     "NotFound",
+    "TooManyAttempts",
     "Unavailable",
     "exception_handlers",
     "from_postgres",
@@ -66,6 +67,17 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class TooManyAttempts(AppError):
+    """Slow down: the answer says in how many seconds to try again (``Retry-After``)."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Unavailable(AppError):
     status = 503
     code = "unavailable"
@@ -101,8 +113,10 @@ def _answer(body: ErrorBody, headers: dict[str, str] | None = None) -> Response[
 
 
 def _app_error(_: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
+    retry_after = getattr(exc, "retry_after", None)
     return _answer(
-        ErrorBody(error=exc.code, message=exc.message, status=exc.status, field=exc.field)
+        ErrorBody(error=exc.code, message=exc.message, status=exc.status, field=exc.field),
+        {"Retry-After": str(retry_after)} if retry_after is not None else None,
     )
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -19,6 +20,20 @@ __all__ = ["Settings"]
 
 _LOG_FORMATS = ("console", "json")
 _WORKER_MODES = ("in-process", "none")
+
+
+def _proxies(raw: str) -> str:
+    """``MATCHMAKER_TRUSTED_PROXIES`` checked entry by entry: addresses or networks, comma-separated."""
+    entries = [e.strip() for e in raw.split(",") if e.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise Invalid(
+                f"MATCHMAKER_TRUSTED_PROXIES: {entry!r} is not an address or network",
+                field="MATCHMAKER_TRUSTED_PROXIES",
+            ) from None
+    return ",".join(entries)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,6 +61,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     worker: str = "in-process"
     #: How long a running round stays its worker's without the worker renewing it.
     round_lease_seconds: int = 30
+    #: Addresses (or networks) of reverse proxies whose ``X-Forwarded-For`` is believed; empty:
+    #: nobody's, the peer address is the client.
+    trusted_proxies: str = ""
     #: How often housekeeping (expiring proposals, failing abandoned rounds) runs, across all instances.
     sweep_seconds: int = 60
 
@@ -92,6 +110,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             workers=integer("MATCHMAKER_WORKERS", 1, 1, 64),
             worker=worker,
             round_lease_seconds=integer("MATCHMAKER_ROUND_LEASE_SECONDS", 30, 3, 3600),
+            trusted_proxies=_proxies(env.get("MATCHMAKER_TRUSTED_PROXIES") or ""),
             sweep_seconds=integer("MATCHMAKER_SWEEP_SECONDS", 60, 2, 3600),
         )
 

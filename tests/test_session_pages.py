@@ -110,7 +110,7 @@ async def test_an_unknown_page_answers_in_html(client: Client) -> None:
     assert api.status_code == 404 and api.json()["error"] == "not_found"
 
 
-async def test_password_guessing_is_slowed_down_on_the_form_and_the_api(
+async def test_password_guessing_on_one_account_is_stopped_on_the_form_and_the_api(
     client: Client, seeded: Any
 ) -> None:
     token = csrf_of((await client.get("/login")).text)
@@ -118,13 +118,49 @@ async def test_password_guessing_is_slowed_down_on_the_form_and_the_api(
         await client.post(
             "/login", data={"username": "staff", "password": f"guess-{i}", "_csrf_token": token}
         )
-        for i in range(21)
+        for i in range(10)
     ]
-    assert [g.status_code for g in guesses[:20]] == [401] * 20
-    assert guesses[20].status_code == 429 and "尝试次数太多" in guesses[20].text
-    api = [
-        await client.post("/api/v1/auth/login", json={"username": "staff", "password": "nope"})
-        for _ in range(21)
+    assert [g.status_code for g in guesses] == [401] * 10
+    # the eleventh try is refused before the password is looked at, even the right one, on the
+    # API as on the form: the count is the account's
+    refused = await client.post(
+        "/login", data={"username": "staff", "password": "matchmaker-demo", "_csrf_token": token}
+    )
+    assert refused.status_code == 429 and "尝试次数太多" in refused.text
+    api = await client.post(
+        "/api/v1/auth/login", json={"username": "Staff", "password": "matchmaker-demo"}
+    )
+    assert api.status_code == 429 and api.json()["error"] == "too_many_requests"
+    assert 0 < int(api.headers["retry-after"]) <= 900
+    # another account signs in; reading is not limited
+    other = await client.post(
+        "/api/v1/auth/login", json={"username": "coordinator", "password": "matchmaker-demo"}
+    )
+    assert other.status_code == 200
+    assert (await client.get("/board")).status_code == 200
+
+
+async def test_one_address_trying_many_accounts_is_slowed_down(client: Client, seeded: Any) -> None:
+    answers = [
+        await client.post(
+            "/api/v1/auth/login", json={"username": f"nobody-{i}", "password": "nope"}
+        )
+        for i in range(20)
     ]
-    assert api[-1].status_code == 429 and api[-1].json()["error"] == "too_many_requests"
-    assert (await client.get("/board")).status_code == 200  # reading is not limited
+    assert [a.status_code for a in answers] == [401] * 20
+    refused = await client.post(
+        "/api/v1/auth/login", json={"username": "coordinator", "password": "matchmaker-demo"}
+    )
+    assert refused.status_code == 429 and "address" in refused.json()["message"]
+    assert 0 < int(refused.headers["retry-after"]) <= 60
+
+
+async def test_a_right_password_clears_the_account_s_count(client: Client, seeded: Any) -> None:
+    for _ in range(9):
+        wrong = {"username": "staff", "password": "nope"}
+        assert (await client.post("/api/v1/auth/login", json=wrong)).status_code == 401
+    right = {"username": "staff", "password": "matchmaker-demo"}
+    assert (await client.post("/api/v1/auth/login", json=right)).status_code == 200
+    for _ in range(9):
+        wrong = {"username": "staff", "password": "nope"}
+        assert (await client.post("/api/v1/auth/login", json=wrong)).status_code == 401

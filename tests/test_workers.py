@@ -86,10 +86,10 @@ def spawn(shared_db: str, tmp_path: Path) -> Iterator[Spawn]:
             process.kill()
 
 
-def _serve(spawn: Spawn, *flags: str) -> str:
+def _serve(spawn: Spawn, *flags: str, **env: str) -> str:
     """Start a web instance and wait until it answers /ready; its base URL."""
     port = _free_port()
-    process = spawn("serve", "--port", str(port), *flags)
+    process = spawn("serve", "--port", str(port), *flags, **env)
     url = f"http://127.0.0.1:{port}"
     _until(lambda: _ready(url, process), "the web instance became ready", limit=90)
     return url
@@ -229,3 +229,43 @@ async def test_housekeeping_runs_once_per_interval_across_instances(
     # each end), where running once per process would make it three times as many
     span = seen[-1] - seen[0]
     assert len(seen) <= span / SWEEP_SECONDS + 2, (len(seen), span)
+
+
+def test_the_sign_in_limit_holds_across_instances_and_their_processes(spawn: Spawn) -> None:
+    urls = [_serve(spawn, "--workers", "2"), _serve(spawn, "--workers", "2")]
+
+    def attempt(i: int, username: str, password: str = "wrong") -> httpx.Response:
+        # a new X-Forwarded-For every time: from a client that is not a trusted proxy it is
+        # only a header, and the count stays the peer address's
+        return httpx.post(
+            f"{urls[i % 2]}/api/v1/auth/login",
+            json={"username": username, "password": password},
+            headers={"X-Forwarded-For": f"198.51.100.{i}"},
+            timeout=10,
+        )
+
+    # one account, guesses spread over both instances (and so over their four processes)
+    assert [attempt(i, "staff").status_code for i in range(10)] == [401] * 10
+    locked = attempt(10, "staff", "matchmaker-demo")
+    assert locked.status_code == 429 and "account" in locked.json()["message"]
+    # one address, many accounts: 20 attempts in the minute, whichever instance answers
+    assert [attempt(i, f"nobody-{i}").status_code for i in range(11, 20)] == [401] * 9
+    refused = attempt(20, "coordinator", "matchmaker-demo")
+    assert refused.status_code == 429 and "address" in refused.json()["message"]
+
+
+def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_count(spawn: Spawn) -> None:
+    url = _serve(spawn, MATCHMAKER_TRUSTED_PROXIES="127.0.0.1")
+
+    def attempt(client: str, i: int) -> int:
+        answer = httpx.post(
+            f"{url}/api/v1/auth/login",
+            json={"username": f"nobody-{i}", "password": "wrong"},
+            headers={"X-Forwarded-For": client},
+            timeout=10,
+        )
+        return answer.status_code
+
+    assert [attempt("203.0.113.1", i) for i in range(20)] == [401] * 20
+    assert attempt("203.0.113.1", 20) == 429  # that client is slowed down
+    assert attempt("203.0.113.2", 21) == 401  # another client behind the proxy is not

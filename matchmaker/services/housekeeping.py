@@ -1,4 +1,5 @@
-"""Periodic housekeeping: expire proposals past their time, fail rounds whose worker stopped.
+"""Periodic housekeeping: expire proposals past their time, fail rounds whose worker stopped,
+forget sign-in counters long past their window.
 
 Run by the queue's scheduler once per interval across every instance (see ``matchmaker.worker``),
 never once per process; each run leaves a row in ``housekeeping_runs``.
@@ -12,6 +13,7 @@ import uuid
 
 import asyncpg
 
+from matchmaker.queries import login_attempts
 from matchmaker.queries import rounds as q
 from matchmaker.services import proposals, rounds
 
@@ -23,5 +25,6 @@ async def sweep(pool: asyncpg.Pool, worker: uuid.UUID) -> tuple[int, int]:
     async with pool.acquire() as conn, conn.transaction():
         expired = await proposals.expire(conn)
         abandoned = await rounds.fail_abandoned(conn)
+        await login_attempts.forget_old(conn)
         await q.record_housekeeping(conn, worker, len(expired), len(abandoned))
     return len(expired), len(abandoned)

@@ -25,6 +25,7 @@ from matchmaker.models import CurrentUser
 from matchmaker.models.users import UserAccount, UserCreate, UserPatch
 from matchmaker.queries import audit
 from matchmaker.queries import users as q
+from matchmaker.services import login_limits
 
 __all__ = [
     "authenticate",
@@ -38,17 +39,22 @@ __all__ = [
 
 
 async def authenticate(
-    conn: asyncpg.Connection, username: str, password: str
+    conn: asyncpg.Connection, username: str, password: str, *, address: str
 ) -> CurrentUser | None:
     """The active user these credentials name (login recorded and audited), else None.
 
     The API's token login and the pages' form login both come here, so both answer a wrong
-    password and an unknown user alike, and in the same time.
+    password and an unknown user alike, and in the same time, and both count against the same
+    limits (``login_limits``): raises :class:`~matchmaker.errors.TooManyAttempts` past them.
     """
+    await login_limits.check_address(conn, address)
+    await login_limits.check_account(conn, username)
     found = await q.by_username(conn, username.strip().lower())
     user, password_hash = found if found else (None, None)
     if not verify_password(password_hash, password) or user is None:
+        await login_limits.failed(conn, username)
         return None
+    await login_limits.succeeded(conn, username)
     async with conn.transaction():
         await q.touch_login(conn, user.id)
         await audit.record(conn, user, "user", user.id, "login")

@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from matchmaker.auth import LOGIN_ATTEMPTS, SESSION_COOKIE, TOKEN_LIFETIME
+from matchmaker.auth import SESSION_COOKIE, TOKEN_LIFETIME, client_address
 from matchmaker.services import users as user_service
 from matchmaker.web.forms import read
 from matchmaker.web.i18n import Words
@@ -45,7 +45,7 @@ async def login_form(request: Req, next_: Next = None) -> Template:
     )
 
 
-@post("/login", include_in_schema=False, status_code=303, middleware=[LOGIN_ATTEMPTS.middleware])
+@post("/login", include_in_schema=False, status_code=303)
 async def login_submit(
     request: Req,
     conn: NamedDependency[asyncpg.Connection],
@@ -55,7 +55,12 @@ async def login_submit(
     username = (values.get("username") or [""])[-1][:100]
     password = (values.get("password") or [""])[-1][:1000]
     target = safe_next((values.get("next") or ["/"])[-1])
-    user = await user_service.authenticate(conn, username, password) if username else None
+    address = client_address(request)
+    user = (
+        await user_service.authenticate(conn, username, password, address=address)
+        if username
+        else None
+    )
     if user is None:
         return render(
             request, "login.html", words=WORDS, status=401,
