@@ -52,7 +52,7 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     """The address a request came from, as the server accepted it.
 
     uvicorn rewrites it from ``X-Forwarded-For`` only for a peer in ``MATCHMAKER_TRUSTED_PROXIES``
-    (see ``cli.serve``); from anyone else the header changes nothing.
+    (see ``cli/serve.py``); from anyone else the header changes nothing.
     """
     return request.client.host if request.client else "unknown"
 

@@ -18,6 +18,7 @@ import asyncpg
 import click
 
 from matchmaker import db
+from matchmaker.cli.running import run, settings_from_env
 from matchmaker.vocab import Role, codes
 
 __all__ = ["user"]
@@ -27,13 +28,12 @@ T = TypeVar("T")
 
 def _with_database(work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
     """Connect like the other commands do, migrate, run ``work``; a refusal exits 2 in one line."""
-    from matchmaker.cli import _run, _settings
     from matchmaker.migrate import migrate
     from matchmaker.services.bootstrap import resolve_dsn
 
-    settings = _settings()
+    settings = settings_from_env()
 
-    async def run() -> T:
+    async def work_on_database() -> T:
         dsn, _ = await resolve_dsn(settings)
         conn = await db.connect(dsn)
         try:
@@ -42,7 +42,7 @@ def _with_database(work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         finally:
             await conn.close()
 
-    return _run(run())
+    return run(work_on_database())
 
 
 def _read_password(from_stdin: bool) -> str:

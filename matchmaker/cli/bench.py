@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from matchmaker.cli.running import run, settings_from_env
+
 __all__ = ["bench"]
 
 
@@ -35,10 +37,9 @@ def bench() -> None:
 def bench_api(demands: int, clients: int, seconds: float, client: str) -> None:
     """Drive the read API from concurrent clients; /health is the floor."""
     from matchmaker.bench_api import run_api_bench
-    from matchmaker.cli import _run, _settings
 
-    settings = _settings()
-    table = _run(
+    settings = settings_from_env()
+    table = run(
         run_api_bench(
             settings, demands=demands, clients=clients, seconds=seconds, client=client,
             progress=lambda line: click.echo(line, err=True),
@@ -55,7 +56,6 @@ def bench_api(demands: int, clients: int, seconds: float, client: str) -> None:
 def bench_match(sizes: str, repeat: int) -> None:
     """Time each phase of a round and compare the algorithms and solvers."""
     from matchmaker.bench_match import run_match_bench
-    from matchmaker.cli import _run, _settings
 
     try:
         parsed = parse_sizes(sizes)
@@ -63,8 +63,8 @@ def bench_match(sizes: str, repeat: int) -> None:
         raise click.BadParameter(
             "expected DEMANDSxPARTNERS,… such as 5000x1000", param_hint="--sizes"
         ) from None
-    settings = _settings()
-    report = _run(
+    settings = settings_from_env()
+    report = run(
         run_match_bench(
             settings, sizes=parsed, repeat=repeat, progress=lambda line: click.echo(line, err=True)
         )
@@ -87,10 +87,9 @@ def bench_match(sizes: str, repeat: int) -> None:
 def bench_quality(algorithm: str, min_score: float | None, seed: int, verbose: bool) -> None:
     """Run the default round on the demo data and hold it to the judged pairs."""
     from matchmaker.bench_quality import run_quality_bench
-    from matchmaker.cli import _run, _settings
     from matchmaker.models.rounds import RoundRequest, Scope
 
     request = RoundRequest(scope=Scope(), algorithm=algorithm, dry_run=True, seed=seed)  # type: ignore[arg-type]
     if min_score is not None:
         request.min_score = min_score
-    click.echo(_run(run_quality_bench(_settings(), request=request, verbose=verbose)))
+    click.echo(run(run_quality_bench(settings_from_env(), request=request, verbose=verbose)))

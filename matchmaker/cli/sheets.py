@@ -19,6 +19,7 @@ import asyncpg
 import click
 
 from matchmaker import db
+from matchmaker.cli.running import run, settings_from_env
 from matchmaker.errors import from_postgres
 from matchmaker.spreadsheets import RowError, SheetFormat, SheetRejected
 
@@ -29,11 +30,10 @@ FORMATS = get_args(SheetFormat)
 
 async def _connect() -> asyncpg.Connection:
     """A migrated database connection, as the other commands find it."""
-    from matchmaker.cli import _settings
     from matchmaker.migrate import migrate
     from matchmaker.services.bootstrap import resolve_dsn
 
-    dsn, _ = await resolve_dsn(_settings())
+    dsn, _ = await resolve_dsn(settings_from_env())
     conn = await db.connect(dsn)
     try:
         await migrate(conn)
@@ -63,7 +63,6 @@ def export() -> None:
 )
 def export_demands(fmt: str | None, output: Path | None) -> None:
     """Every non-archived demand of every community, as staff keep them in Excel."""
-    from matchmaker.cli import _run
     from matchmaker.queries import demand_sheets
     from matchmaker.queries.demands import DemandFilters
     from matchmaker.spreadsheets import write_csv, write_xlsx
@@ -82,7 +81,7 @@ def export_demands(fmt: str | None, output: Path | None) -> None:
         click.echo(f"exported {len(demands)} demand(s)", err=str(target) == "-")
         return write_xlsx(demands) if fmt == "xlsx" else write_csv(demands)
 
-    content = _run(work())
+    content = run(work())
     if str(target) == "-":
         sys.stdout.buffer.write(content)
         return
@@ -103,7 +102,6 @@ def import_() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_demands(file: Path) -> None:
     """Add the demands in FILE (.xlsx or .csv): all of them, or none when a row is bad."""
-    from matchmaker.cli import _run
     from matchmaker.services.demand_import import ImportResult
     from matchmaker.services.demand_import import import_demands as load
     from matchmaker.spreadsheets import read_sheet
@@ -126,7 +124,7 @@ def import_demands(file: Path) -> None:
         finally:
             await conn.close()
 
-    result = _run(work())
+    result = run(work())
     if isinstance(result, list):
         for error in result:
             click.echo(f"row {error.row}, {error.column}: {error.reason}", err=True)

@@ -14,6 +14,7 @@ import click
 import msgspec
 
 from matchmaker import db
+from matchmaker.cli.running import run, settings_from_env
 from matchmaker.errors import AppError
 from matchmaker.matching.score import COMPONENTS, DEFAULT_MIN_SCORE, Weights
 from matchmaker.models.rounds import Round, RoundRequest, Scope
@@ -78,13 +79,12 @@ def round_command(
 ) -> None:
     """Run a match round over a scope and print what it proposed and why."""
     # the engine and its services load only when a round runs, so every other command starts fast
-    from matchmaker.cli import _run, _settings
     from matchmaker.migrate import migrate
     from matchmaker.queries import rounds as queries
     from matchmaker.services import rounds as service
     from matchmaker.services.bootstrap import resolve_dsn
 
-    settings = _settings()
+    settings = settings_from_env()
 
     def place(value: str) -> int | str:
         return int(value) if value.isdigit() else value
@@ -130,7 +130,7 @@ def round_command(
         finally:
             await pool.close()
 
-    click.echo(_run(work()))
+    click.echo(run(work()))
 
 
 async def _top(

@@ -1,0 +1,76 @@
+"""``matchmaker migrate`` and ``matchmaker seed``: the schema and the data in it."""
+
+from __future__ import annotations
+
+import click
+
+from matchmaker import db
+from matchmaker.cli.running import guard, run, settings_from_env
+
+__all__ = ["migrate", "seed"]
+
+
+@click.command()
+@guard
+def migrate() -> None:
+    """Apply pending migrations from sql/migrations."""
+    from matchmaker.migrate import migrate as apply
+    from matchmaker.services.bootstrap import resolve_dsn
+
+    settings = settings_from_env()
+
+    async def work() -> list[str]:
+        dsn, _ = await resolve_dsn(settings)
+        conn = await db.connect(dsn)
+        try:
+            return await apply(conn)
+        finally:
+            await conn.close()
+
+    applied = run(work())
+    click.echo(
+        f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else "")
+    )
+
+
+@click.command()
+@click.option("--synthetic", is_flag=True, help="Generate synthetic data for scale instead.")
+@click.option("--demands", type=click.IntRange(1, 5_000_000), default=100_000, show_default=True)
+@click.option("--communities", type=click.IntRange(1, 1_000_000), help="Default: demands / 50.")
+@click.option("--partners", type=click.IntRange(1, 1_000_000), help="Default: demands / 10.")
+@click.option("--seed", "rng_seed", type=int, default=0, show_default=True, help="Random seed.")
+@guard
+def seed(
+    synthetic: bool, demands: int, communities: int | None, partners: int | None, rng_seed: int
+) -> None:
+    """Load the demo data from seeds/ (idempotent), or --synthetic data for benchmarks."""
+    from matchmaker.migrate import migrate as apply
+    from matchmaker.seed import load_demo
+    from matchmaker.services.bootstrap import resolve_dsn
+
+    settings = settings_from_env()
+
+    async def work() -> None:
+        dsn, _ = await resolve_dsn(settings)
+        conn = await db.connect(dsn)
+        try:
+            await apply(conn)
+            if synthetic:
+                from matchmaker.synthetic import generate
+
+                report = await generate(
+                    conn,
+                    demands=demands,
+                    communities=communities,
+                    partners=partners,
+                    seed=rng_seed,
+                    progress=lambda text: click.echo(text, err=True),
+                )
+                click.echo(report.summary())
+            else:
+                added = await load_demo(conn)
+                click.echo("demo data: " + ", ".join(f"{k} +{v}" for k, v in added.items()))
+        finally:
+            await conn.close()
+
+    run(work())
