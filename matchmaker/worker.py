@@ -26,7 +26,7 @@ from pgqueuer.models import Job, Schedule
 
 from matchmaker import db
 from matchmaker.queries import jobs
-from matchmaker.services import housekeeping
+from matchmaker.services import housekeeping, round_parts
 from matchmaker.services import rounds as round_service
 from matchmaker.settings import Settings
 
@@ -79,6 +79,21 @@ async def run(
         if done.status == "running":  # handed a job whose worker died: its round is abandoned
             async with pool.acquire() as conn:
                 await round_service.fail_abandoned(conn, round_id)
+
+    @pgq.entrypoint(jobs.ROUND_PART)
+    async def round_part_job(job: Job) -> None:
+        round_id, _, part = (job.payload or b"0:0").decode().partition(":")
+        async with slots:
+            task = asyncio.create_task(
+                round_parts.run_part(
+                    pool, int(round_id), int(part), worker=worker, lease_seconds=lease, ttl=ttl
+                )
+            )
+            running.add(task)
+            try:
+                await asyncio.shield(task)
+            finally:
+                running.discard(task)
 
     @pgq.schedule(jobs.HOUSEKEEPING, cron_every(settings.sweep_seconds))
     async def sweep(schedule: Schedule) -> None:

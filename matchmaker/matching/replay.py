@@ -61,6 +61,35 @@ class Columns(msgspec.Struct):
     edge_partner_pref: list[float] = []
     edge_tie: list[int] = []
     engine: dict[str, str] = {}
+    #: a round split by region: the demand ids of each part, solved on its own
+    parts: list[list[int]] = []
+
+
+def merge(documents: list[bytes], params: dict[str, Any], algorithm: str) -> bytes:
+    """One stored graph of a round split into parts: every part's columns, and which demands
+    made each part. A partner in several parts is listed once; each part offered it its whole
+    capacity (what was written is the round's statistics' business, not its input's)."""
+    parts = [msgspec.json.decode(d, type=Columns) for d in documents]
+    capacity: dict[int, int] = {}
+    for c in parts:
+        capacity.update(zip(c.partner_id, c.capacity, strict=True))
+    doc = Columns(
+        demand_id=[i for c in parts for i in c.demand_id],
+        community_id=[i for c in parts for i in c.community_id],
+        slots=[i for c in parts for i in c.slots],
+        partner_id=sorted(capacity),
+        capacity=[capacity[i] for i in sorted(capacity)],
+        edge_demand_id=[i for c in parts for i in c.edge_demand_id],
+        edge_actor_id=[i for c in parts for i in c.edge_actor_id],
+        edge_score=[x for c in parts for x in c.edge_score],
+        edge_demand_pref=[x for c in parts for x in c.edge_demand_pref],
+        edge_partner_pref=[x for c in parts for x in c.edge_partner_pref],
+        edge_tie=[x for c in parts for x in c.edge_tie],
+        params=params | {"algorithm": algorithm},
+        engine=engine_versions(),
+        parts=[c.demand_id for c in parts],
+    )
+    return msgspec.json.encode(doc)
 
 
 def document(problem: Problem, params: dict[str, Any], algorithm: str) -> bytes:
@@ -113,6 +142,7 @@ def graph_of(stored: bytes) -> RoundGraph:
         ],
         params=c.params,
         engine=c.engine,
+        parts=c.parts or None,
     )
 
 

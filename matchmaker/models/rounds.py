@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -50,6 +50,9 @@ class RoundRequest(msgspec.Struct, forbid_unknown_fields=True):
     include_unverified: bool = False
     #: The lottery that breaks ties; recorded with the round. Unset: drawn at random.
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | None = None
+    #: ``district``: solve each district as its own job, in parallel on the workers, and write
+    #: the parts' proposals together (see the README on what that can cost); ``whole``: one solve.
+    split: Literal["whole", "district"] = "whole"
 
 
 class Round(msgspec.Struct):
@@ -156,6 +159,9 @@ class RoundGraph(msgspec.Struct):
     edges: list[GraphEdge]
     params: dict[str, Any]
     engine: dict[str, str] = {}
+    #: A round split by region: the demand ids of each part. Each part was solved on its own,
+    #: offering a partner in several parts its whole capacity in each; re-solve part by part.
+    parts: list[list[int]] | None = None
 
 
 class Decision(msgspec.Struct, forbid_unknown_fields=True):

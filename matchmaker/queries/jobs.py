@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncpg
 from pgqueuer.queries import Queries
 
-__all__ = ["HOUSEKEEPING", "ROUND", "enqueue_round", "install"]
+__all__ = ["HOUSEKEEPING", "ROUND", "ROUND_PART", "enqueue_parts", "enqueue_round", "install"]
 
 #: A match round to carry out; the payload is the round's id.
 ROUND = "round"
+#: One part of a round split by region; the payload is "round id:part".
+ROUND_PART = "round_part"
 #: The periodic sweep: expire proposals, fail rounds whose worker stopped.
 HOUSEKEEPING = "housekeeping"
 
@@ -23,6 +25,18 @@ async def enqueue_round(conn: asyncpg.Connection, round_id: int) -> None:
     """Queue the job that runs round ``round_id`` (one job per round: the dedupe key says so)."""
     await Queries.from_asyncpg_connection(conn).enqueue(
         ROUND, str(round_id).encode(), dedupe_key=f"round:{round_id}"
+    )
+
+
+async def enqueue_parts(conn: asyncpg.Connection, round_id: int, parts: int) -> None:
+    """Queue one job per part of a split round, in one statement."""
+    if parts == 0:
+        return
+    await Queries.from_asyncpg_connection(conn).enqueue(
+        [ROUND_PART] * parts,
+        [f"{round_id}:{part}".encode() for part in range(parts)],
+        [0] * parts,
+        dedupe_key=[f"round-part:{round_id}:{part}" for part in range(parts)],
     )
 
 

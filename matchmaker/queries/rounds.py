@@ -177,7 +177,7 @@ async def set_progress(
 async def set_finished(
     conn: asyncpg.Connection,
     round_id: int,
-    worker: uuid.UUID,
+    worker: uuid.UUID | None,
     stats: dict[str, Any],
     fingerprint: str,
 ) -> bool:

@@ -15,16 +15,17 @@ import asyncpg
 
 from matchmaker.queries import login_attempts
 from matchmaker.queries import rounds as q
-from matchmaker.services import proposals, rounds
+from matchmaker.services import proposals, round_parts, rounds
 
 __all__ = ["sweep"]
 
 
 async def sweep(pool: asyncpg.Pool, worker: uuid.UUID) -> tuple[int, int]:
-    """One housekeeping pass; (proposals expired, rounds failed as abandoned)."""
+    """One housekeeping pass; (proposals expired, rounds and round parts failed as abandoned)."""
     async with pool.acquire() as conn, conn.transaction():
         expired = await proposals.expire(conn)
         abandoned = await rounds.fail_abandoned(conn)
+        abandoned_parts = await round_parts.fail_abandoned(conn)
         await login_attempts.forget_old(conn)
-        await q.record_housekeeping(conn, worker, len(expired), len(abandoned))
-    return len(expired), len(abandoned)
+        await q.record_housekeeping(conn, worker, len(expired), len(abandoned) + abandoned_parts)
+    return len(expired), len(abandoned) + abandoned_parts

@@ -101,4 +101,5 @@ def again(round_: Round) -> RoundRequest:
         dry_run=False,
         include_unverified=bool(params.get("include_unverified", False)),
         seed=params.get("seed"),
+        split=params.get("split", "whole"),
     )

@@ -96,6 +96,7 @@ WORDS: Words = {
     "phase_solving": ("求解", "Solving"),
     "phase_explaining": ("解释未匹配的需求", "Explaining unmatched needs"),
     "phase_writing": ("保存结果", "Saving the result"),
+    "phase_parts": ("分区并行求解", "Solving district by district"),
     "phase_done": ("完成", "Done"),
     "failed_title": ("这一轮没有完成", "This round did not finish"),
     "failed_note": ("没有发出任何推荐。原因：", "No proposals were sent. The reason:"),

@@ -246,11 +246,12 @@ RETURNING id;
 UPDATE rounds SET progress = $3 WHERE id = $1 AND status = 'running' AND worker = $2;
 
 -- name: finish_round
--- Only the owner of a running round may finish it: a late writer cannot flip a failed round.
+-- Only the owner of a running round may finish it (a split round's owner is NULL: its parts are
+-- owned instead): a late writer cannot flip a failed round.
 UPDATE rounds
 SET status = 'succeeded', finished_at = now(), stats = $3, input_fingerprint = $4,
     progress = '{"phase": "done", "percent": 100}', lease_until = NULL
-WHERE id = $1 AND status = 'running' AND worker = $2
+WHERE id = $1 AND status = 'running' AND worker IS NOT DISTINCT FROM $2
 RETURNING id;
 
 -- name: fail_round

@@ -1,0 +1,163 @@
+"""What a round (or one region of a split round) computes before it writes anything.
+
+scope → candidates (SQL) → scores → graph → solve → explain → the frozen graph and the proposal
+rows. Shared by a whole round (``services.rounds``) and by each part of a round split by region
+(``services.round_parts``), so both decide the same way.
+
+>>> computed = await compute(pool, scope, params_doc, "optimal", step)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import msgspec
+import numpy as np
+
+from matchmaker.matching import Params, Problem, Solution, replay, solve
+from matchmaker.matching.explain import explain
+from matchmaker.matching.graph import build_graph, component_edges, summary
+from matchmaker.matching.score import COMPONENTS, Weights
+from matchmaker.matching.solve import eligible_edges, needs_communities
+from matchmaker.queries import rounds as q
+from matchmaker.services import reach, scoring
+
+__all__ = ["Clock", "Computed", "Row", "Step", "compute"]
+
+#: (demand id, actor id, score, components, unverified?) of one proposal.
+Row = tuple[int, int, float, dict[str, float], bool]
+#: Announce a phase and how far along the work is (percent).
+Step = Callable[[str, int], Awaitable[None]]
+
+
+class Clock:
+    """Per-phase wall-clock timings, in seconds."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._phase = ""
+        self._start = 0.0
+
+    def start(self, phase: str) -> None:
+        self.stop()
+        self._phase, self._start = phase, time.perf_counter()
+
+    def stop(self) -> None:
+        if self._phase:
+            self.timings[self._phase] = round(time.perf_counter() - self._start, 4)
+            self._phase = ""
+
+
+@dataclass
+class Computed:
+    """A solved round (or part), ready to be written."""
+
+    rows: list[Row]
+    graph_json: bytes
+    fingerprint: str
+    unmatched_json: bytes
+    #: The round's statistics but for what writing adds (matched, dropped, timings).
+    stats: dict[str, Any]
+    #: Ids of the demands in scope (a split round lists them per part).
+    demand_ids: list[int]
+
+
+def _proposal_rows(
+    problem: Problem,
+    solution: Solution,
+    components: dict[str, np.ndarray],
+    unverified: set[int],
+) -> list[Row]:
+    """One row per chosen edge, best score first."""
+    rows = [
+        (
+            int(problem.demand_ids[problem.edge_demand[e]]),
+            int(problem.partner_ids[problem.edge_partner[e]]),
+            float(problem.score[e]),
+            {name: round(float(components[name][e]), 4) for name in COMPONENTS},
+            int(problem.partner_ids[problem.edge_partner[e]]) in unverified,
+        )
+        for e in solution.chosen.tolist()
+    ]
+    return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
+
+async def compute(
+    pool: asyncpg.Pool,
+    scope: dict[str, Any],
+    params_doc: dict[str, Any],
+    algorithm: str,
+    step: Step,
+) -> Computed:
+    """Solve the round over ``scope`` with ``params_doc``; write nothing."""
+    weights = msgspec.convert(params_doc["weights"], type=Weights)
+    params = Params(algorithm, params_doc["min_score"], params_doc["max_per_community"])  # type: ignore[arg-type]
+
+    await step("candidates", 5)
+    async with pool.acquire() as conn:
+        demands = [dict(r) for r in await q.scope_demands(
+            conn, scope["districts"], scope["towns"], scope["categories"]
+        )]  # fmt: skip
+        partners = [dict(r) for r in await q.scope_partners(conn)]
+        pairs = await scoring.candidate_pairs(
+            conn, [r["id"] for r in demands], [r["id"] for r in partners],
+            include_unverified=bool(params_doc.get("include_unverified")),
+        )  # fmt: skip
+        reached = set(np.unique(np.asarray(pairs.actor_ids)).tolist())
+        partners = [r for r in partners if r["id"] in reached]
+
+        await step("scoring", 30)
+        problem, components = await scoring.score(
+            conn, demands, partners, pairs, weights, seed=int(params_doc.get("seed", 0))
+        )
+
+    await step("graph", 45)
+    edges = eligible_edges(problem, params)
+    graph = await asyncio.to_thread(
+        build_graph, problem, edges, with_communities=needs_communities(params)
+    )
+    groups = await asyncio.to_thread(component_edges, problem, edges, graph)
+    shape = summary(graph)
+
+    await step("solving", 60)
+    solution = await asyncio.to_thread(solve, problem, params, groups=groups, explained=False)
+
+    await step("explaining", 75)
+    unmatched = await asyncio.to_thread(explain, problem, params, solution.chosen, edges)
+    async with pool.acquire() as conn:
+        solution.unmatched = await reach.what_it_would_take(conn, problem, unmatched)
+
+    await step("writing", 85)
+    graph_json = replay.document(problem, params_doc, algorithm)
+    unverified = {r["id"] for r in partners if not r["verified"]}
+    rows = _proposal_rows(problem, solution, components, unverified)
+    stats = {
+        "demands": problem.n_demands,
+        "partners": problem.n_partners,
+        "candidate_edges": problem.n_edges,
+        "eligible_edges": len(edges),
+        "components": solution.components,
+        "graph": shape,
+        "objective": round(solution.objective, 6),
+        "demands_served": len({r[0] for r in rows}),
+        "communities_served": len(
+            {int(problem.communities[problem.edge_demand[e]]) for e in solution.chosen.tolist()}
+        ),
+        "unmatched_demands": len(solution.unmatched),
+        "open_slots": int(problem.slots.sum()),
+        "unverified_proposals": sum(1 for r in rows if r[4]),
+    }
+    return Computed(
+        rows=rows,
+        graph_json=graph_json,
+        fingerprint=hashlib.sha256(graph_json).hexdigest(),
+        unmatched_json=msgspec.json.encode(solution.unmatched),
+        stats=stats,
+        demand_ids=[int(i) for i in problem.demand_ids.tolist()],
+    )

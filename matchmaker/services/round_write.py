@@ -1,0 +1,84 @@
+"""Writing a solved round: its proposals under the holds lock, its report, its final status.
+
+Proposals are written under the holds lock with each demand's open slots and each partner's spare
+capacity read again, so two rounds over overlapping scopes never hold more than there is: a pair
+that no longer fits is dropped and counted. A dry run writes only its report. Used by a whole
+round and by the last part of a round split by region, which writes the parts' proposals at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from matchmaker.models.rounds import Proposal
+from matchmaker.queries import audit
+from matchmaker.queries import rounds as q
+from matchmaker.services.round_compute import Row
+
+__all__ = ["LeaseLost", "finish"]
+
+
+class LeaseLost(Exception):
+    """The round is no longer this worker's: its lease lapsed and someone failed it."""
+
+
+async def _fitting(conn: asyncpg.Connection, rows: list[Row]) -> list[Row]:
+    """The rows, best first, that still fit each demand's open slots and each partner's capacity."""
+    slots = await q.open_slots(conn, sorted({r[0] for r in rows}))
+    spare = await q.spare_capacity(conn, sorted({r[1] for r in rows}))
+    kept = []
+    for row in rows:
+        d, a = row[0], row[1]
+        if slots.get(d, 0) > 0 and spare.get(a, 0) > 0:
+            slots[d] -= 1
+            spare[a] -= 1
+            kept.append(row)
+    return kept
+
+
+async def finish(
+    conn: asyncpg.Connection,
+    round_id: int,
+    worker: uuid.UUID | None,
+    *,
+    dry_run: bool,
+    rows: list[Row],
+    graph_json: bytes,
+    fingerprint: str,
+    unmatched_json: bytes,
+    stats: dict[str, Any],
+    ttl: dt.timedelta,
+) -> dict[str, Any]:
+    """Write the proposals that still fit (a dry run: list them) and the report, and mark the
+    round succeeded.
+
+    Call inside a transaction: if the round is no longer ``worker``'s (``None``: a split round,
+    owned by nobody once split) :class:`LeaseLost` is raised and everything rolls back.
+    Returns the statistics as recorded.
+    """
+    dry_json = None
+    if dry_run:  # what a real run would write now, without holding anything
+        kept = await _fitting(conn, rows)
+        dry_json = msgspec.json.encode(
+            [Proposal(None, d, a, s, c, "pending", unverified=u) for d, a, s, c, u in kept]
+        )
+    else:
+        await q.lock_holds(conn)
+        kept = await _fitting(conn, rows)
+        await q.copy_proposals(conn, round_id, kept, dt.datetime.now(dt.UTC) + ttl)
+    await q.insert_report(conn, round_id, fingerprint, graph_json, unmatched_json, dry_json)
+    stats = {
+        **stats,
+        "matched": len(kept),
+        "dropped_at_write": len(rows) - len(kept),
+        "written_score": round(sum(r[2] for r in kept), 6),
+    }
+    if not await q.set_finished(conn, round_id, worker, stats, fingerprint):
+        raise LeaseLost(round_id)
+    await audit.record(conn, None, "round", round_id, "finish", None, {"stats": stats})
+    return stats
