@@ -54,7 +54,7 @@ from matchmaker.vocab import (
     codes,
 )
 
-__all__ = ["SyntheticReport", "generate"]
+__all__ = ["DEFAULT_REMOTE_SHARE", "SyntheticReport", "generate"]
 
 T = TypeVar("T")
 Record = tuple[Any, ...]
@@ -62,6 +62,8 @@ Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 
 CITY = "合成市"
+#: The share of partners that also work remotely, unless a caller says otherwise.
+DEFAULT_REMOTE_SHARE = 0.10
 COMMUNITY_PREFIX = "合成社区"
 PARTNER_PREFIX = "合成伙伴"
 #: A Sichuan-like box (lat, lon), shrunk by a margin so communities around a district stay inside.
@@ -581,7 +583,7 @@ async def generate(
     progress: Callable[[str], None] | None = None,
     today: dt.date | None = None,
     districts: int | None = None,
-    remote_share: float = 0.10,
+    remote_share: float = DEFAULT_REMOTE_SHARE,
 ) -> SyntheticReport:
     """Write a synthetic marketplace in one transaction and report rows and seconds per table.
 

@@ -23,7 +23,7 @@ def bench_env(database_dsn: str, server_dsn: str) -> Iterator[dict[str, str]]:
     async def drop() -> None:
         admin = await db.connect(server_dsn)
         try:
-            for suffix in ("bench", "quality"):
+            for suffix in ("bench", "quality", "scale"):
                 await admin.execute(
                     f'DROP DATABASE IF EXISTS "{db.database_name(database_dsn)}_{suffix}" '
                     "WITH (FORCE)"
@@ -102,3 +102,14 @@ def test_the_judged_set_judges_every_open_need_against_every_organisation() -> N
     assert len(pairs) == len(judged) == len(needs) * len(actors)
     assert {(c, n) for c, n, _ in pairs} == needs and {p for _, _, p in pairs} == actors
     assert all(j.reason for j in judged)
+
+
+def test_bench_scale_runs_whole_and_split_on_worker_processes(bench_env: dict[str, str]) -> None:
+    out = _bench(["scale", "--profile", "county"], bench_env)
+    assert out.startswith("profile county: 3 districts")
+    rows = [line for line in out.splitlines() if line.startswith("| whole") or "split by" in line]
+    assert len(rows) == 3, out
+    whole, split_one, split_two = (row.split(" | ") for row in rows)
+    assert whole[1] == "1" and split_one[1] == "1" and split_two[1] == "2"
+    assert whole[-2] == "100.00%"  # the whole round against itself
+    assert "(3 parts)" in split_one[0] and split_two[-1].rstrip(" |").endswith("×")

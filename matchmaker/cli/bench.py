@@ -1,4 +1,4 @@
-"""``matchmaker bench api|match|quality``: measured numbers, as ratios against a baseline in the same run."""
+"""``matchmaker bench api|match|quality|scale``: measured numbers, as ratios against a baseline in the same run."""
 
 from __future__ import annotations
 
@@ -93,3 +93,32 @@ def bench_quality(algorithm: str, min_score: float | None, seed: int, verbose: b
     if min_score is not None:
         request.min_score = min_score
     click.echo(run(run_quality_bench(settings_from_env(), request=request, verbose=verbose)))
+
+
+@bench.command("scale")
+@click.option(
+    "--profile",
+    type=click.Choice(["county", "city", "province"]),
+    default="city",
+    show_default=True,
+    help="The synthetic marketplace to run on (see `seed --synthetic --profile`).",
+)
+@click.option(
+    "--whole/--no-whole",
+    default=None,
+    help="Also solve the round whole (default: but for the province, whose whole solve does not "
+    "fit in 24 GB).",
+)
+def bench_scale(profile: str, whole: bool | None) -> None:
+    """A round over a whole city or province: whole on 1 worker, split by district on 1 and 2."""
+    from matchmaker.bench_scale import run_scale_bench
+
+    report = run(
+        run_scale_bench(
+            settings_from_env(),
+            profile=profile,
+            whole=profile != "province" if whole is None else whole,
+            progress=lambda line: click.echo(line, err=True),
+        )
+    )
+    click.echo(report)

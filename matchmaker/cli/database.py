@@ -6,6 +6,7 @@ import click
 
 from matchmaker import db
 from matchmaker.cli.running import guard, run, settings_from_env
+from matchmaker.synthetic_profiles import PROFILES
 
 __all__ = ["migrate", "seed"]
 
@@ -39,9 +40,20 @@ def migrate() -> None:
 @click.option("--communities", type=click.IntRange(1, 1_000_000), help="Default: demands / 50.")
 @click.option("--partners", type=click.IntRange(1, 1_000_000), help="Default: demands / 10.")
 @click.option("--seed", "rng_seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--profile",
+    type=click.Choice(sorted(PROFILES)),
+    help="A named size instead of the counts: province (180 districts, 50,000 communities, "
+    "100,000 partners, 200,000 open needs), city (a tenth of it) or county (a quick try).",
+)
 @guard
 def seed(
-    synthetic: bool, demands: int, communities: int | None, partners: int | None, rng_seed: int
+    synthetic: bool,
+    demands: int,
+    communities: int | None,
+    partners: int | None,
+    rng_seed: int,
+    profile: str | None,
 ) -> None:
     """Load the demo data from seeds/ (idempotent), or --synthetic data for benchmarks."""
     from matchmaker.migrate import migrate as apply
@@ -56,13 +68,16 @@ def seed(
         try:
             await apply(conn)
             if synthetic:
-                from matchmaker.synthetic import generate
+                from matchmaker.synthetic import DEFAULT_REMOTE_SHARE, generate
 
+                shape = PROFILES[profile] if profile else None
                 report = await generate(
                     conn,
-                    demands=demands,
-                    communities=communities,
-                    partners=partners,
+                    demands=shape.demands if shape else demands,
+                    communities=shape.communities if shape else communities,
+                    partners=shape.partners if shape else partners,
+                    districts=shape.districts if shape else None,
+                    remote_share=shape.remote_share if shape else DEFAULT_REMOTE_SHARE,
                     seed=rng_seed,
                     progress=lambda text: click.echo(text, err=True),
                 )

@@ -65,15 +65,26 @@ class Columns(msgspec.Struct):
     parts: list[list[int]] = []
 
 
-def merge(documents: list[bytes], params: dict[str, Any], algorithm: str) -> bytes:
-    """One stored graph of a round split into parts: every part's columns, and which demands
-    made each part. A partner in several parts is listed once; each part offered it its whole
-    capacity (what was written is the round's statistics' business, not its input's)."""
-    parts = [msgspec.json.decode(d, type=Columns) for d in documents]
+class Split(msgspec.Struct):
+    """The stored graph of a round split into parts: each part's own document, as it was."""
+
+    split: list[Columns]
+
+
+def merge(documents: list[bytes]) -> bytes:
+    """One stored graph of a round split into parts: the parts' documents side by side, as bytes
+    (nothing decoded: a province's parts hold millions of edges). ``graph_of`` reads it back."""
+    return b'{"split":[' + b",".join(documents) + b"]}"
+
+
+def _merged(parts: list[Columns]) -> Columns:
+    """The parts as one set of columns; a partner in several parts is listed once (each part
+    offered it its whole capacity), and ``parts`` says which demands made each part."""
     capacity: dict[int, int] = {}
     for c in parts:
         capacity.update(zip(c.partner_id, c.capacity, strict=True))
-    doc = Columns(
+    first = parts[0] if parts else None
+    return Columns(
         demand_id=[i for c in parts for i in c.demand_id],
         community_id=[i for c in parts for i in c.community_id],
         slots=[i for c in parts for i in c.slots],
@@ -85,11 +96,10 @@ def merge(documents: list[bytes], params: dict[str, Any], algorithm: str) -> byt
         edge_demand_pref=[x for c in parts for x in c.edge_demand_pref],
         edge_partner_pref=[x for c in parts for x in c.edge_partner_pref],
         edge_tie=[x for c in parts for x in c.edge_tie],
-        params=params | {"algorithm": algorithm},
-        engine=engine_versions(),
+        params=first.params if first else {},
+        engine=first.engine if first else engine_versions(),
         parts=[c.demand_id for c in parts],
     )
-    return msgspec.json.encode(doc)
 
 
 def document(problem: Problem, params: dict[str, Any], algorithm: str) -> bytes:
@@ -116,7 +126,10 @@ def document(problem: Problem, params: dict[str, Any], algorithm: str) -> bytes:
 
 def graph_of(stored: bytes) -> RoundGraph:
     """The stored columns in the published shape of ``GET /rounds/{id}/graph``."""
-    c = msgspec.json.decode(stored, type=Columns)
+    if stored.startswith(b'{"split":'):
+        c = _merged(msgspec.json.decode(stored, type=Split).split)
+    else:
+        c = msgspec.json.decode(stored, type=Columns)
     n = len(c.edge_score)
     none: list[Any] = [None] * n
     demand_pref = c.edge_demand_pref if len(c.edge_demand_pref) == n else none

@@ -39,6 +39,7 @@ __all__ = [
     "open_slots",
     "pair_names",
     "partner_features",
+    "partners_with_spare_capacity",
     "proposal_flows",
     "recent_rounds",
     "record_housekeeping",
@@ -75,9 +76,18 @@ async def partner_features(conn: asyncpg.Connection, actor_id: int) -> asyncpg.R
     return await conn.fetchrow(Q["partner_features"], actor_id)
 
 
-async def scope_partners(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    """Every partner with spare capacity, with what scoring needs of it (ordered by id)."""
-    return list(await conn.fetch(Q["scope_partners"]))
+async def scope_partners(
+    conn: asyncpg.Connection, actor_ids: Sequence[int] | None = None
+) -> list[asyncpg.Record]:
+    """Partners with spare capacity (only ``actor_ids`` when given), with what scoring needs of
+    them (ordered by id)."""
+    ids = None if actor_ids is None else list(actor_ids)
+    return list(await conn.fetch(Q["scope_partners"], ids))
+
+
+async def partners_with_spare_capacity(conn: asyncpg.Connection) -> list[int]:
+    """Ids of every partner a round may still propose: the candidates start from these."""
+    return list(await conn.fetchval(Q["partners_with_spare_capacity"]))
 
 
 async def candidates(

@@ -104,13 +104,13 @@ async def compute(
         demands = [dict(r) for r in await q.scope_demands(
             conn, scope["districts"], scope["towns"], scope["categories"]
         )]  # fmt: skip
-        partners = [dict(r) for r in await q.scope_partners(conn)]
         pairs = await scoring.candidate_pairs(
-            conn, [r["id"] for r in demands], [r["id"] for r in partners],
+            conn, [r["id"] for r in demands], await q.partners_with_spare_capacity(conn),
             include_unverified=bool(params_doc.get("include_unverified")),
         )  # fmt: skip
-        reached = set(np.unique(np.asarray(pairs.actor_ids)).tolist())
-        partners = [r for r in partners if r["id"] in reached]
+        # only the partners some demand can have: a district's part reads hundreds, not 100,000
+        reached = np.unique(np.asarray(pairs.actor_ids)).tolist()
+        partners = [dict(r) for r in await q.scope_partners(conn, reached)]
 
         await step("scoring", 30)
         problem, components = await scoring.score(

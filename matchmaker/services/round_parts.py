@@ -164,7 +164,7 @@ async def _write_round(
     rows: list[Row] = sorted(
         (r for p in results for r in p.rows), key=lambda r: (-r[2], r[0], r[1])
     )
-    graph_json = replay.merge([p.graph_json for p in results], round_.params, round_.algorithm)
+    graph_json = replay.merge([p.graph_json for p in results])
     unmatched = [u for p in results for u in msgspec.json.decode(p.unmatched_json)]
     stats: dict[str, Any] = {k: sum(p.stats.get(k, 0) for p in results) for k in SUMMED}
     stats["objective"] = round(stats["objective"], 6)

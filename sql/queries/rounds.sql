@@ -31,10 +31,26 @@ WHERE d.status = 'open' AND d.archived_at IS NULL
   AND d.slots - coalesce(h.n, 0) - coalesce(t.n, 0) > 0
 ORDER BY d.id;
 
+-- name: partners_with_spare_capacity
+-- The ids of the partners a round may still propose (spare capacity left), for the candidates.
+WITH held AS (
+    SELECT actor_id, count(*) AS n FROM proposals
+    WHERE status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
+    GROUP BY actor_id
+), busy AS (
+    SELECT actor_id, count(*) AS n FROM partnerships WHERE status = 'active' GROUP BY actor_id
+)
+SELECT coalesce(array_agg(a.id ORDER BY a.id), '{}') AS ids
+FROM actors a
+LEFT JOIN held h ON h.actor_id = a.id
+LEFT JOIN busy b ON b.actor_id = a.id
+WHERE a.archived_at IS NULL
+  AND a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) > 0;
+
 -- name: scope_partners
--- Partners with spare capacity, with their profile text (own, products', past cases', people's),
--- grade, verification and track record. Where each may work is the candidates' business: a
--- partner of a neighbouring district may reach into the scope within its radius.
+-- Partners with spare capacity ($1: only these ids; NULL: all), with their profile text (own,
+-- products', past cases', people's), grade, verification and track record. Where each may work is
+-- the candidates' business: a partner of a neighbouring district may reach into the scope.
 WITH held AS (
     SELECT actor_id, count(*) AS n FROM proposals
     WHERE status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
@@ -65,6 +81,7 @@ LEFT JOIN held h ON h.actor_id = a.id
 LEFT JOIN busy b ON b.actor_id = a.id
 LEFT JOIN record r ON r.actor_id = a.id
 WHERE a.archived_at IS NULL
+  AND ($1::bigint[] IS NULL OR a.id = ANY ($1))
   AND a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) > 0
 ORDER BY a.id;
 
@@ -89,8 +106,13 @@ WITH d AS MATERIALIZED (
     WHERE d.id = ANY ($1::bigint[])
 ), related AS (
     SELECT * FROM unnest($4::text[], $5::text[]) AS r (from_category, to_category)
+), box AS (
+    -- where the demands lie: a partner whose radius cannot reach this box is never near one
+    SELECT min(lat) AS lat0, max(lat) AS lat1, min(lon) AS lon0, max(lon) AS lon1 FROM d
 ), a AS MATERIALIZED (
-    -- each partner with every category it can be proposed for: its own, its products', related
+    -- each partner that could reach a demand in scope (it serves one of their districts, works
+    -- from afar, or its radius reaches their box: 1° of latitude ≥ 110 km, of longitude ≥ 55 km
+    -- below 60°), with every category it can be proposed for: its own, its products', related
     SELECT x.id, x.lat, x.lon, x.service_radius_km AS radius,
            x.remote_resource_types::text[] AS remote_types,
            ARRAY(SELECT ac.category FROM actor_categories ac WHERE ac.actor_id = x.id
@@ -98,7 +120,17 @@ WITH d AS MATERIALIZED (
                  SELECT r.to_category FROM actor_categories ac
                  JOIN related r ON r.from_category = ac.category WHERE ac.actor_id = x.id)
            AS can_do
-    FROM actors x WHERE x.id = ANY ($2::bigint[]) AND (x.verified OR $3::boolean)
+    FROM actors x CROSS JOIN box
+    WHERE x.id = ANY ($2::bigint[]) AND (x.verified OR $3::boolean)
+      AND (cardinality(x.remote_resource_types) > 0
+           OR EXISTS (SELECT 1 FROM actor_districts ad
+                      WHERE ad.actor_id = x.id
+                        AND ad.district_id IN (SELECT DISTINCT district_id FROM d))
+           OR (x.service_radius_km > 0
+               AND x.lat BETWEEN box.lat0 - x.service_radius_km / 110.0
+                             AND box.lat1 + x.service_radius_km / 110.0
+               AND x.lon BETWEEN box.lon0 - x.service_radius_km / 55.0
+                             AND box.lon1 + x.service_radius_km / 55.0))
 ), served AS (
     SELECT d.id AS demand_id, ad.actor_id
     FROM d
