@@ -33,7 +33,7 @@ from matchmaker.synthetic_profiles import PROFILES
 __all__ = ["run_scale_bench"]
 
 Q = sql("bench")
-PHASES = ("candidates", "scoring", "graph", "solving", "explaining", "writing")
+PHASES = ("candidates", "scoring", "graph", "solving", "explaining", "writing", "writing_round")
 #: The bench round's threshold: low, so the solver has real work at every size.
 MIN_SCORE = 0.2
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gzip
 import uuid
@@ -228,15 +229,16 @@ async def insert_report(
     unmatched_json: bytes,
     dry_proposals_json: bytes | None,
 ) -> None:
-    """Store the round's frozen input and reasons, gzip-compressed (fast level: written once)."""
-    await conn.execute(
-        Q["insert_report"],
-        round_id,
-        fingerprint,
-        gzip.compress(graph_json, compresslevel=1),
-        gzip.compress(unmatched_json, compresslevel=1),
-        gzip.compress(dry_proposals_json, compresslevel=1) if dry_proposals_json else None,
+    """Store the round's frozen input and reasons, gzip-compressed (fast level: written once;
+    in a thread, so a province's tens of megabytes do not stall the event loop)."""
+
+    def pack(data: bytes | None) -> bytes | None:
+        return gzip.compress(data, compresslevel=1) if data else None
+
+    graph_gz, unmatched_gz, dry_gz = await asyncio.to_thread(
+        lambda: (pack(graph_json), pack(unmatched_json), pack(dry_proposals_json))
     )
+    await conn.execute(Q["insert_report"], round_id, fingerprint, graph_gz, unmatched_gz, dry_gz)
 
 
 async def report(conn: asyncpg.Connection, round_id: int) -> dict[str, bytes | None] | None:

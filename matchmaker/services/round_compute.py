@@ -134,9 +134,10 @@ async def compute(
         solution.unmatched = await reach.what_it_would_take(conn, problem, unmatched)
 
     await step("writing", 85)
-    graph_json = replay.document(problem, params_doc, algorithm)
+    # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile
+    graph_json = await asyncio.to_thread(replay.document, problem, params_doc, algorithm)
     unverified = {r["id"] for r in partners if not r["verified"]}
-    rows = _proposal_rows(problem, solution, components, unverified)
+    rows = await asyncio.to_thread(_proposal_rows, problem, solution, components, unverified)
     stats = {
         "demands": problem.n_demands,
         "partners": problem.n_partners,

@@ -179,11 +179,13 @@ async def _write_round(
         for phase, seconds in p.stats["timings"].items():
             timings[phase] = round(timings.get(phase, 0.0) + seconds, 4)
     stats["timings"] = timings  # summed over parts: the work done, not the time it took
+    clock = Clock()
+    clock.start("writing_round")  # the last part writing every part's proposals and the report
     written = await finish(
         conn, round_.id, None,
         dry_run=round_.dry_run, rows=rows, graph_json=graph_json,
         fingerprint=hashlib.sha256(graph_json).hexdigest(),
-        unmatched_json=msgspec.json.encode(unmatched), stats=stats, ttl=ttl,
+        unmatched_json=msgspec.json.encode(unmatched), stats=stats, ttl=ttl, clock=clock,
     )  # fmt: skip
     log.info("split round written", round=round_.id, parts=len(results), matched=written["matched"])
 

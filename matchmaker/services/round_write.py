@@ -18,7 +18,7 @@ import msgspec
 from matchmaker.models.rounds import Proposal
 from matchmaker.queries import audit
 from matchmaker.queries import rounds as q
-from matchmaker.services.round_compute import Row
+from matchmaker.services.round_compute import Clock, Row
 
 __all__ = ["LeaseLost", "finish"]
 
@@ -53,12 +53,14 @@ async def finish(
     unmatched_json: bytes,
     stats: dict[str, Any],
     ttl: dt.timedelta,
+    clock: Clock | None = None,
 ) -> dict[str, Any]:
     """Write the proposals that still fit (a dry run: list them) and the report, and mark the
     round succeeded.
 
     Call inside a transaction: if the round is no longer ``worker``'s (``None``: a split round,
     owned by nobody once split) :class:`LeaseLost` is raised and everything rolls back.
+    ``clock`` (a whole round's) is stopped once everything is written, and its timings recorded.
     Returns the statistics as recorded.
     """
     dry_json = None
@@ -72,6 +74,9 @@ async def finish(
         kept = await _fitting(conn, rows)
         await q.copy_proposals(conn, round_id, kept, dt.datetime.now(dt.UTC) + ttl)
     await q.insert_report(conn, round_id, fingerprint, graph_json, unmatched_json, dry_json)
+    if clock is not None:
+        clock.stop()
+        stats = {**stats, "timings": {**stats.get("timings", {}), **clock.timings}}
     stats = {
         **stats,
         "matched": len(kept),

@@ -196,12 +196,11 @@ async def _run(
 
     computed = await compute(pool, round_.scope, round_.params, round_.algorithm, step)
     async with pool.acquire() as conn, conn.transaction():
-        clock.stop()
         await finish(
             conn, round_.id, worker,
             dry_run=round_.dry_run, rows=computed.rows, graph_json=computed.graph_json,
             fingerprint=computed.fingerprint, unmatched_json=computed.unmatched_json,
-            stats={**computed.stats, "timings": clock.timings}, ttl=ttl,
+            stats=computed.stats, ttl=ttl, clock=clock,
         )  # fmt: skip
         final = await q.get_round(conn, round_.id)
     if progress:
