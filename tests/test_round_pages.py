@@ -238,3 +238,18 @@ async def test_only_coordinators_and_admins_see_the_round_pages(
     await page_login("admin")
     assert (await client.get("/rounds")).status_code == 200
     assert (await client.get("/rounds/999999")).status_code == 404
+
+
+async def test_a_round_split_by_district_from_the_form_runs_and_shows_its_result(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    token = await page_login("coordinator")
+    round_id = await start(client, token, district="", split_by_district="true")
+    await finished(client, round_id)
+    round_ = await q.get_round(seeded, round_id)
+    assert round_.status == "succeeded" and round_.params["split"] == "district"
+    assert len(round_.stats["parts"]) > 1
+    page = (await client.get(f"/rounds/{round_id}")).text
+    assert "推荐配对" in page
+    again = (await client.get("/rounds")).text
+    assert 'name="split_by_district"' in again and "按区县分区并行求解" in again

@@ -85,6 +85,21 @@ async def test_a_real_split_round_never_oversubscribes_and_each_part_re_solves_f
         )
         problem, params = problem_of(sub)
         assert round(solve(problem, params).objective, 6) == recorded["objective"]
+    # one part alone, as an auditor of a province reads it
+    first = await client.get(
+        f"/api/v1/rounds/{split['id']}/graph", params={"part": 0}, headers=coordinator
+    )
+    assert first.status_code == 200 and {d["id"] for d in first.json()["demands"]} == set(
+        graph.parts[0]
+    )
+    missing = await client.get(
+        f"/api/v1/rounds/{split['id']}/graph", params={"part": 999}, headers=coordinator
+    )
+    assert missing.status_code == 404
+    whole_part = await client.get(
+        f"/api/v1/rounds/{whole['id']}/graph", params={"part": 0}, headers=coordinator
+    )
+    assert whole_part.status_code == 400 and whole_part.json()["field"] == "part"
 
 
 async def test_an_abandoned_part_fails_its_round(

@@ -10,7 +10,7 @@ from litestar.params import JSONBody, Parameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, User
 from matchmaker.auth import roles
-from matchmaker.errors import Conflict
+from matchmaker.errors import Conflict, Invalid
 from matchmaker.models.rounds import (
     Proposal,
     ProposalsPage,
@@ -20,12 +20,16 @@ from matchmaker.models.rounds import (
     Unmatched,
 )
 from matchmaker.queries import rounds as q
+from matchmaker.services import round_parts
 from matchmaker.services import rounds as service
 
 __all__ = ["RoundController"]
 
 CURATORS = roles("coordinator", "admin")
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="round id")]
+Part = Annotated[
+    int | None, Parameter(ge=0, le=100_000, description="one part of a round split by district")
+]
 
 
 class RoundController(Controller):
@@ -67,10 +71,18 @@ class RoundController(Controller):
         return ProposalsPage(items=items, unmatched=unmatched, next_cursor=next_cursor)
 
     @get("/{round_id:int}/graph", operation_id="getRoundGraph")
-    async def get_graph(self, conn: Conn, round_id: Id) -> RoundGraph:
-        """The round's frozen, scored input — demands, partners, edges, params — to re-solve and audit."""
+    async def get_graph(self, conn: Conn, round_id: Id, part: Part = None) -> RoundGraph:
+        """The round's frozen, scored input — demands, partners, edges, params — to re-solve and audit.
+
+        A round split by district lists each part's demands in ``parts``; ``part`` gives one
+        part's graph alone (a province's whole graph is tens of millions of edges).
+        """
         report = await q.report(conn, round_id)
         if report is None:
             round_ = await q.get_round(conn, round_id)
             raise Conflict(f"the round is {round_.status}; its input graph is not recorded")
+        if (await q.get_round(conn, round_id)).params.get("split") == "district":
+            return await round_parts.graph_of(conn, round_id, part)
+        if part is not None:
+            raise Invalid("part: this round was solved whole; it has no parts", field="part")
         return service.graph_of(report["graph"] or b"{}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import uuid
 from typing import Any
 
@@ -15,6 +16,7 @@ __all__ = [
     "fail_abandoned",
     "fail_round",
     "finish",
+    "graphs",
     "insert",
     "lock_round",
     "progress",
@@ -68,9 +70,18 @@ async def finish(
     worker: uuid.UUID,
     stats: dict[str, Any],
     result_gz: bytes,
+    graph_gz: bytes,
 ) -> bool:
-    found = await conn.fetchval(Q["finish_part"], round_id, part, worker, stats, result_gz)
+    found = await conn.fetchval(
+        Q["finish_part"], round_id, part, worker, stats, result_gz, graph_gz
+    )
     return found is not None
+
+
+async def graphs(conn: asyncpg.Connection, round_id: int, part: int | None) -> list[bytes]:
+    """Each part's frozen graph document (only ``part``'s when given), decompressed, in order."""
+    rows = await conn.fetch(Q["part_graphs"], round_id, part)
+    return [gzip.decompress(r["graph_gz"]) for r in rows if r["graph_gz"] is not None]
 
 
 async def fail(

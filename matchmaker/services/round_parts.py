@@ -30,8 +30,9 @@ import asyncpg
 import msgspec
 import structlog
 
+from matchmaker.errors import NotFound
 from matchmaker.matching import replay
-from matchmaker.models.rounds import Round
+from matchmaker.models.rounds import Round, RoundGraph
 from matchmaker.queries import audit, jobs
 from matchmaker.queries import round_parts as q
 from matchmaker.queries import rounds as round_queries
@@ -39,7 +40,7 @@ from matchmaker.services import leases
 from matchmaker.services.round_compute import Clock, Computed, Row, compute
 from matchmaker.services.round_write import LeaseLost, finish
 
-__all__ = ["fail_abandoned", "run_part", "split"]
+__all__ = ["fail_abandoned", "graph_document", "graph_of", "run_part", "split"]
 
 log = structlog.get_logger()
 
@@ -50,10 +51,9 @@ SUMMED = ("demands", "candidate_edges", "eligible_edges", "components", "objecti
 
 
 class _Result(msgspec.Struct):
-    """What a part keeps until the round is written (msgpack, gzip)."""
+    """What a part keeps until the round is written (msgpack, gzip); its graph is kept apart."""
 
     rows: list[Row]
-    graph_json: bytes
     unmatched_json: bytes
     stats: dict[str, Any]
 
@@ -127,11 +127,16 @@ async def _compute(
     scope = {**round_.scope, "districts": districts}
     computed = await compute(pool, scope, round_.params, round_.algorithm, step)
     clock.stop()
-    stats = {**computed.stats, "timings": clock.timings, "districts": districts}
-    result = gzip.compress(msgspec.msgpack.encode(_as_result(computed, stats)), compresslevel=1)
+    stats = {
+        **computed.stats,
+        "timings": clock.timings,
+        "districts": districts,
+        "fingerprint": computed.fingerprint,
+    }
+    result, graph = await asyncio.to_thread(_pack, computed, stats)
     async with pool.acquire() as conn, conn.transaction():
         status = await q.lock_round(conn, round_.id)
-        if not await q.finish(conn, round_.id, part, worker, stats, result):
+        if not await q.finish(conn, round_.id, part, worker, stats, result, graph):
             raise LeaseLost(round_.id)
         done, failed, total = await q.tally(conn, round_.id)
         if status != "running" or failed:
@@ -148,8 +153,27 @@ async def _compute(
         await _write_round(conn, round_, results, [list(r["districts"]) for r in rows], ttl=ttl)
 
 
-def _as_result(computed: Computed, stats: dict[str, Any]) -> _Result:
-    return _Result(computed.rows, computed.graph_json, computed.unmatched_json, stats)
+def _pack(computed: Computed, stats: dict[str, Any]) -> tuple[bytes, bytes]:
+    """(the part's result, its frozen graph), each gzip-compressed."""
+    result = _Result(computed.rows, computed.unmatched_json, stats)
+    return (
+        gzip.compress(msgspec.msgpack.encode(result), compresslevel=1),
+        gzip.compress(computed.graph_json, compresslevel=1),
+    )
+
+
+def graph_document(fingerprints: list[str]) -> bytes:
+    """What a split round's report stores as its graph: which parts, by their fingerprints (the
+    parts' graphs stay with the parts; ``graph_of`` below assembles them)."""
+    return msgspec.json.encode({"split": "parts", "part_fingerprints": fingerprints})
+
+
+async def graph_of(conn: asyncpg.Connection, round_id: int, part: int | None) -> RoundGraph:
+    """A split round's frozen graph: one part's, or every part's side by side."""
+    documents = await q.graphs(conn, round_id, part)
+    if part is not None and not documents:
+        raise NotFound("round part", f"{round_id}/{part}")
+    return await asyncio.to_thread(replay.graph_of, replay.merge(documents))
 
 
 async def _write_round(
@@ -164,7 +188,8 @@ async def _write_round(
     rows: list[Row] = sorted(
         (r for p in results for r in p.rows), key=lambda r: (-r[2], r[0], r[1])
     )
-    graph_json = replay.merge([p.graph_json for p in results])
+    fingerprints = [p.stats["fingerprint"] for p in results]
+    graph_json = graph_document(fingerprints)
     unmatched = [u for p in results for u in msgspec.json.decode(p.unmatched_json)]
     stats: dict[str, Any] = {k: sum(p.stats.get(k, 0) for p in results) for k in SUMMED}
     stats["objective"] = round(stats["objective"], 6)
@@ -184,7 +209,7 @@ async def _write_round(
     written = await finish(
         conn, round_.id, None,
         dry_run=round_.dry_run, rows=rows, graph_json=graph_json,
-        fingerprint=hashlib.sha256(graph_json).hexdigest(),
+        fingerprint=hashlib.sha256("\n".join(fingerprints).encode()).hexdigest(),
         unmatched_json=msgspec.json.encode(unmatched), stats=stats, ttl=ttl, clock=clock,
     )  # fmt: skip
     log.info("split round written", round=round_.id, parts=len(results), matched=written["matched"])

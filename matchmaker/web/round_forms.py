@@ -39,6 +39,8 @@ class RoundForm(msgspec.Struct, kw_only=True):
     max_per_community: Annotated[int, msgspec.Meta(ge=1, le=1000)] | None = None
     dry_run: bool = False
     include_unverified: bool = False
+    #: solve district by district on the workers (``RoundRequest.split = "district"``)
+    split_by_district: bool = False
     w_category: Weight = _W.category
     w_resources: Weight = _W.resources
     w_text: Weight = _W.text
@@ -63,6 +65,7 @@ class RoundForm(msgspec.Struct, kw_only=True):
             max_per_community=self.max_per_community,
             dry_run=self.dry_run,
             include_unverified=self.include_unverified,
+            split="district" if self.split_by_district else "whole",
         )
 
 
@@ -77,6 +80,7 @@ def form_defaults() -> dict[str, str]:
         "max_per_community": "",
         "dry_run": "true",
         "include_unverified": "",
+        "split_by_district": "",
     }
 
 

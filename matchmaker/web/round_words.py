@@ -60,6 +60,14 @@ WORDS: Words = {
         "By default only verified organisations are proposed; ticked, unverified ones are too, "
         "marked as such.",
     ),
+    "split_by_district": ("按区县分区并行求解", "Solve district by district, in parallel"),
+    "split_by_district_hint": (
+        "每个区县单独求解、由各工作进程并行完成，适合全市、全省的大轮次；"
+        "跨区县服务的伙伴可能因名额冲突少推荐一些。",
+        "Each district is solved on its own, by the workers in parallel: for city- or "
+        "province-wide rounds. A partner serving several districts may end up proposed less, "
+        "where the districts want more of it than it has.",
+    ),
     "unverified": ("未认证", "Not verified"),
     "start": ("开始撮合", "Start the round"),
     "past_rounds": ("历史轮次", "Past rounds"),

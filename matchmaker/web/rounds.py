@@ -85,7 +85,7 @@ def _field_errors(exc: AppError, lang: Lang) -> dict[str, str]:
 def _shown(values: FormValues) -> dict[str, str]:
     """What the user sent, as the inputs show it again (an unticked box sends nothing)."""
     blank = {"district": "", "category": "", "max_per_community": "", "dry_run": "",
-             "include_unverified": ""}  # fmt: skip
+             "include_unverified": "", "split_by_district": ""}  # fmt: skip
     return blank | typed(values)
 
 

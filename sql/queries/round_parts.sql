@@ -38,7 +38,8 @@ RETURNING part;
 
 -- name: finish_part
 UPDATE round_parts
-SET status = 'succeeded', finished_at = now(), lease_until = NULL, stats = $4, result_gz = $5
+SET status = 'succeeded', finished_at = now(), lease_until = NULL, stats = $4, result_gz = $5,
+    graph_gz = $6
 WHERE round_id = $1 AND part = $2 AND status = 'running' AND worker = $3
 RETURNING part;
 
@@ -61,6 +62,12 @@ FROM round_parts WHERE round_id = $1;
 
 -- name: results
 SELECT part, districts, stats, result_gz FROM round_parts WHERE round_id = $1 ORDER BY part;
+
+-- name: part_graphs
+-- The frozen graph of each part ($2: only that part; NULL: all), in part order.
+SELECT part, graph_gz FROM round_parts
+WHERE round_id = $1 AND ($2::int IS NULL OR part = $2) AND status = 'succeeded'
+ORDER BY part;
 
 -- name: parts_progress
 UPDATE rounds SET progress = $2 WHERE id = $1 AND status = 'running' AND worker IS NULL;
