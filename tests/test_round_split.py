@@ -128,3 +128,28 @@ async def test_an_abandoned_part_fails_its_round(
         "SELECT status FROM round_parts WHERE round_id = $1 AND part = 1", round_id
     )
     assert status == "queued"
+
+
+async def test_needs_that_lost_a_partner_to_another_district_are_solved_again(
+    client: Client, seeded: Any, login: Any
+) -> None:
+    # two units each: partners that serve several districts are wanted by several parts at once
+    await seeded.execute("UPDATE actors SET capacity = 2")
+    coordinator = await login("coordinator")
+    whole = await _round(client, coordinator, dry_run=True, min_score=0.3)
+    split = await _round(client, coordinator, split="district", min_score=0.3)
+    stats = split["stats"]
+    assert stats["dropped_at_write"] > 0 and stats["repaired"] > 0
+    assert stats["parts"][-1]["repair"] is True
+    assert stats["written_score"] <= whole["stats"]["objective"] + 1e-6
+    await consistent(seeded)
+    written = await seeded.fetchval(
+        "SELECT count(*) FROM proposals WHERE round_id = $1", split["id"]
+    )
+    assert written == stats["matched"]
+    # the repair is audited as one more part: its graph re-solves to what it recorded
+    graph = msgspec.convert(
+        (await client.get(f"/api/v1/rounds/{split['id']}/graph", headers=coordinator)).json(),
+        RoundGraph,
+    )
+    assert graph.parts is not None and len(graph.parts) == len(stats["parts"])

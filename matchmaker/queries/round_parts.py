@@ -18,6 +18,7 @@ __all__ = [
     "finish",
     "graphs",
     "insert",
+    "insert_repair",
     "lock_round",
     "progress",
     "release_round",
@@ -46,6 +47,13 @@ async def release_round(
 async def insert(conn: asyncpg.Connection, round_id: int, districts: list[int]) -> None:
     """One part per district, numbered from 0 in the order given."""
     await conn.execute(Q["insert_parts"], round_id, districts)
+
+
+async def insert_repair(
+    conn: asyncpg.Connection, round_id: int, part: int, stats: dict[str, Any], graph_gz: bytes
+) -> None:
+    """Record a split round's repair as part ``part``, with its frozen graph."""
+    await conn.execute(Q["insert_repair"], round_id, part, stats, graph_gz)
 
 
 async def claim(

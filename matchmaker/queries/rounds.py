@@ -60,9 +60,15 @@ BY_SCORE = Sort("p.id", descending=False, key_sql="(-p.score)", key_type="double
 
 
 async def scope_demands(
-    conn: asyncpg.Connection, districts: list[int], towns: list[int], categories: list[str]
+    conn: asyncpg.Connection,
+    districts: list[int],
+    towns: list[int],
+    categories: list[str],
+    only: Sequence[int] | None = None,
 ) -> list[asyncpg.Record]:
-    return list(await conn.fetch(Q["scope_demands"], districts, towns, categories))
+    """Open demands in scope with an open slot (of ``only`` these ids, when given)."""
+    ids = None if only is None else list(only)
+    return list(await conn.fetch(Q["scope_demands"], districts, towns, categories, ids))
 
 
 async def demand_features(

@@ -10,6 +10,7 @@ rows. Shared by a whole round (``services.rounds``) and by each part of a round 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import time
 from collections.abc import Awaitable, Callable
@@ -88,33 +89,45 @@ def _proposal_rows(
     return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
 
 
+def _connection(
+    pool: asyncpg.Pool, conn: asyncpg.Connection | None
+) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
+    """The caller's connection (inside its transaction), or one from the pool."""
+    return contextlib.nullcontext(conn) if conn is not None else pool.acquire()
+
+
 async def compute(
     pool: asyncpg.Pool,
     scope: dict[str, Any],
     params_doc: dict[str, Any],
     algorithm: str,
     step: Step,
+    *,
+    only: list[int] | None = None,
+    conn: asyncpg.Connection | None = None,
 ) -> Computed:
-    """Solve the round over ``scope`` with ``params_doc``; write nothing."""
+    """Solve the round over ``scope`` (its demands ``only`` these, when given) with
+    ``params_doc``; write nothing. Reads on ``conn`` when given — inside the caller's transaction,
+    so it sees what that transaction already holds."""
     weights = msgspec.convert(params_doc["weights"], type=Weights)
     params = Params(algorithm, params_doc["min_score"], params_doc["max_per_community"])  # type: ignore[arg-type]
 
     await step("candidates", 5)
-    async with pool.acquire() as conn:
+    async with _connection(pool, conn) as c:
         demands = [dict(r) for r in await q.scope_demands(
-            conn, scope["districts"], scope["towns"], scope["categories"]
+            c, scope["districts"], scope["towns"], scope["categories"], only
         )]  # fmt: skip
         pairs = await scoring.candidate_pairs(
-            conn, [r["id"] for r in demands], await q.partners_with_spare_capacity(conn),
+            c, [r["id"] for r in demands], await q.partners_with_spare_capacity(c),
             include_unverified=bool(params_doc.get("include_unverified")),
         )  # fmt: skip
         # only the partners some demand can have: a district's part reads hundreds, not 100,000
         reached = np.unique(np.asarray(pairs.actor_ids)).tolist()
-        partners = [dict(r) for r in await q.scope_partners(conn, reached)]
+        partners = [dict(r) for r in await q.scope_partners(c, reached)]
 
         await step("scoring", 30)
         problem, components = await scoring.score(
-            conn, demands, partners, pairs, weights, seed=int(params_doc.get("seed", 0))
+            c, demands, partners, pairs, weights, seed=int(params_doc.get("seed", 0))
         )
 
     await step("graph", 45)
@@ -130,8 +143,8 @@ async def compute(
 
     await step("explaining", 75)
     unmatched = await asyncio.to_thread(explain, problem, params, solution.chosen, edges)
-    async with pool.acquire() as conn:
-        solution.unmatched = await reach.what_it_would_take(conn, problem, unmatched)
+    async with _connection(pool, conn) as c:
+        solution.unmatched = await reach.what_it_would_take(c, problem, unmatched)
 
     await step("writing", 85)
     # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile

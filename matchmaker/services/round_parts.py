@@ -38,7 +38,7 @@ from matchmaker.queries import round_parts as q
 from matchmaker.queries import rounds as round_queries
 from matchmaker.services import leases
 from matchmaker.services.round_compute import Clock, Computed, Row, compute
-from matchmaker.services.round_write import LeaseLost, finish
+from matchmaker.services.round_write import LeaseLost, dry_document, record, write_fitting
 
 __all__ = ["fail_abandoned", "graph_document", "graph_of", "run_part", "split"]
 
@@ -69,7 +69,7 @@ async def split(pool: asyncpg.Pool, round_: Round, worker: uuid.UUID) -> None:
         await q.insert(conn, round_.id, districts)
         await jobs.enqueue_parts(conn, round_.id, len(districts))
         if not districts:  # nothing in scope: the round is done at once, empty
-            await _write_round(conn, round_, [], [])
+            await _write_round(pool, conn, round_, [], [])
     log.info("round split", round=round_.id, parts=len(districts))
 
 
@@ -150,7 +150,9 @@ async def _compute(
         results = [
             msgspec.msgpack.decode(gzip.decompress(r["result_gz"]), type=_Result) for r in rows
         ]
-        await _write_round(conn, round_, results, [list(r["districts"]) for r in rows], ttl=ttl)
+        await _write_round(
+            pool, conn, round_, results, [list(r["districts"]) for r in rows], ttl=ttl
+        )
 
 
 def _pack(computed: Computed, stats: dict[str, Any]) -> tuple[bytes, bytes]:
@@ -177,6 +179,7 @@ async def graph_of(conn: asyncpg.Connection, round_id: int, part: int | None) ->
 
 
 async def _write_round(
+    pool: asyncpg.Pool,
     conn: asyncpg.Connection,
     round_: Round,
     results: list[_Result],
@@ -184,13 +187,70 @@ async def _write_round(
     *,
     ttl: dt.timedelta = dt.timedelta(days=7),
 ) -> None:
-    """Write every part's proposals and one report for the round (inside the caller's transaction)."""
+    """Write every part's proposals, repair what did not fit, and one report for the round
+    (inside the caller's transaction)."""
     rows: list[Row] = sorted(
         (r for p in results for r in p.rows), key=lambda r: (-r[2], r[0], r[1])
     )
     fingerprints = [p.stats["fingerprint"] for p in results]
-    graph_json = graph_document(fingerprints)
     unmatched = [u for p in results for u in msgspec.json.decode(p.unmatched_json)]
+    stats = _summed(results, districts)
+    clock = Clock()
+    clock.start("writing_round")  # the last part writing every part's proposals and the report
+    savepoint = conn.transaction()  # a dry run writes and repairs as a real one, then takes it back
+    await savepoint.start()
+    kept = await write_fitting(conn, round_.id, rows, ttl)
+    written = {(r[0], r[1]) for r in kept}
+    dropped = sorted({r[0] for r in rows if (r[0], r[1]) not in written})
+    repair: Computed | None = None
+    repaired: list[Row] = []
+    if dropped:
+        # the needs that lost a partner to another part, solved again against what is left
+        clock.start("repair")
+        repair = await compute(
+            pool, round_.scope, round_.params, round_.algorithm, _quiet, only=dropped, conn=conn
+        )
+        repaired = await write_fitting(conn, round_.id, repair.rows, ttl)
+    clock.stop()
+    if round_.dry_run:
+        await savepoint.rollback()
+    else:
+        await savepoint.commit()
+    if repair is not None:  # recorded as one more part, its graph kept with it
+        _, graph = await asyncio.to_thread(_pack, repair, {})
+        await q.insert_repair(conn, round_.id, len(results), repair.stats, graph)
+        fingerprints.append(repair.fingerprint)
+        stats["parts"].append({"districts": [], "repair": True, "demands": len(dropped),
+                               "objective": repair.stats["objective"],
+                               "candidate_edges": repair.stats["candidate_edges"]})  # fmt: skip
+        repaired_ids = {r[0] for r in repaired}
+        unmatched += [u for u in msgspec.json.decode(repair.unmatched_json)
+                      if u["demand_id"] not in repaired_ids]  # fmt: skip
+    everything = kept + repaired
+    stats.update(
+        matched=len(everything),
+        dropped_at_write=len(rows) - len(kept),
+        repaired=len(repaired),
+        demands_served=len({r[0] for r in everything}),
+        written_score=round(sum(r[2] for r in everything), 6),
+        timings={**stats["timings"], **clock.timings},
+    )
+    await record(
+        conn, round_.id, None,
+        graph_json=graph_document(fingerprints),
+        fingerprint=hashlib.sha256("\n".join(fingerprints).encode()).hexdigest(),
+        unmatched_json=msgspec.json.encode(unmatched),
+        dry_json=dry_document(everything) if round_.dry_run else None, stats=stats,
+    )  # fmt: skip
+    log.info("split round written", round=round_.id, parts=len(results), matched=len(everything))
+
+
+async def _quiet(phase: str, percent: int) -> None:
+    """A repair reports no progress of its own: the round is at its last step."""
+
+
+def _summed(results: list[_Result], districts: list[list[int]]) -> dict[str, Any]:
+    """The round's statistics from its parts'."""
     stats: dict[str, Any] = {k: sum(p.stats.get(k, 0) for p in results) for k in SUMMED}
     stats["objective"] = round(stats["objective"], 6)
     stats["partners"] = len({r[1] for p in results for r in p.rows}) if results else 0
@@ -204,15 +264,7 @@ async def _write_round(
         for phase, seconds in p.stats["timings"].items():
             timings[phase] = round(timings.get(phase, 0.0) + seconds, 4)
     stats["timings"] = timings  # summed over parts: the work done, not the time it took
-    clock = Clock()
-    clock.start("writing_round")  # the last part writing every part's proposals and the report
-    written = await finish(
-        conn, round_.id, None,
-        dry_run=round_.dry_run, rows=rows, graph_json=graph_json,
-        fingerprint=hashlib.sha256("\n".join(fingerprints).encode()).hexdigest(),
-        unmatched_json=msgspec.json.encode(unmatched), stats=stats, ttl=ttl, clock=clock,
-    )  # fmt: skip
-    log.info("split round written", round=round_.id, parts=len(results), matched=written["matched"])
+    return stats
 
 
 async def _fail(

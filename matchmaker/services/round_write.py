@@ -20,7 +20,7 @@ from matchmaker.queries import audit
 from matchmaker.queries import rounds as q
 from matchmaker.services.round_compute import Clock, Row
 
-__all__ = ["LeaseLost", "finish"]
+__all__ = ["LeaseLost", "dry_document", "finish", "record", "write_fitting"]
 
 
 class LeaseLost(Exception):
@@ -41,6 +41,42 @@ async def _fitting(conn: asyncpg.Connection, rows: list[Row]) -> list[Row]:
     return kept
 
 
+async def write_fitting(
+    conn: asyncpg.Connection, round_id: int, rows: list[Row], ttl: dt.timedelta
+) -> list[Row]:
+    """Write, under the holds lock, the rows that still fit; the rows written."""
+    await q.lock_holds(conn)
+    kept = await _fitting(conn, rows)
+    await q.copy_proposals(conn, round_id, kept, dt.datetime.now(dt.UTC) + ttl)
+    return kept
+
+
+def dry_document(kept: list[Row]) -> bytes:
+    """A dry run's proposals as its report keeps them."""
+    return msgspec.json.encode(
+        [Proposal(None, d, a, s, c, "pending", unverified=u) for d, a, s, c, u in kept]
+    )
+
+
+async def record(
+    conn: asyncpg.Connection,
+    round_id: int,
+    worker: uuid.UUID | None,
+    *,
+    graph_json: bytes,
+    fingerprint: str,
+    unmatched_json: bytes,
+    dry_json: bytes | None,
+    stats: dict[str, Any],
+) -> None:
+    """Store the report and mark the round succeeded with ``stats`` (raises :class:`LeaseLost`
+    when the round is no longer ``worker``'s)."""
+    await q.insert_report(conn, round_id, fingerprint, graph_json, unmatched_json, dry_json)
+    if not await q.set_finished(conn, round_id, worker, stats, fingerprint):
+        raise LeaseLost(round_id)
+    await audit.record(conn, None, "round", round_id, "finish", None, {"stats": stats})
+
+
 async def finish(
     conn: asyncpg.Connection,
     round_id: int,
@@ -58,22 +94,16 @@ async def finish(
     """Write the proposals that still fit (a dry run: list them) and the report, and mark the
     round succeeded.
 
-    Call inside a transaction: if the round is no longer ``worker``'s (``None``: a split round,
-    owned by nobody once split) :class:`LeaseLost` is raised and everything rolls back.
-    ``clock`` (a whole round's) is stopped once everything is written, and its timings recorded.
-    Returns the statistics as recorded.
+    Call inside a transaction: if the round is no longer ``worker``'s :class:`LeaseLost` is raised
+    and everything rolls back. ``clock`` is stopped once everything is written, and its timings
+    recorded. Returns the statistics as recorded.
     """
     dry_json = None
     if dry_run:  # what a real run would write now, without holding anything
         kept = await _fitting(conn, rows)
-        dry_json = msgspec.json.encode(
-            [Proposal(None, d, a, s, c, "pending", unverified=u) for d, a, s, c, u in kept]
-        )
+        dry_json = dry_document(kept)
     else:
-        await q.lock_holds(conn)
-        kept = await _fitting(conn, rows)
-        await q.copy_proposals(conn, round_id, kept, dt.datetime.now(dt.UTC) + ttl)
-    await q.insert_report(conn, round_id, fingerprint, graph_json, unmatched_json, dry_json)
+        kept = await write_fitting(conn, round_id, rows, ttl)
     if clock is not None:
         clock.stop()
         stats = {**stats, "timings": {**stats.get("timings", {}), **clock.timings}}
@@ -83,7 +113,8 @@ async def finish(
         "dropped_at_write": len(rows) - len(kept),
         "written_score": round(sum(r[2] for r in kept), 6),
     }
-    if not await q.set_finished(conn, round_id, worker, stats, fingerprint):
-        raise LeaseLost(round_id)
-    await audit.record(conn, None, "round", round_id, "finish", None, {"stats": stats})
+    await record(
+        conn, round_id, worker, graph_json=graph_json, fingerprint=fingerprint,
+        unmatched_json=unmatched_json, dry_json=dry_json, stats=stats,
+    )  # fmt: skip
     return stats

@@ -21,6 +21,12 @@ INSERT INTO round_parts (round_id, part, districts)
 SELECT $1, n - 1, ARRAY[d]
 FROM unnest($2::bigint[]) WITH ORDINALITY AS u (d, n);
 
+-- name: insert_repair
+-- The repair after the parts: the needs that lost a partner to another part, solved again against
+-- what was left; recorded as one more part (no districts of its own) with its frozen graph.
+INSERT INTO round_parts (round_id, part, districts, status, stats, graph_gz, started_at, finished_at)
+VALUES ($1, $2, '{}', 'succeeded', $3, $4, now(), now());
+
 -- name: claim_part
 -- A worker takes a queued part of a round still running.
 UPDATE round_parts p

@@ -5,7 +5,8 @@
 -- completed one keeps the demand's slot (the need was met) but frees the partner.
 
 -- name: scope_demands
--- Open demands in scope with at least one open slot, and what scoring needs of them.
+-- Open demands in scope (only ids $4 unless NULL) with at least one open slot, and what scoring
+-- needs of them.
 WITH held AS (
     SELECT demand_id, count(*) AS n FROM proposals
     WHERE status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
@@ -28,6 +29,7 @@ WHERE d.status = 'open' AND d.archived_at IS NULL
   AND (cardinality($1::bigint[]) = 0 OR c.district_id = ANY ($1))
   AND (cardinality($2::bigint[]) = 0 OR c.town_id = ANY ($2))
   AND (cardinality($3::text[]) = 0 OR d.category = ANY ($3))
+  AND ($4::bigint[] IS NULL OR d.id = ANY ($4))
   AND d.slots - coalesce(h.n, 0) - coalesce(t.n, 0) > 0
 ORDER BY d.id;
 
