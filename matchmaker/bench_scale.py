@@ -33,7 +33,8 @@ from matchmaker.synthetic_profiles import PROFILES
 __all__ = ["run_scale_bench"]
 
 Q = sql("bench")
-PHASES = ("candidates", "scoring", "graph", "solving", "explaining", "writing", "writing_round")
+PHASES = ("candidates", "scoring", "graph", "solving", "explaining", "writing", "writing_round",
+          "repair")  # fmt: skip
 #: The bench round's threshold: low, so the solver has real work at every size.
 MIN_SCORE = 0.2
 
@@ -103,7 +104,7 @@ def _table(runs: list[dict[str, Any]], head: str) -> str:
     whole = next((r["stats"]["objective"] for r in runs if r["split"] == "whole"), None)
     one_split = next((r["wall"] for r in runs if r["split"] == "district" and r["workers"] == 1), 0)
     cols = ["round", "workers", "wall s", *PHASES, "peak MB / worker", "proposals",
-            "dropped", "score written", "vs whole", "speed-up"]  # fmt: skip
+            "dropped · repaired", "score written", "vs whole", "speed-up"]  # fmt: skip
     lines = [head, "| " + " | ".join(cols) + " |", "| " + " | ".join("---" for _ in cols) + " |"]
     for r in runs:
         s = r["stats"]
@@ -115,7 +116,7 @@ def _table(runs: list[dict[str, Any]], head: str) -> str:
             *(f"{s['timings'].get(p, 0):.1f}" for p in PHASES),
             " / ".join(f"{m:,.0f}" for m in r["peaks"]),
             f"{s['matched']:,}",
-            f"{s['dropped_at_write']:,}",
+            f"{s['dropped_at_write']:,} · {s.get('repaired', 0):,}",
             f"{s['written_score']:,.1f}",
             f"{s['written_score'] / whole:.2%}" if whole else "—",
             speed,
