@@ -28,12 +28,12 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 
 from matchmaker import db
+from matchmaker.bench_data import fresh_synthetic
 from matchmaker.matching import Params, Problem, solve
 from matchmaker.matching.flow import edge_weights
 from matchmaker.matching.graph import build_graph, component_edges
 from matchmaker.matching.score import Weights
 from matchmaker.matching.solve import eligible_edges
-from matchmaker.migrate import migrate
 from matchmaker.models.rounds import RoundRequest, Scope
 from matchmaker.queries import rounds as q
 from matchmaker.queries import sql
@@ -109,25 +109,13 @@ async def _load(
     settings: Settings, demands: int, partners: int, progress: Callable[[str], None]
 ) -> str:
     """The bench database holding exactly this size's synthetic marketplace; its DSN."""
-    from matchmaker.services.bootstrap import resolve_dsn
-    from matchmaker.synthetic import generate
-
-    dsn, _ = await resolve_dsn(settings)
-    bench_dsn = await db.ensure_database(dsn, f"{db.database_name(dsn)}_bench")
-    conn = await db.connect(bench_dsn)
-    try:
-        await migrate(conn)
-        await conn.execute(Q["empty_all"])
-        report = await generate(
-            conn, demands=demands, partners=partners, seed=7,
-            districts=max(2, demands // 150), remote_share=min(1.0, 10 / partners),
-        )  # fmt: skip
-        progress(
-            f"{demands:,} × {partners:,}: {report.total_rows:,} rows in {report.total_seconds:.1f} s"
-        )
-        await conn.execute(Q["analyze"])
-    finally:
-        await conn.close()
+    bench_dsn, report = await fresh_synthetic(
+        settings, "bench", demands=demands, partners=partners, seed=7,
+        districts=max(2, demands // 150), remote_share=min(1.0, 10 / partners),
+    )  # fmt: skip
+    progress(
+        f"{demands:,} × {partners:,}: {report.total_rows:,} rows in {report.total_seconds:.1f} s"
+    )
     return bench_dsn
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from matchmaker import db
-from matchmaker.migrate import migrate
+from matchmaker.bench_data import fresh_synthetic
 from matchmaker.models.rounds import RoundRequest, Scope
 from matchmaker.queries import rounds as q
 from matchmaker.queries import sql
@@ -100,6 +100,13 @@ async def _one(dsn: str, split: str, workers: int) -> dict[str, Any]:
     return {"split": split, "workers": workers, "wall": wall, "peaks": peaks, "stats": round_.stats}
 
 
+def _split_label(parts: list[dict[str, Any]]) -> str:
+    """ "split by district (18 parts + repair)"."""
+    districts = sum(1 for p in parts if not p.get("repair"))
+    repair = " + repair" if len(parts) > districts else ""
+    return f"split by district ({districts} parts{repair})"
+
+
 def _table(runs: list[dict[str, Any]], head: str) -> str:
     whole = next((r["stats"]["objective"] for r in runs if r["split"] == "whole"), None)
     one_split = next((r["wall"] for r in runs if r["split"] == "district" and r["workers"] == 1), 0)
@@ -110,7 +117,7 @@ def _table(runs: list[dict[str, Any]], head: str) -> str:
         s = r["stats"]
         speed = f"{one_split / r['wall']:.2f}×" if r["split"] == "district" and one_split else "—"
         cells = [
-            "whole" if r["split"] == "whole" else f"split by district ({len(s['parts'])} parts)",
+            "whole" if r["split"] == "whole" else _split_label(s["parts"]),
             str(r["workers"]),
             f"{r['wall']:.1f}",
             *(f"{s['timings'].get(p, 0):.1f}" for p in PHASES),
@@ -133,21 +140,14 @@ async def run_scale_bench(
     ``whole=False`` leaves out the whole solve (a province's would not fit in this machine's
     memory: the city's peak times ten).
     """
-    from matchmaker.services.bootstrap import resolve_dsn
-    from matchmaker.synthetic import generate
-
     shape = PROFILES[profile]
-    dsn, _ = await resolve_dsn(settings)
-    scale_dsn = await db.ensure_database(dsn, f"{db.database_name(dsn)}_scale")
+    scale_dsn, report = await fresh_synthetic(
+        settings, "scale", demands=shape.demands, communities=shape.communities,
+        partners=shape.partners, districts=shape.districts, remote_share=shape.remote_share,
+        seed=11,
+    )  # fmt: skip
     conn = await db.connect(scale_dsn)
     try:
-        await migrate(conn)
-        await conn.execute(Q["empty_all"])
-        report = await generate(
-            conn, demands=shape.demands, communities=shape.communities, partners=shape.partners,
-            districts=shape.districts, remote_share=shape.remote_share, seed=11,
-        )  # fmt: skip
-        await conn.execute(Q["analyze"])
         open_needs = await conn.fetchval("SELECT count(*) FROM demands WHERE status = 'open'")
     finally:
         await conn.close()
