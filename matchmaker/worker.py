@@ -18,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import asyncpg
 import structlog
@@ -33,6 +35,7 @@ from matchmaker.settings import Settings
 __all__ = ["cron_every", "run"]
 
 log = structlog.get_logger()
+T = TypeVar("T")
 
 
 def cron_every(seconds: int) -> str:
@@ -59,23 +62,27 @@ async def run(
     lease = float(settings.round_lease_seconds)
     ttl = dt.timedelta(hours=settings.proposal_ttl_hours)
     slots = asyncio.Semaphore(concurrency)
-    running: set[asyncio.Task[object]] = set()
+    running: set[asyncio.Task[Any]] = set()
     # the queue's own connections (one listens for new jobs), apart from the rounds' pool
     queue_pool = await db.create_pool(dsn, min_size=1, max_size=3)
     pgq = PgQueuer.from_asyncpg_pool(queue_pool)
 
+    async def tracked(work: Coroutine[Any, Any, T]) -> T:
+        """Run ``work`` in one of this worker's slots, where stopping the worker cancels it."""
+        async with slots:
+            task = asyncio.create_task(work)
+            running.add(task)
+            try:
+                return await asyncio.shield(task)
+            finally:
+                running.discard(task)
+
     @pgq.entrypoint(jobs.ROUND)
     async def round_job(job: Job) -> None:
         round_id = int((job.payload or b"0").decode())
-        async with slots:
-            task = asyncio.create_task(
-                round_service.run(pool, round_id, worker=worker, lease_seconds=lease, ttl=ttl)
-            )
-            running.add(task)
-            try:
-                done = await asyncio.shield(task)
-            finally:
-                running.discard(task)
+        done = await tracked(
+            round_service.run(pool, round_id, worker=worker, lease_seconds=lease, ttl=ttl)
+        )
         if done.status == "running":  # handed a job whose worker died: its round is abandoned
             async with pool.acquire() as conn:
                 await round_service.fail_abandoned(conn, round_id)
@@ -83,17 +90,11 @@ async def run(
     @pgq.entrypoint(jobs.ROUND_PART)
     async def round_part_job(job: Job) -> None:
         round_id, _, part = (job.payload or b"0:0").decode().partition(":")
-        async with slots:
-            task = asyncio.create_task(
-                round_parts.run_part(
-                    pool, int(round_id), int(part), worker=worker, lease_seconds=lease, ttl=ttl
-                )
+        await tracked(
+            round_parts.run_part(
+                pool, int(round_id), int(part), worker=worker, lease_seconds=lease, ttl=ttl
             )
-            running.add(task)
-            try:
-                await asyncio.shield(task)
-            finally:
-                running.discard(task)
+        )
 
     @pgq.schedule(jobs.HOUSEKEEPING, cron_every(settings.sweep_seconds))
     async def sweep(schedule: Schedule) -> None:
