@@ -62,11 +62,12 @@ WORDS: Words = {
     ),
     "split_by_district": ("按区县分区并行求解", "Solve district by district, in parallel"),
     "split_by_district_hint": (
-        "每个区县单独求解、由各工作进程并行完成，适合全市、全省的大轮次；"
-        "跨区县服务的伙伴可能因名额冲突少推荐一些。",
+        "每个区县单独求解、由各工作进程并行完成，适合全市、全省的大轮次。跨区县服务的伙伴若被几个区县同时选中，"
+        "保存时会为落空的需求再求解一次，结果可能略逊于整体求解。",
         "Each district is solved on its own, by the workers in parallel: for city- or "
-        "province-wide rounds. A partner serving several districts may end up proposed less, "
-        "where the districts want more of it than it has.",
+        "province-wide rounds. Where several districts pick the same partner beyond its "
+        "capacity, the needs left out are solved again as the round is saved; the result can be "
+        "a little below one whole solve.",
     ),
     "unverified": ("未认证", "Not verified"),
     "start": ("开始撮合", "Start the round"),

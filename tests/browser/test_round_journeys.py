@@ -33,7 +33,7 @@ async def chart_drawn(page: Any, selector: str) -> bool:
 async def start_round(page: Any, district: str, *, min_score: str, dry_run: bool) -> None:
     """Fill the new-round form as a person would and start it; wait for the result."""
     await page.goto("/rounds")
-    await page.get_by_label("区县").select_option(district)
+    await page.get_by_label("区县", exact=True).select_option(district)
     await page.get_by_label("最低分").fill(min_score)
     await page.get_by_label(re.compile("^试运行")).set_checked(dry_run)
     await page.get_by_role("button", name="开始撮合").click()
@@ -49,7 +49,7 @@ async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
     await page.wait_for_url("**/rounds")
     assert await page.get_by_label(re.compile("^试运行")).is_checked()  # dry run by default
     assert await page.get_by_label("类别匹配").input_value() == f"{DEFAULT_WEIGHTS['category']:g}"
-    await page.get_by_label("区县").select_option("成华区")
+    await page.get_by_label("区县", exact=True).select_option("成华区")
     await page.get_by_label("最低分").fill("0.5")
     await screenshot(page, "round_form")
 
