@@ -190,3 +190,14 @@ def test_serve_with_two_workers_answers_and_stops_cleanly(serve: object) -> None
         assert _get(f"{url}/ready")[0] == 200
     assert _get(f"{url}/api/v1/opportunities?limit=1")[0] == 200
     _stop(process)
+
+
+def test_one_ctrl_c_delivered_twice_still_stops_cleanly(serve: object) -> None:
+    """Under ``uv run`` one Ctrl-C reaches the server twice (the terminal's and uv's copy)."""
+    process, url, _ = serve()  # type: ignore[operator]
+    assert _get(f"{url}/ready")[0] == 200
+    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+    output = process.stdout.read() if process.stdout else ""
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output[-2000:]

@@ -6,6 +6,7 @@ import contextlib
 import signal
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,7 +52,22 @@ def _graceful_server_class() -> type[Any]:
         uvicorn re-raises the signal after its graceful shutdown, which makes click print
         "Aborted!" for Ctrl-C and makes SIGTERM skip ``atexit`` — leaving the embedded
         PostgreSQL running. Here the handlers are restored without re-raising.
+
+        One Ctrl-C in a terminal reaches the server twice under ``uv run`` (from the terminal
+        and forwarded by uv); uvicorn would take the second for "force quit" and cut the
+        shutdown short, stopping the job worker and the embedded server mid-way. A signal within
+        a second of the first is the same request, so it is ignored; a later one still forces.
         """
+
+        first_signal_at = 0.0
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            now = time.monotonic()
+            if self.should_exit and now - self.first_signal_at < 1.0:
+                return
+            if not self.should_exit:
+                self.first_signal_at = now
+            super().handle_exit(sig, frame)
 
         @contextlib.contextmanager
         def capture_signals(self) -> Iterator[None]:
@@ -65,6 +81,8 @@ def _graceful_server_class() -> type[Any]:
             finally:
                 for sig, handler in original.items():
                     signal.signal(sig, handler)
+                if self.should_exit:  # on the way out: a late copy of that Ctrl-C must not
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # break the database's stop
 
     return GracefulServer
 
