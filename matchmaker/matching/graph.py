@@ -21,7 +21,7 @@ import numpy as np
 
 from matchmaker.matching.problem import IntArray, Problem
 
-__all__ = ["build_graph", "component_edges", "summary"]
+__all__ = ["build_graph", "component_edges", "components", "summary"]
 
 
 def build_graph(problem: Problem, edges: IntArray, *, with_communities: bool) -> nx.Graph:
@@ -43,12 +43,20 @@ def build_graph(problem: Problem, edges: IntArray, *, with_communities: bool) ->
     return graph
 
 
-def component_edges(problem: Problem, edges: IntArray, graph: nx.Graph) -> list[IntArray]:
-    """``edges`` grouped by the connected component they lie in, largest component first."""
+def components(graph: nx.Graph) -> list[set[int]]:
+    """The graph's connected components (node sets), found once for every use of them."""
+    return list(nx.connected_components(graph))
+
+
+def component_edges(
+    problem: Problem, edges: IntArray, graph: nx.Graph, found: list[set[int]] | None = None
+) -> list[IntArray]:
+    """``edges`` grouped by the connected component they lie in, largest component first
+    (``found``: the graph's components, when already known)."""
     if len(edges) == 0:
         return []
     label = np.full(problem.n_demands, -1, dtype=np.int64)
-    for k, nodes in enumerate(nx.connected_components(graph)):
+    for k, nodes in enumerate(components(graph) if found is None else found):
         members = np.fromiter((n for n in nodes if n < problem.n_demands), dtype=np.int64)
         label[members] = k
     edge_label = label[problem.edge_demand[edges]]
@@ -57,12 +65,12 @@ def component_edges(problem: Problem, edges: IntArray, graph: nx.Graph) -> list[
     return sorted(groups, key=len, reverse=True)
 
 
-def summary(graph: nx.Graph) -> dict[str, int]:
+def summary(graph: nx.Graph, found: list[set[int]] | None = None) -> dict[str, int]:
     """Size of the graph and of its largest component, for a round's statistics."""
-    largest = max((len(c) for c in nx.connected_components(graph)), default=0)
+    found = components(graph) if found is None else found
     return {
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
-        "components": nx.number_connected_components(graph),
-        "largest_component_nodes": largest,
+        "components": len(found),
+        "largest_component_nodes": max((len(c) for c in found), default=0),
     }

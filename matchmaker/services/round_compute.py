@@ -24,6 +24,7 @@ import numpy as np
 from matchmaker.matching import Params, Problem, Solution, replay, solve
 from matchmaker.matching.explain import explain
 from matchmaker.matching.graph import build_graph, component_edges, summary
+from matchmaker.matching.graph import components as connected_components
 from matchmaker.matching.score import COMPONENTS, Weights
 from matchmaker.matching.solve import eligible_edges, needs_communities
 from matchmaker.queries import rounds as q
@@ -135,8 +136,9 @@ async def compute(
     graph = await asyncio.to_thread(
         build_graph, problem, edges, with_communities=needs_communities(params)
     )
-    groups = await asyncio.to_thread(component_edges, problem, edges, graph)
-    shape = summary(graph)
+    found = await asyncio.to_thread(connected_components, graph)
+    groups = await asyncio.to_thread(component_edges, problem, edges, graph, found)
+    shape = summary(graph, found)
 
     await step("solving", 60)
     solution = await asyncio.to_thread(solve, problem, params, groups=groups, explained=False)
