@@ -35,31 +35,14 @@ ORDER BY d.id;
 
 -- name: partners_with_spare_capacity
 -- The ids of the partners a round may still propose (spare capacity left), for the candidates.
-WITH held AS (
-    SELECT actor_id, count(*) AS n FROM proposals
-    WHERE status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
-    GROUP BY actor_id
-), busy AS (
-    SELECT actor_id, count(*) AS n FROM partnerships WHERE status = 'active' GROUP BY actor_id
-)
-SELECT coalesce(array_agg(a.id ORDER BY a.id), '{}') AS ids
-FROM actors a
-LEFT JOIN held h ON h.actor_id = a.id
-LEFT JOIN busy b ON b.actor_id = a.id
-WHERE a.archived_at IS NULL
-  AND a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) > 0;
+SELECT coalesce(array_agg(actor_id ORDER BY actor_id), '{}') AS ids
+FROM actor_spare WHERE spare > 0;
 
 -- name: scope_partners
 -- Partners with spare capacity ($1: only these ids; NULL: all), with their profile text (own,
 -- products', past cases', people's), grade, verification and track record. Where each may work is
 -- the candidates' business: a partner of a neighbouring district may reach into the scope.
-WITH held AS (
-    SELECT actor_id, count(*) AS n FROM proposals
-    WHERE status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
-    GROUP BY actor_id
-), busy AS (
-    SELECT actor_id, count(*) AS n FROM partnerships WHERE status = 'active' GROUP BY actor_id
-), record AS (
+WITH record AS (
     SELECT actor_id,
            coalesce(sum(rating), 0)::float8 AS rating_sum,
            count(rating)::float8 AS rated,
@@ -73,18 +56,16 @@ SELECT a.id, a.kind, a.grade, a.verified, a.categories::text[] AS categories,
        ARRAY(SELECT DISTINCT p.category::text FROM products p
              WHERE p.actor_id = a.id AND p.archived_at IS NULL) AS product_categories,
        a.lat, a.lon,
-       a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) AS spare,
+       s.spare,
        at.text AS profile,
        coalesce(r.rating_sum, 0) AS rating_sum, coalesce(r.rated, 0) AS rated,
        coalesce(r.completed, 0) AS completed, coalesce(r.ended, 0) AS ended
 FROM actors a
+JOIN actor_spare s ON s.actor_id = a.id
 JOIN actor_texts at ON at.actor_id = a.id
-LEFT JOIN held h ON h.actor_id = a.id
-LEFT JOIN busy b ON b.actor_id = a.id
 LEFT JOIN record r ON r.actor_id = a.id
-WHERE a.archived_at IS NULL
-  AND ($1::bigint[] IS NULL OR a.id = ANY ($1))
-  AND a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) > 0
+WHERE ($1::bigint[] IS NULL OR a.id = ANY ($1))
+  AND s.spare > 0
 ORDER BY a.id;
 
 -- name: candidates
