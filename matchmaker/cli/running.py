@@ -19,7 +19,7 @@ from matchmaker import logs
 from matchmaker.errors import AppError
 from matchmaker.settings import Settings
 
-__all__ = ["fail", "guard", "run", "settings_from_env"]
+__all__ = ["fail", "guard", "migrated_database", "run", "settings_from_env"]
 
 T = TypeVar("T")
 
@@ -59,3 +59,18 @@ def guard(fn: Callable[..., None]) -> Callable[..., None]:
             fail(exc.message)
 
     return wrapper
+
+
+async def migrated_database(settings: Settings) -> str:
+    """The DSN the commands use (the embedded server started when needed), migrated."""
+    from matchmaker import db
+    from matchmaker.migrate import migrate
+    from matchmaker.services.bootstrap import resolve_dsn
+
+    dsn, _ = await resolve_dsn(settings)
+    conn = await db.connect(dsn)
+    try:
+        await migrate(conn)
+    finally:
+        await conn.close()
+    return dsn

@@ -9,7 +9,7 @@ import click
 import structlog
 
 from matchmaker import db
-from matchmaker.cli.running import guard, run, settings_from_env
+from matchmaker.cli.running import guard, migrated_database, run, settings_from_env
 
 __all__ = ["worker_command"]
 
@@ -27,19 +27,12 @@ log = structlog.get_logger()
 @guard
 def worker_command(concurrency: int) -> None:
     """Run queued rounds and periodic housekeeping until stopped (Ctrl-C / SIGTERM)."""
-    from matchmaker.migrate import migrate as apply
-    from matchmaker.services.bootstrap import resolve_dsn
     from matchmaker.worker import run as work_queue
 
     settings = settings_from_env()
 
     async def work() -> None:
-        dsn, _ = await resolve_dsn(settings)
-        conn = await db.connect(dsn)
-        try:
-            await apply(conn)
-        finally:
-            await conn.close()
+        dsn = await migrated_database(settings)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
