@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,6 +35,37 @@ def _proxies(raw: str) -> str:
                 field="MATCHMAKER_TRUSTED_PROXIES",
             ) from None
     return ",".join(entries)
+
+
+def _smtp(raw: str) -> str:
+    """``MATCHMAKER_SMTP_URL`` checked: ``smtp://`` or ``smtps://``, a host, an optional port."""
+    if not raw:
+        return ""
+    parts = urllib.parse.urlsplit(raw)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname or port == -1:
+        raise Invalid(
+            "MATCHMAKER_SMTP_URL must look like smtp://user:pass@host:587?starttls=1 "
+            "(or smtps://host:465)",
+            field="MATCHMAKER_SMTP_URL",
+        )
+    return raw
+
+
+def _public_url(raw: str) -> str:
+    """``MATCHMAKER_PUBLIC_URL`` checked: an http(s) address, kept without a trailing slash."""
+    if not raw:
+        return ""
+    parts = urllib.parse.urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise Invalid(
+            f"MATCHMAKER_PUBLIC_URL must be an http:// or https:// address, got {raw!r}",
+            field="MATCHMAKER_PUBLIC_URL",
+        )
+    return raw.rstrip("/")
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -66,6 +98,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     trusted_proxies: str = ""
     #: How often housekeeping (expiring proposals, failing abandoned rounds) runs, across all instances.
     sweep_seconds: int = 60
+    #: The address people reach the app at, for links in e-mail and chat messages; empty: the
+    #: address the request (or, for a worker, ``host``:``port``) used.
+    public_url: str = ""
+    #: Outgoing mail server (``smtp://user:pass@host:587?starttls=1``); empty: no e-mail is sent.
+    smtp_url: str = ""
+    mail_from: str = "matchmaker <noreply@localhost>"
+    #: How long before a proposal expires its unanswered sides are reminded.
+    reminder_hours: int = 48
+    #: The hour (server time, 0-23) daily digests are sent.
+    digest_hour: int = 8
+    #: How often an open page asks for the unread count.
+    bell_poll_seconds: int = 20
+
+    def link(self, path: str) -> str:
+        """An absolute address of a page, for e-mail and group messages."""
+        base = self.public_url or f"http://{self.host}:{self.port}"
+        return base + path
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -112,6 +161,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             round_lease_seconds=integer("MATCHMAKER_ROUND_LEASE_SECONDS", 30, 3, 3600),
             trusted_proxies=_proxies(env.get("MATCHMAKER_TRUSTED_PROXIES") or ""),
             sweep_seconds=integer("MATCHMAKER_SWEEP_SECONDS", 60, 2, 3600),
+            public_url=_public_url(env.get("MATCHMAKER_PUBLIC_URL") or ""),
+            smtp_url=_smtp(env.get("MATCHMAKER_SMTP_URL") or ""),
+            mail_from=env.get("MATCHMAKER_MAIL_FROM") or "matchmaker <noreply@localhost>",
+            reminder_hours=integer("MATCHMAKER_REMINDER_HOURS", 48, 1, 24 * 30),
+            digest_hour=integer("MATCHMAKER_DIGEST_HOUR", 8, 0, 23),
+            bell_poll_seconds=integer("MATCHMAKER_BELL_POLL_SECONDS", 20, 1, 3600),
         )
 
     def ensure_data_dir(self) -> Path:
