@@ -30,6 +30,7 @@ from matchmaker.api.cases import CaseController
 from matchmaker.api.communities import CommunityController, list_districts
 from matchmaker.api.demands import DemandController
 from matchmaker.api.health import health, ready
+from matchmaker.api.notifications import NotificationController, WebhookController
 from matchmaker.api.opportunities import list_opportunities
 from matchmaker.api.params import provide_user
 from matchmaker.api.partnerships import PartnershipController
@@ -107,6 +108,8 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             list_opportunities,
             RoundController,
             ProposalController,
+            NotificationController,
+            WebhookController,
             PartnershipController,
             get_stats,
             list_audit,

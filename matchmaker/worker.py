@@ -1,4 +1,5 @@
-"""The job worker: takes rounds off the queue in PostgreSQL and runs periodic housekeeping.
+"""The job worker: takes rounds and deliveries off the queue in PostgreSQL and runs periodic
+housekeeping.
 
 ``matchmaker worker`` runs one as its own process; ``matchmaker serve`` runs one inside each web
 process unless ``MATCHMAKER_WORKER=none``. Any number may run against one database: PgQueuer hands
@@ -28,7 +29,7 @@ from pgqueuer.models import Job, Schedule
 
 from matchmaker import db
 from matchmaker.queries import jobs
-from matchmaker.services import housekeeping, round_parts
+from matchmaker.services import delivery, housekeeping, round_parts
 from matchmaker.services import rounds as round_service
 from matchmaker.settings import Settings
 
@@ -96,9 +97,14 @@ async def run(
             )
         )
 
+    @pgq.entrypoint(jobs.DELIVER)
+    async def deliver_job(job: Job) -> None:
+        # not in a round's slot: mail never waits for a long round to finish
+        await delivery.deliver(pool, settings)
+
     @pgq.schedule(jobs.HOUSEKEEPING, cron_every(settings.sweep_seconds))
     async def sweep(schedule: Schedule) -> None:
-        expired, abandoned = await housekeeping.sweep(pool, worker)
+        expired, abandoned = await housekeeping.sweep(pool, worker, settings)
         if expired or abandoned:
             log.info("housekeeping", expired=expired, abandoned=abandoned)
 
@@ -106,7 +112,7 @@ async def run(
     queue = asyncio.create_task(
         pgq.run(
             batch_size=1,
-            max_concurrent_tasks=max(2, concurrency),
+            max_concurrent_tasks=concurrency + 1,
             heartbeat_timeout=dt.timedelta(seconds=lease),
             dequeue_timeout=dt.timedelta(seconds=5),
         )

@@ -11,7 +11,16 @@ from __future__ import annotations
 import asyncpg
 from pgqueuer.queries import Queries
 
-__all__ = ["HOUSEKEEPING", "ROUND", "ROUND_PART", "enqueue_parts", "enqueue_round", "install"]
+__all__ = [
+    "DELIVER",
+    "HOUSEKEEPING",
+    "ROUND",
+    "ROUND_PART",
+    "enqueue_delivery",
+    "enqueue_parts",
+    "enqueue_round",
+    "install",
+]
 
 #: A match round to carry out; the payload is the round's id.
 ROUND = "round"
@@ -19,6 +28,8 @@ ROUND = "round"
 ROUND_PART = "round_part"
 #: The periodic sweep: expire proposals, fail rounds whose worker stopped.
 HOUSEKEEPING = "housekeeping"
+#: Send what the outbox holds (e-mail, group robots); no payload.
+DELIVER = "deliver"
 
 
 async def enqueue_round(conn: asyncpg.Connection, round_id: int) -> None:
@@ -37,6 +48,14 @@ async def enqueue_parts(conn: asyncpg.Connection, round_id: int, parts: int) -> 
         [f"{round_id}:{part}".encode() for part in range(parts)],
         [0] * parts,
         dedupe_key=[f"round-part:{round_id}:{part}" for part in range(parts)],
+    )
+
+
+async def enqueue_delivery(conn: asyncpg.Connection) -> None:
+    """Wake a sender for messages just put in the outbox (one waiting job is enough: a second
+    one, while it waits, is skipped)."""
+    await Queries.from_asyncpg_connection(conn).enqueue(
+        DELIVER, None, dedupe_key="deliver", on_conflict="skip"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import asyncpg
@@ -54,8 +55,11 @@ async def decline_proposal(
     await conn.execute(Q["decline_proposal"], proposal_id, user_id, reason)
 
 
-async def expire_proposals(conn: asyncpg.Connection) -> list[int]:
-    return [r["id"] for r in await conn.fetch(Q["expire_proposals"])]
+async def expire_proposals(
+    conn: asyncpg.Connection, now: dt.datetime | None = None
+) -> list[asyncpg.Record]:
+    """Expire what is past its time; (id, community_id, actor_id, demand, actor) of each."""
+    return list(await conn.fetch(Q["expire_proposals"], now))
 
 
 async def get_proposal(conn: asyncpg.Connection, proposal_id: int) -> Proposal:

@@ -28,6 +28,7 @@ from matchmaker.queries import audit
 from matchmaker.segment import search_text
 from matchmaker.services.access import curates, require_actor, require_curator
 from matchmaker.services.communities import check_districts
+from matchmaker.services.notify import Notice, tell
 
 __all__ = ["archive", "create", "patch", "view"]
 
@@ -121,6 +122,12 @@ async def patch(
         await q.set_districts(conn, actor_id, values["district_ids"])
         actor = await q.get(conn, actor_id)
         await audit.record(conn, user, "actor", actor_id, "update", before, actor)
+        if actor.verified != before["verified"]:  # a verification decision, told to its staff
+            notice = Notice(
+                "actor_verified" if actor.verified else "actor_unverified", "actor", actor_id,
+                "/profile", {"actor": actor.name},
+            )  # fmt: skip
+            await tell(conn, notice, actor_id=actor_id, by=user)
     return actor
 
 

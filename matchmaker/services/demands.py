@@ -27,6 +27,8 @@ from matchmaker.queries import audit
 from matchmaker.queries import demands as q
 from matchmaker.segment import search_text
 from matchmaker.services.access import curates, require_actor, require_community
+from matchmaker.services.notice_text import sentence
+from matchmaker.services.notify import Notice, tell, tell_groups
 
 __all__ = [
     "archive",
@@ -100,6 +102,8 @@ async def create(conn: asyncpg.Connection, user: CurrentUser, body: DemandCreate
         await _set_beneficiaries(conn, demand_id, values["beneficiary_actor_ids"])
         demand = await q.get(conn, demand_id)
         await audit.record(conn, user, "demand", demand_id, "create", None, demand)
+        if demand.status == "open":
+            await _announce(conn, demand)
     return demand
 
 
@@ -140,6 +144,8 @@ async def change_status(
             )
         await q.set_status(conn, demand_id, body.status)
         demand = await q.get(conn, demand_id)
+        if body.status == "open":
+            await _announce(conn, demand)
         await audit.record(
             conn, user, "demand", demand_id, f"status:{body.status}",
             {"status": before["status"]}, {"status": body.status, "reason": body.reason},
@@ -176,7 +182,25 @@ async def express_interest(
         mine = [
             i for i in await q.interests_of_demand(conn, demand_id) if i.actor_id == user.actor_id
         ]
+        if created:
+            notice = Notice(
+                "interest_received", "demand", demand_id, "/inbox#interests",
+                {"demand": demand.title, "actor": mine[0].actor_name, "note": note},
+            )  # fmt: skip
+            await tell(conn, notice, community_id=demand.community_id)
     return mine[0]
+
+
+async def _announce(conn: asyncpg.Connection, demand: Demand) -> None:
+    """A need just opened reaches the group robots of its community and district."""
+    line = sentence(
+        "zh", "need_opened", {"community": demand.community_name, "demand": demand.title}
+    )
+    await tell_groups(
+        conn, f"need:{demand.id}", [(demand.community_id, demand.district_id,
+                                     [(line, f"/needs/{demand.id}")])],
+        {demand.community_id: line},
+    )  # fmt: skip
 
 
 async def withdraw_interest(conn: asyncpg.Connection, user: CurrentUser, demand_id: int) -> bool:

@@ -10,6 +10,8 @@ pair is never proposed again; an expired proposal can no longer be answered.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import asyncpg
 
 from matchmaker.errors import Conflict, Forbidden
@@ -17,6 +19,7 @@ from matchmaker.models import CurrentUser
 from matchmaker.models.rounds import Proposal
 from matchmaker.queries import audit
 from matchmaker.queries import partnerships as q
+from matchmaker.services.notify import Notice, tell
 from matchmaker.services.partnerships import open_partnership
 
 __all__ = ["accept", "decline", "expire"]
@@ -68,7 +71,52 @@ async def accept(conn: asyncpg.Connection, user: CurrentUser, proposal_id: int) 
             {"status": row["status"]},
             {"status": status},
         )
-        return await q.get_proposal(conn, proposal_id)
+        proposal = await q.get_proposal(conn, proposal_id)
+        if status == "confirmed":
+            await _tell_answer(conn, user, proposal, side, "")
+        elif row[f"{side}_accepted_at"] is None:  # a repeated accept tells no one again
+            await _tell_answer(conn, user, proposal, side, "accepted")
+        return proposal
+
+
+def _params(proposal: Proposal) -> dict[str, object]:
+    return {
+        "demand": proposal.demand_title,
+        "actor": proposal.actor_name,
+        "community": proposal.community_name,
+        "expires": proposal.expires_at,
+    }
+
+
+async def _tell_answer(
+    conn: asyncpg.Connection,
+    user: CurrentUser,
+    proposal: Proposal,
+    side: str,
+    answer: str,
+    reason: str = "",
+) -> None:
+    """Tell the other side of an answer; both sides (not the one who acted) of a confirmation."""
+    if not answer:
+        notice = Notice(
+            "partnership_confirmed", "proposal", proposal.id, "/inbox#partnerships",
+            _params(proposal),
+        )  # fmt: skip
+        await tell(
+            conn, notice, community_id=proposal.community_id, actor_id=proposal.actor_id, by=user
+        )
+        return
+    by = proposal.community_name if side == "community" else proposal.actor_name
+    notice = Notice(
+        f"proposal_{answer}", "proposal", proposal.id, f"/inbox#proposal-{proposal.id}",
+        {**_params(proposal), "by": by, "reason": reason},
+    )  # fmt: skip
+    await tell(
+        conn,
+        notice,
+        community_id=proposal.community_id if side == "partner" else None,
+        actor_id=proposal.actor_id if side == "community" else None,
+    )
 
 
 async def decline(
@@ -84,12 +132,22 @@ async def decline(
             conn, user, "proposal", proposal_id, f"decline:{side}",
             {"status": row["status"]}, {"status": "declined", "reason": reason},
         )  # fmt: skip
-        return await q.get_proposal(conn, proposal_id)
+        proposal = await q.get_proposal(conn, proposal_id)
+        await _tell_answer(conn, user, proposal, side, "declined", reason)
+        return proposal
 
 
-async def expire(conn: asyncpg.Connection) -> list[int]:
-    """Mark proposals past their time as expired (their holds already lapsed at expires_at)."""
-    expired = await q.expire_proposals(conn)
+async def expire(conn: asyncpg.Connection, now: dt.datetime | None = None) -> list[int]:
+    """Mark proposals past their time (``now``, else the database's) as expired — their holds
+    already lapsed at ``expires_at`` — and tell both sides."""
+    rows = await q.expire_proposals(conn, now)
+    expired = [int(r["id"]) for r in rows]
     if expired:
         await audit.record(conn, None, "proposal", None, "expire", None, {"ids": expired})
+    for r in rows:
+        notice = Notice(
+            "proposal_expired", "proposal", r["id"], "/inbox#proposals",
+            {"demand": r["demand"], "actor": r["actor"]},
+        )  # fmt: skip
+        await tell(conn, notice, community_id=r["community_id"], actor_id=r["actor_id"])
     return expired

@@ -18,6 +18,7 @@ import msgspec
 from matchmaker.models.rounds import Proposal
 from matchmaker.queries import audit
 from matchmaker.queries import rounds as q
+from matchmaker.services.notify import tell_round
 from matchmaker.services.round_compute import Clock, Row
 
 __all__ = ["LeaseLost", "dry_document", "finish", "record", "write_fitting"]
@@ -75,6 +76,8 @@ async def record(
     if not await q.set_finished(conn, round_id, worker, stats, fingerprint):
         raise LeaseLost(round_id)
     await audit.record(conn, None, "round", round_id, "finish", None, {"stats": stats})
+    if dry_json is None:  # both sides of every proposal written hear of it, in this transaction
+        await tell_round(conn, round_id)
 
 
 async def finish(

@@ -21,9 +21,14 @@ WHERE id = $1;
 UPDATE proposals SET status = 'declined', declined_by = $2, decline_reason = $3 WHERE id = $1;
 
 -- name: expire_proposals
-UPDATE proposals SET status = 'expired'
-WHERE status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at <= now()
-RETURNING id;
+-- Live proposals past their time ($1: now, or the database's now when null) become expired;
+-- returns what their two sides are told.
+UPDATE proposals p SET status = 'expired'
+FROM demands d, actors a
+WHERE d.id = p.demand_id AND a.id = p.actor_id
+  AND p.status IN ('pending', 'community_accepted', 'partner_accepted')
+  AND p.expires_at <= COALESCE($1::timestamptz, now())
+RETURNING p.id, d.community_id, p.actor_id, d.title AS demand, a.name AS actor;
 
 -- name: get_proposal
 SELECT p.id, p.round_id, p.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
