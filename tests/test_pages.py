@@ -131,3 +131,71 @@ async def test_only_partners_express_interest_and_a_closed_need_says_why(
     )
     assert answer.status_code == 200 and "这条需求已不再征集伙伴" in answer.text
     assert await seeded.fetchval("SELECT count(*) FROM interests") == before
+
+
+# ------------------------------------------------------------------------- the board's count
+
+FOUND = re.compile(r'<p class="found" data-testid="found">找到 (\d+) 条需求</p>')
+MORE = re.compile(r'<p class="more"><a href="([^"]+)"')
+CARD = re.compile(r'<li class="card [^"]*" id="need-(\d+)">')
+
+
+async def _every_page(client: Client, **params: object) -> tuple[list[int], list[int]]:
+    """The count each page of the board says, and every card's need id, following "load more"
+    (as htmx asks for it) to the end."""
+    counts: list[int] = []
+    cards: list[int] = []
+    page = (await client.get("/board", params=params)).text
+    while True:
+        counts += [int(n) for n in FOUND.findall(page)]
+        cards += [int(i) for i in CARD.findall(page)]
+        more = MORE.search(page)
+        if more is None:
+            return counts, cards
+        url = more[1].replace("&amp;", "&")
+        page = (await client.get(url, headers={"HX-Request": "true"})).text
+        assert "<html" not in page
+
+
+async def test_the_board_says_how_many_needs_it_found_on_every_page(
+    client: Client, seeded: Any
+) -> None:
+    open_needs = await seeded.fetchval(
+        "SELECT count(*) FROM demands WHERE status = 'open' AND archived_at IS NULL"
+    )
+    assert open_needs > 12  # more than one page
+    counts, cards = await _every_page(client)
+    assert len(counts) > 1 and set(counts) == {open_needs}  # each page says the whole count
+    assert len(cards) == len(set(cards)) == open_needs
+    english = (await client.get("/board", params={"lang": "en"})).text
+    assert f'data-testid="found">{open_needs} needs found</p>' in english
+
+
+async def test_the_boards_count_follows_search_and_filters(client: Client, seeded: Any) -> None:
+    district = await seeded.fetchval("SELECT id FROM districts WHERE name = '邛崃市'")
+    in_district = await seeded.fetchval(
+        "SELECT count(*) FROM demands d JOIN communities c ON c.id = d.community_id "
+        "WHERE d.status = 'open' AND d.archived_at IS NULL AND c.district_id = $1",
+        district,
+    )
+    for params, expected in (
+        ({"district_id": district}, in_district),
+        ({"district_id": district, "category": "child_care", "sort": "urgency"}, None),
+        ({"q": "托管"}, None),
+        ({"q": "托管", "district_id": district}, None),
+    ):
+        counts, cards = await _every_page(client, **params)
+        assert cards, params
+        assert set(counts) == {len(cards)}, params  # the count is what the cards add up to
+        if expected is not None:
+            assert len(cards) == expected
+    one = await seeded.fetchval(
+        "SELECT d.title FROM demands d WHERE status = 'open' ORDER BY id LIMIT 1"
+    )
+    await seeded.execute("UPDATE demands SET status = 'draft' WHERE title <> $1", one)
+    single = (await client.get("/board")).text
+    assert 'data-testid="found">找到 1 条需求</p>' in single
+    single_en = (await client.get("/board", params={"lang": "en"})).text
+    assert 'data-testid="found">1 need found</p>' in single_en
+    none = (await client.get("/board", params={"q": "不存在的词语组合", "lang": "zh"})).text
+    assert 'data-testid="found"' not in none and "没有符合条件的需求" in none

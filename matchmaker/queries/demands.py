@@ -16,6 +16,7 @@ __all__ = [
     "DemandFilters",
     "archive",
     "by_ids",
+    "count_open",
     "delete_interest",
     "get",
     "insert",
@@ -179,6 +180,17 @@ async def open_ids(conn: asyncpg.Connection, filters: DemandFilters) -> list[int
         f.target_group, f.urgency, f.community_kind, f.q or None,
     )  # fmt: skip
     return list(ids)
+
+
+async def count_open(conn: asyncpg.Connection, filters: DemandFilters) -> int:
+    """How many open demands match ``filters`` (``q`` already segmented): the board's count."""
+    f = filters
+    return int(
+        await conn.fetchval(
+            Q["count_open"], f.district_id, f.town_id, f.community_id, f.category,
+            f.resource_type, f.target_group, f.urgency, f.community_kind, f.q or None,
+        )
+    )  # fmt: skip
 
 
 async def by_ids(conn: asyncpg.Connection, demand_ids: list[int]) -> dict[int, Demand]:

@@ -50,6 +50,8 @@ WORDS: Words = {
         "这条需求已不再征集伙伴，意向没有记录。",
         "This need is no longer open; no interest was recorded.",
     ),
+    "found": ("找到 {n} 条需求", "{n} needs found"),
+    "found_one": ("找到 1 条需求", "1 need found"),
     "fit_not_candidate": (
         "按匹配度排序只列出撮合轮次可能推荐给贵机构的需求。",
         "Sorted by fit, the board lists only the needs a round could propose to you.",
@@ -120,15 +122,19 @@ async def board(
     tokens = query_text(q_) if q_ and q_.strip() else None
     items: list[Demand] = []
     next_cursor = None
+    found = 0
     if not (q_ and q_.strip() and not tokens):  # words that can match nothing: no cards
         filters = q.DemandFilters(district_id=district, category=category, status="open", q=tokens)
         items, next_cursor = await _cards(conn, actor_id, filters, sort, cursor)
+        # every need the search and filters find, whichever page this is (one SQL count)
+        found = await q.count_open(conn, filters)
     return render(
         request,
         "_cards.html" if is_htmx(request) else "board.html",
         words=WORDS,
         items=items,
         next_cursor=next_cursor,
+        found=found,
         interested=await _interested(conn, actor_id),
         is_partner=actor_id is not None,
         sorts=[s for s in SORTS if s != "fit" or actor_id is not None],
