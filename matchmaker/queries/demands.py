@@ -24,6 +24,7 @@ __all__ = [
     "interests_of_actor",
     "interests_of_demand",
     "list_demands",
+    "of_community",
     "open_ids",
     "row_for_update",
     "set_beneficiaries",
@@ -191,6 +192,12 @@ async def count_open(conn: asyncpg.Connection, filters: DemandFilters) -> int:
             f.resource_type, f.target_group, f.urgency, f.community_kind, f.q or None,
         )
     )  # fmt: skip
+
+
+async def of_community(conn: asyncpg.Connection, community_id: int) -> list[Demand]:
+    """Every live demand of one community, drafts first, then open, matched, in progress,
+    fulfilled and cancelled; newest first within a status."""
+    return [_demand(r) for r in await conn.fetch(Q["of_community"], community_id)]
 
 
 async def by_ids(conn: asyncpg.Connection, demand_ids: list[int]) -> dict[int, Demand]:

@@ -47,6 +47,7 @@ _TEXT: Words = {
     "logout": ("退出", "Sign out"),
     "libraries": ("资源库", "Libraries"),
     "post_need": ("发布需求", "Post a need"),
+    "my_needs": ("我的需求", "My needs"),
     "inbox": ("我的对接", "Inbox"),
     "rounds": ("撮合轮次", "Match rounds"),
     "dashboard": ("数据看板", "Dashboard"),

@@ -141,6 +141,10 @@ WORDS: Words = {
     "notice_status_in_progress": ("需求已标记为实施中。", "The need is marked as in progress."),
     "notice_status_fulfilled": ("需求已标记为已完成。", "The need is marked as fulfilled."),
     "notice_status_cancelled": ("需求已取消。", "The need is cancelled."),
+    "see_mine": (
+        "本社区的全部需求（包括草稿）都在“我的需求”里。",
+        "All your community's needs, drafts included, are in My needs.",
+    ),
 }
 
 Notice = Annotated[str | None, QueryParameter(max_length=40)]
@@ -267,4 +271,6 @@ async def need_status(
     except AppError as exc:
         message = refusal(exc, demand, target, lang_of(request))
         return await detail_page(request, conn, demand, status=exc.status, refused=message)
+    if (values.get("back") or [""])[-1] == "mine":  # the change was made from "my needs"
+        return see_other(request, f"/needs/mine?notice=status_{target}#need-{demand_id}")
     return see_other(request, f"/needs/{demand_id}?notice=status_{target}")

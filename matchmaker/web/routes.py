@@ -16,6 +16,7 @@ from matchmaker.web.inbox_actions import (
 from matchmaker.web.inbox_actions import withdraw_interest as inbox_withdraw_interest
 from matchmaker.web.libraries import libraries, library_item, library_list
 from matchmaker.web.library_forms import archive_item, edit_form, edit_submit, new_form, new_submit
+from matchmaker.web.my_needs import my_needs
 from matchmaker.web.need_forms import edit_need, new_need, post_need, save_need
 from matchmaker.web.need_import import import_form, import_submit, import_template
 from matchmaker.web.needs import need_detail, need_status
@@ -49,6 +50,7 @@ PAGES: list[Any] = [
     logout,
     need_detail,
     need_status,
+    my_needs,
     new_need,
     post_need,
     edit_need,

@@ -118,6 +118,39 @@ async def test_a_sheet_with_bad_rows_is_listed_and_the_fixed_one_imports(
     await page.context.close()
 
 
+async def test_staff_find_a_saved_draft_first_in_my_needs_on_a_phone(
+    browser: Any, live_server: str
+) -> None:
+    """Journey at 375 px: staff save a need as a draft, follow the notice to 我的需求, find it first
+    (drafts lead), publish it from there and find it under 征集中; nothing scrolls sideways."""
+    page = await new_tab(browser, live_server, width=375, height=812)
+    await sign_in(page, "staff")
+    await page.goto("/needs/new")
+    await page.get_by_label("需求标题").fill("社区微基金草稿")
+    await page.get_by_label("类别").select_option(label="慈善与社区基金")
+    await page.get_by_role("button", name="保存为草稿").click()
+    await page.wait_for_url(re.compile(r"notice=created_draft"))
+    await page.get_by_role("link", name=re.compile("我的需求")).last.click()
+    await page.wait_for_url(re.compile(r"/needs/mine"))
+    groups = page.locator("section.mine-group")
+    assert await groups.first.get_attribute("data-status") == "draft"
+    draft = groups.first.locator("li.mine-need").filter(has_text="社区微基金草稿")
+    assert await draft.count() == 1
+    assert await groups.locator("li.mine-need").count() == 5  # 渔箭社区: the draft, 3 open, 1 done
+    assert await no_horizontal_scroll(page)
+    await screenshot(page, "my_needs")
+    await draft.locator("summary").click()  # the cancel form opens in place, still phone-wide
+    assert await draft.get_by_label("确认取消（取消后不能恢复）").is_visible()
+    assert await no_horizontal_scroll(page)
+    await draft.get_by_role("button", name="发布，开始征集").click()
+    await page.wait_for_url(re.compile(r"/needs/mine\?notice=status_open"))
+    assert "需求已发布" in await page.locator(".notice").inner_text()
+    opened = page.locator("#status-open li.mine-need").filter(has_text="社区微基金草稿")
+    assert await opened.count() == 1 and await page.locator("#status-draft").count() == 0
+    assert not page.js_errors
+    await page.context.close()
+
+
 def _xlsx(rows: list[list[Any]]) -> bytes:
     book = Workbook()
     for row in rows:
