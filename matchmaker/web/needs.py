@@ -32,6 +32,7 @@ from matchmaker.services.access import can_manage_community
 from matchmaker.web.forms import parse, read
 from matchmaker.web.i18n import Lang, Words, label, say
 from matchmaker.web.page import Req, lang_of, render, see_other, user_of
+from matchmaker.web.share import absolute_url, need_path, need_summary
 
 __all__ = ["MANAGERS", "WORDS", "DemandId", "need_detail", "need_status", "refusal"]
 
@@ -145,6 +146,21 @@ WORDS: Words = {
         "本社区的全部需求（包括草稿）都在“我的需求”里。",
         "All your community's needs, drafts included, are in My needs.",
     ),
+    "share": ("分享这条需求", "Share this need"),
+    "share_link": ("链接", "Link"),
+    "share_hint": (
+        "复制链接发到微信群，或让对方用微信扫一扫二维码。",
+        "Copy the link into a chat group, or let someone scan the QR code with WeChat.",
+    ),
+    "share_draft": (
+        "这是草稿：只有本社区工作人员和协调员能打开这个链接，发布后再分享。",
+        "This is a draft: only your community's staff and coordinators can open this link. "
+        "Publish it before sharing.",
+    ),
+    "copy_link": ("复制链接", "Copy link"),
+    "copied": ("已复制。", "Copied."),
+    "qr_alt": ("这条需求页面的二维码", "QR code of this need's page"),
+    "qr_download": ("下载二维码（SVG）", "Download the QR code (SVG)"),
 }
 
 Notice = Annotated[str | None, QueryParameter(max_length=40)]
@@ -213,6 +229,7 @@ async def detail_page(
         conn, filters, sort="expiring", limit=ELIGIBLE_POLICIES, cursor=None
     )
     beneficiaries = await rounds_q.actor_labels(conn, demand.beneficiary_actor_ids)
+    share_url = absolute_url(request, need_path(demand.id))
     return render(
         request, "need_detail.html", words=WORDS, status=status,
         demand=demand, community=community, indicators=indicators(community, lang),
@@ -220,6 +237,7 @@ async def detail_page(
         cases=cases, policies=policies, moves=moves(user, demand),
         manages=can_manage_community(user, demand.community_id),
         can_cancel="cancelled" in DEMAND_TRANSITIONS[demand.status],
+        share_url=share_url, summary=need_summary(demand, lang),
         **({"refused": None, "confirm_error": None, "reason": ""} | values),
     )  # fmt: skip
 

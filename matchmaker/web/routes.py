@@ -38,6 +38,7 @@ from matchmaker.web.rounds import (
     rounds_submit,
 )
 from matchmaker.web.session import login_form, login_submit, logout
+from matchmaker.web.share import need_qr
 
 __all__ = ["PAGES"]
 
@@ -50,6 +51,7 @@ PAGES: list[Any] = [
     logout,
     need_detail,
     need_status,
+    need_qr,
     my_needs,
     new_need,
     post_need,

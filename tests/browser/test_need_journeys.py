@@ -122,7 +122,8 @@ async def test_staff_find_a_saved_draft_first_in_my_needs_on_a_phone(
     browser: Any, live_server: str
 ) -> None:
     """Journey at 375 px: staff save a need as a draft, follow the notice to 我的需求, find it first
-    (drafts lead), publish it from there and find it under 征集中; nothing scrolls sideways."""
+    (drafts lead), publish it from there and find it under 征集中, then copy its share link and see
+    its QR code on its page; nothing scrolls sideways."""
     page = await new_tab(browser, live_server, width=375, height=812)
     await sign_in(page, "staff")
     await page.goto("/needs/new")
@@ -147,6 +148,19 @@ async def test_staff_find_a_saved_draft_first_in_my_needs_on_a_phone(
     assert "需求已发布" in await page.locator(".notice").inner_text()
     opened = page.locator("#status-open li.mine-need").filter(has_text="社区微基金草稿")
     assert await opened.count() == 1 and await page.locator("#status-draft").count() == 0
+    # its page now has a share box: the address to copy and a QR code the app drew
+    await opened.get_by_role("link", name="查看").click()
+    await page.wait_for_url(re.compile(r"/needs/\d+$"))
+    address = await page.get_by_label("链接", exact=True).input_value()
+    assert address == page.url
+    await page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    await page.get_by_role("button", name="复制链接").click()
+    await page.get_by_text("已复制。").wait_for()
+    assert await page.evaluate("navigator.clipboard.readText()") == address
+    qr = page.get_by_role("img", name="这条需求页面的二维码")
+    await qr.scroll_into_view_if_needed()
+    assert await qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert await no_horizontal_scroll(page)
     assert not page.js_errors
     await page.context.close()
 
