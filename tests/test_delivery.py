@@ -17,6 +17,7 @@ import json
 import socket
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ from litestar.testing import AsyncTestClient
 from matchmaker import db
 from matchmaker.app import create_app
 from matchmaker.services import delivery
+from matchmaker.services.notice_text import CHINA
 from matchmaker.settings import Settings
 from tests.conftest import SECRET
 from tests.test_inbox_pages import proposal
@@ -336,3 +338,42 @@ async def test_robots_are_for_coordinators_and_bad_ones_are_refused(
     assert (
         await client.patch("/api/v1/webhooks/999", json={}, headers=coordinator)
     ).status_code == 404
+
+
+async def test_a_daily_digest_gathers_the_days_news_once_after_its_hour(
+    seeded: Any, pool: asyncpg.Pool, login: Any, client: Any, smtp: tuple[Inbox, int]
+) -> None:
+    from matchmaker.services import housekeeping
+
+    inbox, port = smtp
+    settings = Settings(smtp_url=f"smtp://127.0.0.1:{port}", public_url=SITE, digest_hour=8)
+    await seeded.execute(
+        "UPDATE users SET email = 'wang@example.cn', email_mode = 'digest' WHERE username = 'staff'"
+    )
+    partner = await login("partner")
+    for community in ("渔箭社区", "渔箭社区"):
+        need = await seeded.fetchval(
+            """SELECT d.id FROM demands d JOIN communities c ON c.id = d.community_id
+               WHERE c.name = $1 AND d.status = 'open'
+                 AND NOT EXISTS (SELECT 1 FROM interests i WHERE i.demand_id = d.id)
+               ORDER BY d.id LIMIT 1""",
+            community,
+        )
+        await client.post(f"/api/v1/demands/{need}/interest", json={}, headers=partner)
+    assert (
+        await seeded.fetchval("SELECT count(*) FROM outbox") == 0
+    )  # a digest reader: none at once
+    # 07:30 in Sichuan is before the digest hour; 08:05 is after it
+    tomorrow = (dt.datetime.now(CHINA) + dt.timedelta(days=1)).date()
+    early = dt.datetime.combine(tomorrow, dt.time(7, 30), CHINA)
+    worker = uuid.uuid4()
+    await housekeeping.sweep(pool, worker, settings, now=early)
+    assert await seeded.fetchval("SELECT count(*) FROM outbox") == 0
+    for minutes in (35, 95):  # two passes after the hour: one digest
+        await housekeeping.sweep(pool, worker, settings, now=early + dt.timedelta(minutes=minutes))
+    assert await seeded.fetchval("SELECT count(*) FROM outbox") == 1
+    await delivery.deliver(pool, settings, now=early + dt.timedelta(minutes=96))
+    [mail] = inbox.messages
+    assert mail["Subject"] == "社区资源对接平台 · 今日提醒（2 条）"
+    body = mail.get_content()
+    assert body.count("表达了对接意向") == 2 and f"{SITE}/inbox#interests" in body

@@ -269,3 +269,59 @@ def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_count(spawn: 
     assert [attempt("203.0.113.1", i) for i in range(20)] == [401] * 20
     assert attempt("203.0.113.1", 20) == 429  # that client is slowed down
     assert attempt("203.0.113.2", 21) == 401  # another client behind the proxy is not
+
+
+async def test_two_workers_send_a_rounds_mail_once_and_a_web_instance_sends_none(
+    spawn: Spawn, shared_db: str
+) -> None:
+    """The web instance only serves; two worker processes share the outbox: each mail goes once."""
+    from aiosmtpd.controller import Controller
+
+    from tests.test_delivery import Inbox
+
+    inbox, port = Inbox(), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        mail = {
+            "MATCHMAKER_SMTP_URL": f"smtp://127.0.0.1:{port}",
+            "MATCHMAKER_PUBLIC_URL": "http://mm.test",
+        }
+        url = _serve(spawn, "--no-worker", **mail)
+        conn = await db.connect(shared_db)
+        try:
+            await conn.execute(
+                "UPDATE users SET email = username || '@example.cn' WHERE role IN ('community_staff', 'partner')"
+            )
+        finally:
+            await conn.close()
+        headers = _coordinator(url)
+        created = httpx.post(
+            f"{url}/api/v1/rounds",
+            json={"scope": {"districts": ["邛崃市"]}, "min_score": 0.0},
+            headers=headers,
+        )
+        assert created.status_code == 202, created.text
+        spawn("worker", **mail)
+        spawn("worker", **mail)
+        round_id = created.json()["id"]
+        done = _until(
+            lambda: (
+                (r := _round(url, headers, round_id))["status"] in ("succeeded", "failed") and r
+            ),
+            "the round finish",
+        )
+        assert done["status"] == "succeeded", done
+        conn = await db.connect(shared_db)
+        try:
+            expected = await conn.fetchval("SELECT count(*) FROM outbox WHERE channel = 'email'")
+            assert expected > 1
+            _until(lambda: len(inbox.messages) >= expected, "every mail of the round arrive")
+            still = await conn.fetchval("SELECT count(*) FROM outbox WHERE status <> 'sent'")
+        finally:
+            await conn.close()
+        assert still == 0
+        recipients = [m["To"] for m in inbox.messages]
+        assert len(recipients) == len(set(recipients)) == expected  # one each, none twice
+    finally:
+        controller.stop()

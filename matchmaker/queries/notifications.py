@@ -21,6 +21,7 @@ __all__ = [
     "mark_read",
     "notify",
     "notify_round",
+    "open_link",
     "overdue_partnerships",
     "round_areas",
     "set_settings",
@@ -132,3 +133,9 @@ async def set_settings(
     return await one(
         conn, Q["set_settings"], user_id, email, language, mode, entity="user", key=user_id
     )
+
+
+async def open_link(conn: asyncpg.Connection, user_id: int, notification_id: int) -> str | None:
+    """Mark the user's notification read; its link (None: not theirs, or no such one)."""
+    link = await conn.fetchval(Q["open_link"], user_id, notification_id)
+    return None if link is None else str(link)

@@ -33,12 +33,12 @@ KINDS: dict[str, tuple[str, str]] = {
         "Proposal: {actor} for “{demand}” ({community}); please answer by {expires}",
     ),
     "proposal_accepted": (
-        "{by} 已接受「{demand}」的撮合建议（{actor}），等您答复",
-        "{by} accepted the proposal of {actor} for “{demand}”; it waits for your answer",
+        "{by} 已接受「{demand}」的撮合建议，等您答复",
+        "{by} accepted the proposal for “{demand}”; it waits for your answer",
     ),
     "proposal_declined": (
-        "{by} 婉拒了「{demand}」的撮合建议（{actor}）：{reason}",
-        "{by} declined the proposal of {actor} for “{demand}”: {reason}",
+        "{by} 婉拒了「{demand}」的撮合建议：{reason}",
+        "{by} declined the proposal for “{demand}”: {reason}",
     ),
     "partnership_confirmed": (
         "合作已确认：{actor} × 「{demand}」，双方的联系方式已可查看",

@@ -20,6 +20,17 @@ from matchmaker.web.my_needs import my_needs
 from matchmaker.web.need_forms import edit_need, new_need, post_need, save_need
 from matchmaker.web.need_import import import_form, import_submit, import_template
 from matchmaker.web.needs import need_detail, need_status
+from matchmaker.web.notifications import (
+    bell,
+    notifications_page,
+    open_notification,
+    read_all,
+    robot_add,
+    robot_switch,
+    robots_page,
+    settings_page,
+    settings_save,
+)
 from matchmaker.web.profile import (
     archive_product,
     edit_product,
@@ -88,4 +99,13 @@ PAGES: list[Any] = [
     round_progress,
     round_again,
     dashboard,
+    bell,
+    notifications_page,
+    open_notification,
+    read_all,
+    settings_page,
+    settings_save,
+    robots_page,
+    robot_add,
+    robot_switch,
 ]

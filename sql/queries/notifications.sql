@@ -120,3 +120,9 @@ SELECT email, language, email_mode FROM users WHERE id = $1;
 -- name: set_settings
 UPDATE users SET email = $2, language = $3, email_mode = $4 WHERE id = $1
 RETURNING email, language, email_mode;
+
+-- name: open_link
+-- Opening one of the user's own notifications marks it read; the page it links to.
+UPDATE notifications SET read_at = COALESCE(read_at, now())
+WHERE user_id = $1 AND id = $2
+RETURNING link;

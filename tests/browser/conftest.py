@@ -116,6 +116,7 @@ async def live_server(journey_dsn: str, tmp_path: Path) -> AsyncIterator[str]:
         MATCHMAKER_DATA_DIR=str(tmp_path / "data"),
         MATCHMAKER_SECRET_KEY=SECRET,
         MATCHMAKER_LOG_LEVEL="WARNING",
+        MATCHMAKER_BELL_POLL_SECONDS="1",  # the bell asks every second: journeys watch it rise
     )
     log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(

@@ -1,0 +1,97 @@
+"""Journey: a round proposes a pair; both sides watch their bell's count rise without reloading;
+the partner accepts from the notification; the community worker is told and confirms; the partner
+is told of the confirmation.
+
+The staff worker sits at a desk, the partner is on a phone; neither page is reloaded while the
+bells are watched (a marker set in each page would be lost by a reload).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import new_tab, no_horizontal_scroll, screenshot, sign_in
+from tests.browser.test_partnership_journey import proposal_for_the_demo_pair
+
+pytestmark = pytest.mark.browser
+
+
+async def _unread(tab: Any) -> int:
+    badge = tab.locator("[data-testid=unread]")
+    return int(await badge.inner_text()) if await badge.count() else 0
+
+
+async def _rises_above(tab: Any, count: int) -> int:
+    """Wait (without reloading) until the bell shows more than ``count``; the new count."""
+    await tab.wait_for_function(
+        """n => { const b = document.querySelector('[data-testid=unread]');
+                  return b !== null && parseInt(b.textContent, 10) > n; }""",
+        arg=count,
+    )
+    return await _unread(tab)
+
+
+async def test_both_sides_are_told_as_it_happens_and_act_from_the_notification(
+    page: Any, browser: Any, live_server: str, journey_dsn: str
+) -> None:
+    phone = await new_tab(browser, live_server, width=375, height=800)
+    try:
+        await sign_in(page, "staff")
+        await sign_in(phone, "partner")
+        for tab in (page, phone):
+            await tab.goto("/board")
+            await tab.locator("#bell").wait_for()
+            await tab.evaluate("window.__still_here = true")
+        desk, mobile = await _unread(page), await _unread(phone)
+
+        proposal = await proposal_for_the_demo_pair(live_server, journey_dsn)
+        assert (proposal["staff"], proposal["partner"]) == ("staff", "partner"), proposal
+        desk = await _rises_above(page, desk)
+        mobile = await _rises_above(phone, mobile)
+        for tab in (page, phone):
+            assert await tab.evaluate("window.__still_here") is True  # counted without a reload
+
+        # the partner opens the bell and goes from the notification to the proposal
+        await phone.locator("#bell").click()
+        await phone.wait_for_url("**/notifications")
+        item = phone.locator("[data-testid=notification]").filter(
+            has_text=re.compile(f"撮合建议：注力社工 对接「{re.escape(proposal['title'])}」")
+        )
+        await item.get_by_role("link").click()
+        await phone.wait_for_url(re.compile(rf"/inbox#proposal-{proposal['id']}$"))
+        row = phone.locator(f"#proposal-{proposal['id']}")
+        await row.get_by_role("button", name="接受").click()
+        await phone.get_by_text("已接受，等待对方确认。").first.wait_for()
+        assert await no_horizontal_scroll(phone)
+
+        # the worker's bell rises; the notification says who accepted and leads to the proposal
+        await _rises_above(page, desk)
+        assert await page.evaluate("window.__still_here") is True
+        await page.locator("#bell").click()
+        await page.wait_for_url("**/notifications")
+        accepted = page.locator("[data-testid=notification]").filter(has_text="注力社工 已接受")
+        await accepted.wait_for()
+        await screenshot(page, "notifications")
+        await accepted.get_by_role("link").click()
+        await page.wait_for_url(re.compile(rf"/inbox#proposal-{proposal['id']}$"))
+        await page.locator(f"#proposal-{proposal['id']}").get_by_role("button", name="接受").click()
+        await page.get_by_text(re.compile("双方都已接受")).wait_for()
+
+        # the partner, still on the inbox page, is told of the confirmation
+        await phone.evaluate("window.__still_here = true")
+        mobile = await _unread(phone)
+        await _rises_above(phone, mobile)
+        assert await phone.evaluate("window.__still_here") is True
+        await phone.goto("/notifications")
+        await (
+            phone.locator("[data-testid=notification]")
+            .filter(has_text="合作已确认")
+            .first.wait_for()
+        )
+        assert await no_horizontal_scroll(phone)
+        await screenshot(phone, "notifications_phone")
+    finally:
+        await phone.context.close()
