@@ -59,6 +59,8 @@ def _stdlib_config(settings: Settings, level: int) -> LoggingConfig:
             "uvicorn.error": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
             # the embedded server's helper narrates every pg_ctl call at INFO
             "pgserver": {"level": "WARNING", "handlers": ["queue_listener"], "propagate": False},
+            # httpx narrates every request (each group-robot post) at INFO
+            "httpx": {"level": "WARNING", "handlers": ["queue_listener"], "propagate": False},
         },
         root={"level": logging.getLevelName(level), "handlers": ["queue_listener"]},
         log_exceptions="never",

@@ -23,7 +23,7 @@ def bench_env(database_dsn: str, server_dsn: str) -> Iterator[dict[str, str]]:
     async def drop() -> None:
         admin = await db.connect(server_dsn)
         try:
-            for suffix in ("bench", "quality", "scale"):
+            for suffix in ("bench", "quality", "scale", "notify"):
                 await admin.execute(
                     f'DROP DATABASE IF EXISTS "{db.database_name(database_dsn)}_{suffix}" '
                     "WITH (FORCE)"
@@ -50,6 +50,21 @@ def test_bench_match_reports_phases_ratios_and_one_optimum(bench_env: dict[str, 
     for algorithm in ("optimal", "coverage", "stable", "greedy"):
         assert f"\n  {algorithm} " in out
     assert "100.00%" in out  # optimal against itself
+
+
+def test_bench_notify_reports_telling_and_sending_against_their_baselines(
+    bench_env: dict[str, str],
+) -> None:
+    out = _bench(
+        ["notify", "--demands", "300", "--partners", "40", "--messages", "60", "--repeat", "1"],
+        bench_env,
+    )
+    found = re.search(r"(\d[\d,]*) proposals → (\d[\d,]*) notifications", out)
+    assert found and int(found[1].replace(",", "")) > 0
+    # one staff member per community and one per organisation: two people told per proposal
+    assert int(found[2].replace(",", "")) == 2 * int(found[1].replace(",", ""))
+    assert re.search(r"telling both sides .*× the write\)", out)
+    assert re.search(r"through the outbox .*× bare\)", out)
 
 
 def test_bench_api_reports_each_scenario_against_the_health_floor(

@@ -1,4 +1,4 @@
-"""``matchmaker bench api|match|quality|scale``: measured numbers, as ratios against a baseline in the same run."""
+"""``matchmaker bench api|match|notify|quality|scale``: measured numbers, as ratios against a baseline in the same run."""
 
 from __future__ import annotations
 
@@ -122,3 +122,21 @@ def bench_scale(profile: str, whole: bool | None) -> None:
         )
     )
     click.echo(report)
+
+
+@bench.command("notify")
+@click.option("--demands", type=click.IntRange(100, 1_000_000), default=5000, show_default=True)
+@click.option("--partners", type=click.IntRange(10, 200_000), default=1000, show_default=True)
+@click.option("--messages", type=click.IntRange(10, 100_000), default=2000, show_default=True)
+@click.option("--repeat", type=click.IntRange(1, 20), default=3, show_default=True)
+def bench_notify(demands: int, partners: int, messages: int, repeat: int) -> None:
+    """What telling people costs: a round's notifications ÷ its write; the outbox ÷ bare posts."""
+    from matchmaker.bench_notify import run_notify_bench
+
+    table = run(
+        run_notify_bench(
+            settings_from_env(), demands=demands, partners=partners, messages=messages,
+            repeat=repeat, progress=lambda line: click.echo(line, err=True),
+        )
+    )  # fmt: skip
+    click.echo(table)

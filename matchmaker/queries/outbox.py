@@ -23,6 +23,7 @@ __all__ = [
     "sent",
     "update_webhook",
     "webhook",
+    "webhooks_by_id",
     "webhooks_of",
 ]
 
@@ -55,18 +56,23 @@ async def claim(
     return list(await conn.fetch(Q["claim"], now, limit, lease_seconds))
 
 
-async def sent(conn: asyncpg.Connection, message_id: int, at: dt.datetime) -> None:
-    await conn.execute(Q["sent"], message_id, at)
+async def sent(conn: asyncpg.Connection, ids: Sequence[int], at: dt.datetime) -> None:
+    await conn.execute(Q["sent"], list(ids), at)
 
 
 async def retry(
-    conn: asyncpg.Connection, message_id: int, at: dt.datetime, attempts: int, error: str
+    conn: asyncpg.Connection, failures: Sequence[tuple[int, dt.datetime, str]], attempts: int
 ) -> None:
-    await conn.execute(Q["retry"], message_id, at, attempts, error[:1000])
+    """Record (id, next attempt, error) of each failed message; ``attempts`` is the last one."""
+    if failures:
+        ids, ats, errors = zip(*failures, strict=True)
+        await conn.execute(Q["retry"], list(ids), list(ats), [e[:1000] for e in errors], attempts)
 
 
-async def give_up(conn: asyncpg.Connection, message_id: int, error: str) -> None:
-    await conn.execute(Q["give_up"], message_id, error[:1000])
+async def give_up(conn: asyncpg.Connection, failures: Sequence[tuple[int, str]]) -> None:
+    if failures:
+        ids, errors = zip(*failures, strict=True)
+        await conn.execute(Q["give_up"], list(ids), [e[:1000] for e in errors])
 
 
 async def due(conn: asyncpg.Connection, now: dt.datetime) -> bool:
@@ -79,6 +85,10 @@ async def counts(conn: asyncpg.Connection) -> list[asyncpg.Record]:
 
 async def webhook(conn: asyncpg.Connection, webhook_id: int) -> asyncpg.Record:
     return await one(conn, Q["webhook"], webhook_id, entity="webhook", key=webhook_id)
+
+
+async def webhooks_by_id(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, asyncpg.Record]:
+    return {r["id"]: r for r in await conn.fetch(Q["webhooks_by_id"], list(ids))}
 
 
 async def webhooks_of(

@@ -19,7 +19,7 @@ import urllib.parse
 
 import httpx
 
-__all__ = ["RobotRefused", "post", "signed"]
+__all__ = ["RobotRefused", "client", "post", "signed"]
 
 TIMEOUT = 10.0
 
@@ -38,14 +38,20 @@ def signed(url: str, secret: str, timestamp_ms: int) -> str:
     return f"{url}{joiner}timestamp={timestamp_ms}&sign={sign}"
 
 
-async def post(provider: str, url: str, secret: str | None, body: str) -> None:
+def client() -> httpx.AsyncClient:
+    """One HTTP client for a run of posts (making one per post costs more than the post)."""
+    return httpx.AsyncClient(timeout=TIMEOUT)
+
+
+async def post(
+    http: httpx.AsyncClient, provider: str, url: str, secret: str | None, body: str
+) -> None:
     """Post ``body`` (JSON text); raises unless the robot took it."""
     if provider == "dingtalk" and secret:
         url = signed(url, secret, int(time.time() * 1000))
-    async with httpx.AsyncClient(timeout=TIMEOUT) as client:
-        answer = await client.post(
-            url, content=body.encode(), headers={"Content-Type": "application/json; charset=utf-8"}
-        )
+    answer = await http.post(
+        url, content=body.encode(), headers={"Content-Type": "application/json; charset=utf-8"}
+    )
     if answer.status_code != 200:
         raise RobotRefused(f"HTTP {answer.status_code}")
     try:

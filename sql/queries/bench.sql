@@ -24,3 +24,31 @@ SELECT DISTINCT category FROM demands ORDER BY category;
 
 -- name: analyze
 ANALYZE;
+
+-- name: people
+-- Someone to tell on each side: one staff member per community and one per organisation, each
+-- with an e-mail address and e-mail at once (the bench of notifications).
+INSERT INTO users (username, display_name, role, community_id, password_hash, email)
+SELECT 'staff' || id, left(name, 90) || ' 工作人员', 'community_staff', id, 'bench', 'staff' || id || '@bench.test'
+FROM communities;
+INSERT INTO users (username, display_name, role, actor_id, password_hash, email)
+SELECT 'partner' || id, left(name, 90) || ' 联络人', 'partner', id, 'bench', 'partner' || id || '@bench.test'
+FROM actors;
+
+-- name: set_people_active
+UPDATE users SET active = $1;
+
+-- name: robot
+INSERT INTO group_webhooks (name, provider, url, district_id)
+VALUES ('bench', 'wecom', $1, (SELECT min(id) FROM districts))
+RETURNING id;
+
+-- name: robot_messages
+-- $2 messages for robot $1, due now.
+INSERT INTO outbox (channel, dedupe_key, webhook_id, recipient, subject, body)
+SELECT 'webhook', 'bench:' || g, $1, 'bench', 'bench',
+       '{"msgtype":"markdown","markdown":{"content":"bench ' || g || '"}}'
+FROM generate_series(1, $2) g;
+
+-- name: outbox_count
+SELECT count(*) FROM outbox;

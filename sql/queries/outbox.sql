@@ -30,20 +30,24 @@ RETURNING o.id, o.channel, o.dedupe_key, o.webhook_id, o.recipient, o.subject, o
           o.attempts;
 
 -- name: sent
+-- A batch's messages that went, at $2.
 UPDATE outbox SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL
-WHERE id = $1 AND status = 'sending';
+WHERE id = ANY($1::bigint[]) AND status = 'sending';
 
 -- name: retry
--- A send failed: try again at $2, or give up ('failed') once $3 attempts were made.
-UPDATE outbox
-SET status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'pending' END,
-    next_attempt_at = $2, lease_until = NULL, last_error = $4
-WHERE id = $1 AND status = 'sending';
+-- A batch's messages that failed: each tried again at its time, or given up ('failed') once $4
+-- attempts were made, keeping the error.
+UPDATE outbox o
+SET status = CASE WHEN o.attempts >= $4 THEN 'failed' ELSE 'pending' END,
+    next_attempt_at = r.at, lease_until = NULL, last_error = r.error
+FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS r(id, at, error)
+WHERE o.id = r.id AND o.status = 'sending';
 
 -- name: give_up
--- A message that cannot be sent at all (its channel is not configured): failed, with why.
-UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = $2
-WHERE id = $1 AND status = 'sending';
+-- Messages that cannot be sent at all (their channel is not configured): failed, with why.
+UPDATE outbox o SET status = 'failed', lease_until = NULL, last_error = r.error
+FROM unnest($1::bigint[], $2::text[]) AS r(id, error)
+WHERE o.id = r.id AND o.status = 'sending';
 
 -- name: due
 -- Whether anything is due at $1 (for the housekeeping pass to wake a sender).
@@ -55,6 +59,10 @@ SELECT EXISTS (
 -- name: webhook
 SELECT id, name, provider, url, secret, district_id, community_id, active
 FROM group_webhooks WHERE id = $1;
+
+-- name: webhooks_by_id
+SELECT id, name, provider, url, secret, district_id, community_id, active
+FROM group_webhooks WHERE id = ANY($1::bigint[]);
 
 -- name: webhooks_of
 -- The active robots of communities $1 or districts $2.
