@@ -142,7 +142,8 @@ async def _communities(conn: asyncpg.Connection, rows: list[SeedCommunity]) -> N
             c.name, district(c.district, i, "district"), town((c.district, c.town), i, "town"),
             c.kind, c.theme, c.population, c.lat, c.lon, c.social_work_rooms, c.social_workers,
             c.community_orgs, c.volunteer_teams, c.charity_resources, c.description,
-            search_text(c.name, c.theme, c.description),
+            search_text(c.name, c.theme, c.description), c.contact_name, c.contact_phone,
+            c.contact_email,
         ))  # fmt: skip
     await conn.executemany(Q["insert_community"], args)
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import msgspec
 
 from matchmaker.errors import Invalid
+from matchmaker.models.contacts import ContactEmail, ContactName, ContactPhone
 from matchmaker.vocab import (
     ActorKind,
     Category,
@@ -80,6 +81,10 @@ class SeedCommunity(_Row):
     volunteer_teams: Count
     charity_resources: Count
     description: Text = ""
+    #: The community's contact person (fictional in the demo data, as every contact is).
+    contact_name: ContactName | None = None
+    contact_phone: ContactPhone | None = None
+    contact_email: ContactEmail | None = None
 
 
 class SeedActor(_Row):

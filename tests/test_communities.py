@@ -155,7 +155,11 @@ async def test_a_coordinator_adds_a_community_and_the_change_is_audited(
     assert (created["district_name"], created["town_name"]) == ("邛崃市", "文君街道")
     assert created["meets_1257n"] is False
     assert created["shortfalls"][0] == "social_work_rooms: 0 of 1"
-    assert (await client.get(f"{URL}/{created['id']}")).json() == created
+    assert created["contact_phone"] is None  # a curator sees the (empty) contact
+    curator = await login("coordinator")
+    assert (await client.get(f"{URL}/{created['id']}", headers=curator)).json() == created
+    public = (await client.get(f"{URL}/{created['id']}")).json()
+    assert public == {k: v for k, v in created.items() if not k.startswith("contact_")}
     searched = await all_pages(client, URL, q="邻里互助")
     assert created["id"] in {c["id"] for c in searched}
     entry = await seeded.fetchrow(
@@ -194,10 +198,11 @@ async def test_patch_changes_only_what_is_sent_and_recomputes_the_standing(
     client: Client, seeded: Any, login: Any
 ) -> None:
     target = await _id(seeded, "花园巷社区")
-    before = (await client.get(f"{URL}/{target}")).json()
+    coordinator = await login("coordinator")
+    before = (await client.get(f"{URL}/{target}", headers=coordinator)).json()
     assert before["meets_1257n"] is False
     response = await client.patch(
-        f"{URL}/{target}", json={"volunteer_teams": 7}, headers=await login("coordinator")
+        f"{URL}/{target}", json={"volunteer_teams": 7}, headers=coordinator
     )
     assert response.status_code == 200, response.text
     after = response.json()

@@ -105,6 +105,28 @@ async def test_a_failing_file_is_rolled_back_whole_and_named(
         await conn.close()
 
 
+async def test_a_gap_in_the_numbers_is_applied_around_and_filled_later(
+    database_factory: Any, tmp_path: Path
+) -> None:
+    """Files are applied by name, each once: a missing number (another branch's migration not
+    merged yet) neither stops the runner nor is skipped when it arrives."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_first.sql").write_text("CREATE TABLE first (id int);")
+    (folder / "0003_third.sql").write_text("CREATE TABLE third (id int);")
+    dsn = await database_factory(migrated=False)
+    conn = await db.connect(dsn)
+    try:
+        assert await migrate(conn, folder) == ["0001_first.sql", "0003_third.sql"]
+        (folder / "0002_second.sql").write_text("CREATE TABLE second (id int);")
+        assert await pending(conn, folder) == ["0002_second.sql"]
+        assert await migrate(conn, folder) == ["0002_second.sql"]
+        assert await migrate(conn, folder) == []
+        assert await conn.fetchval("SELECT to_regclass('second')") is not None
+    finally:
+        await conn.close()
+
+
 async def test_vocabulary_domains_match_the_python_literals(conn: Any) -> None:
     rows = await conn.fetch(
         """SELECT t.typname, pg_get_constraintdef(c.oid) AS def

@@ -224,6 +224,19 @@ def matrix() -> list[tuple[str, str, Call, Expect]]:
             "lon": 103.4,
         },
     )
+
+    # communities: curators change everything; a community's own staff its contact person only
+    # (what else staff may not change: tests/test_contacts.py)
+    async def community_contact(w: World, role: str, side: str) -> tuple[str, Any]:
+        target = w.ids[f"{side}_community"] if side != "-" else await w.row("communities")
+        return f"/api/v1/communities/{target}", {"contact_phone": f"028-0000-{w.n():04d}"}
+
+    rows = [r for r in rows if r[:2] != ("PATCH", "/api/v1/communities/{id}")]
+    rows.append((
+        "PATCH", "/api/v1/communities/{id}", community_contact,
+        {("anonymous", "-"): 401, ("staff", "own"): 200, ("staff", "foreign"): 403,
+         ("partner", "-"): 403, ("coordinator", "-"): 200, ("admin", "-"): 200},
+    ))  # fmt: skip
     rows += library("talent", lambda n: {"display_name": f"新人才{n}", "roles": ["volunteer"]})
     rows += library(
         "policies",

@@ -1,7 +1,8 @@
 """Actors (主体库): the partner organisations.
 
-Everyone may browse them, but an organisation's contact is shown only to signed-in users.
-Coordinators and admins add, edit and archive any actor; an organisation's own staff (``partner``)
+Everyone may browse them; an organisation's contact is shown by ``services.contacts``: in lists
+to coordinators and admins only, on one record also to its own staff and to the staff of a
+community it has an active or completed partnership with. Coordinators and admins add, edit and archive any actor; an organisation's own staff (``partner``)
 may edit its profile, except ``verified``, ``grade`` and ``kind``.
 """
 
@@ -18,6 +19,7 @@ from matchmaker.models import Page
 from matchmaker.models.actors import Actor, ActorCreate, ActorPatch, ActorSort
 from matchmaker.queries import actors as q
 from matchmaker.services import actors as service
+from matchmaker.services import contacts
 from matchmaker.vocab import ActorKind, Category, ResourceType
 
 __all__ = ["ActorController"]
@@ -50,7 +52,7 @@ class ActorController(Controller):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> Page[Actor]:
-        """Organisations; filter, search (``q``) and page. Contacts only when signed in."""
+        """Organisations; filter, search (``q``) and page. Contacts for coordinators only."""
         tokens, can_match = segmented(q_)
         if not can_match:
             return Page(items=[])
@@ -61,12 +63,12 @@ class ActorController(Controller):
         items, next_cursor = await q.list_actors(
             conn, filters, sort=sort, limit=limit, cursor=cursor
         )
-        return Page(items=[service.view(user, a) for a in items], next_cursor=next_cursor)
+        return Page(items=[contacts.actor_in_list(user, a) for a in items], next_cursor=next_cursor)
 
     @get("/{actor_id:int}", operation_id="getActor")
     async def get_actor(self, conn: Conn, user: User, actor_id: Id) -> Actor:
-        """One organisation (its contact only when signed in)."""
-        return service.view(user, await q.get(conn, actor_id))
+        """One organisation; its contact to curators, its staff and confirmed partners."""
+        return await contacts.actor(conn, user, await q.get(conn, actor_id))
 
     @post("/", operation_id="createActor", guards=[CURATORS])
     async def create_actor(self, conn: Conn, user: User, data: JSONBody[ActorCreate]) -> Actor:

@@ -1,6 +1,9 @@
 """Communities (社区/村) with their "1257N" standing, and the districts with their towns.
 
-Everyone may read them; coordinators and admins add, edit and archive communities.
+Everyone may read them; coordinators and admins add, edit and archive communities, and a
+community's own staff edit its contact person. The contact is shown by ``services.contacts``: in
+lists to coordinators and admins only, on one record also to the community's own staff and to the
+staff of an organisation with an active or completed partnership with it.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from matchmaker.models.communities import (
 )
 from matchmaker.queries import communities as q
 from matchmaker.services import communities as service
+from matchmaker.services import contacts
 from matchmaker.vocab import CommunityKind
 
 __all__ = ["CommunityController", "list_districts"]
 
 CURATORS = roles("coordinator", "admin")
+#: Curators edit every field; a community's own staff its contact (``services.communities``).
+EDITORS = roles("community_staff", "coordinator", "admin")
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="community id")]
 DistrictFilter = Annotated[
     int | None, QueryParameter(ge=1, le=2**62, description="only communities of this district")
@@ -47,6 +53,7 @@ class CommunityController(Controller):
     async def list_communities(
         self,
         conn: Conn,
+        user: User,
         district_id: DistrictFilter = None,
         town_id: TownFilter = None,
         kind: FromQuery[CommunityKind | None] = None,
@@ -56,7 +63,8 @@ class CommunityController(Controller):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> Page[Community]:
-        """Communities with their "1257N" indicators; filter, search (``q``) and page."""
+        """Communities with their "1257N" indicators; filter, search (``q``) and page. Contacts
+        for coordinators only."""
         tokens, can_match = segmented(q_)
         if not can_match:
             return Page(items=[])
@@ -66,12 +74,14 @@ class CommunityController(Controller):
         items, next_cursor = await q.list_communities(
             conn, filters, sort=sort, limit=limit, cursor=cursor
         )
-        return Page(items=items, next_cursor=next_cursor)
+        return Page(
+            items=[contacts.community_in_list(user, c) for c in items], next_cursor=next_cursor
+        )
 
     @get("/{community_id:int}", operation_id="getCommunity")
-    async def get_community(self, conn: Conn, community_id: Id) -> Community:
-        """One community."""
-        return await q.get(conn, community_id)
+    async def get_community(self, conn: Conn, user: User, community_id: Id) -> Community:
+        """One community; its contact to curators, its staff and confirmed partners."""
+        return await contacts.community(conn, user, await q.get(conn, community_id))
 
     @post("/", operation_id="createCommunity", guards=[CURATORS])
     async def create_community(
@@ -80,11 +90,11 @@ class CommunityController(Controller):
         """Add a community; its town must lie in its district."""
         return await service.create(conn, required(user), data)
 
-    @patch("/{community_id:int}", operation_id="updateCommunity", guards=[CURATORS])
+    @patch("/{community_id:int}", operation_id="updateCommunity", guards=[EDITORS])
     async def update_community(
         self, conn: Conn, user: User, community_id: Id, data: JSONBody[CommunityPatch]
     ) -> Community:
-        """Change some fields of a community (its indicators, place, profile)."""
+        """Change some fields of a community (its own staff: only its contact person)."""
         return await service.patch(conn, required(user), community_id, data)
 
     @delete("/{community_id:int}", operation_id="archiveCommunity", guards=[CURATORS])

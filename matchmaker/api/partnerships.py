@@ -1,18 +1,24 @@
-"""Partnerships (合作关系): list yours, open one directly, complete it with an outcome, or cancel."""
+"""Partnerships (合作关系): list yours, open one directly, complete it with an outcome, or cancel.
+
+Every answer carries ``contacts``: the other side's contact person, from confirmation on (the rule
+of ``services.contacts``), and both sides' for coordinators and admins.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
+import asyncpg
 from litestar import Controller, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, User, required
 from matchmaker.auth import roles
 from matchmaker.errors import Forbidden
-from matchmaker.models import Page
+from matchmaker.models import CurrentUser, Page
 from matchmaker.models.partnerships import Cancellation, Completion, DirectPartnership, Partnership
 from matchmaker.queries import partnerships as q
+from matchmaker.services import contacts
 from matchmaker.services import partnerships as service
 from matchmaker.vocab import PartnershipStatus
 
@@ -38,42 +44,58 @@ class PartnershipController(Controller):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> Page[Partnership]:
-        """Partnerships of your community or organisation (all, for coordinators), newest first."""
-        community_id, actor_id = service.scope_of(required(user))
+        """Partnerships of your community or organisation (all, for coordinators), newest first;
+        each with the other side's ``contacts`` once confirmed."""
+        me = required(user)
+        community_id, actor_id = service.scope_of(me)
         items, next_cursor = await q.list_partnerships(
             conn, community_id=community_id, actor_id=actor_id, status=status, demand_id=demand_id,
             limit=limit, cursor=cursor,
         )  # fmt: skip
-        return Page(items=items, next_cursor=next_cursor)
+        return Page(items=await contacts.partnerships(conn, me, items), next_cursor=next_cursor)
 
     @get("/{partnership_id:int}", operation_id="getPartnership")
     async def get_partnership(self, conn: Conn, user: User, partnership_id: Id) -> Partnership:
-        """One partnership, to its two sides and coordinators."""
+        """One partnership, to its two sides and coordinators, with the other side's contacts."""
+        me = required(user)
         partnership = await q.get(conn, partnership_id)
-        community_id, actor_id = service.scope_of(required(user))
+        community_id, actor_id = service.scope_of(me)
         if (community_id is not None and partnership.community_id != community_id) or (
             actor_id is not None and partnership.actor_id != actor_id
         ):
             raise Forbidden("this partnership belongs to others")
-        return partnership
+        return await _with_contacts(conn, me, partnership)
 
     @post("/", operation_id="createPartnership", guards=[CURATORS])
     async def create_direct(
         self, conn: Conn, user: User, data: JSONBody[DirectPartnership]
     ) -> Partnership:
         """Pair a partner directly with a need it expressed interest in (no round)."""
-        return await service.create_direct(conn, required(user), data)
+        me = required(user)
+        return await _with_contacts(conn, me, await service.create_direct(conn, me, data))
 
     @post("/{partnership_id:int}/complete", operation_id="completePartnership", status_code=200)
     async def complete(
         self, conn: Conn, user: User, partnership_id: Id, data: JSONBody[Completion]
     ) -> Partnership:
         """Close with the outcome (beneficiaries, rating 1–5, feedback); optionally publish a case."""
-        return await service.complete(conn, required(user), partnership_id, data)
+        me = required(user)
+        done = await service.complete(conn, me, partnership_id, data)
+        return await _with_contacts(conn, me, done)
 
     @post("/{partnership_id:int}/cancel", operation_id="cancelPartnership", status_code=200)
     async def cancel(
         self, conn: Conn, user: User, partnership_id: Id, data: JSONBody[Cancellation]
     ) -> Partnership:
         """End an active partnership early, with the reason."""
-        return await service.cancel(conn, required(user), partnership_id, data)
+        me = required(user)
+        return await _with_contacts(conn, me, await service.cancel(conn, me, partnership_id, data))
+
+
+async def _with_contacts(
+    conn: asyncpg.Connection,
+    user: CurrentUser,
+    partnership: Partnership,
+) -> Partnership:
+    """The partnership with the ``contacts`` its caller may see."""
+    return (await contacts.partnerships(conn, user, [partnership]))[0]

@@ -1,7 +1,8 @@
 """Actors (主体库): the partner organisations, and the districts they serve.
 
 An actor's contact (name, phone, e-mail) is never public: :meth:`Actor.public` leaves the contact
-fields unset, and an unset field is left out of the JSON altogether.
+fields unset, and an unset field is left out of the JSON altogether. Who sees it is the rule in
+:mod:`matchmaker.services.contacts`.
 
 >>> actor = await queries.actors.get(conn, 1)  # doctest: +SKIP
 >>> "contact_phone" in msgspec.json.decode(msgspec.json.encode(actor.public()))  # doctest: +SKIP
@@ -16,6 +17,7 @@ import msgspec
 
 from matchmaker.models import Lat, Lon, Name, RefId, Text, Timestamp
 from matchmaker.models.communities import DistrictRef
+from matchmaker.models.contacts import ContactEmail, ContactName, ContactPhone, ShownContact
 from matchmaker.vocab import ActorKind, Category, Grade, ResourceType
 
 __all__ = [
@@ -54,16 +56,20 @@ Radius = Annotated[
 Categories = Annotated[list[Category], msgspec.Meta(max_length=50)]
 ResourceTypes = Annotated[list[ResourceType], msgspec.Meta(max_length=20)]
 Website = Annotated[str, msgspec.Meta(max_length=300, pattern=r"^https?://\S+$")]
-ContactName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-ContactPhone = Annotated[str, msgspec.Meta(min_length=3, max_length=50)]
-ContactEmail = Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 Unset = msgspec.UnsetType
 UNSET = msgspec.UNSET
 
 
 class Actor(msgspec.Struct):
-    """An organisation. The contact fields are present only for signed-in callers."""
+    """An organisation.
+
+    ``contact_name``, ``contact_phone`` and ``contact_email`` are present only for a caller who may
+    see the contact: coordinators and admins, the organisation's own partner staff, and the staff
+    of a community with a partnership with it that is active or completed. For everyone else (and
+    in every list, except to coordinators and admins) the three fields are absent. Present but
+    ``null``: nobody filled that part in.
+    """
 
     id: int
     name: str
@@ -84,12 +90,12 @@ class Actor(msgspec.Struct):
     website: str | None
     created_at: Timestamp
     updated_at: Timestamp
-    contact_name: str | Unset | None = UNSET
-    contact_phone: str | Unset | None = UNSET
-    contact_email: str | Unset | None = UNSET
+    contact_name: ShownContact | Unset | None = UNSET
+    contact_phone: ShownContact | Unset | None = UNSET
+    contact_email: ShownContact | Unset | None = UNSET
 
     def public(self) -> Actor:
-        """The same organisation without its contact (what an anonymous caller sees)."""
+        """The same organisation without its contact (what a caller who may not see it gets)."""
         return msgspec.structs.replace(
             self, contact_name=UNSET, contact_phone=UNSET, contact_email=UNSET
         )

@@ -7,6 +7,9 @@ falls short of it.
 >>> shortfalls({"social_work_rooms": 1, "social_workers": 1, "community_orgs": 38,
 ...             "volunteer_teams": 12, "charity_resources": 2})
 ['social_workers: 1 of 2']
+
+A community has a contact person (``contact_name``, ``contact_phone``, ``contact_email``), shown
+only as :mod:`matchmaker.services.contacts` decides; :meth:`Community.public` leaves it out.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from matchmaker.models import Count, Lat, Lon, Name, RefId, Text, Timestamp
+from matchmaker.models.contacts import ContactEmail, ContactName, ContactPhone, ShownContact
 from matchmaker.models.stats import STANDARD_1257N as STANDARD
 from matchmaker.vocab import CommunityKind, TownKind
 
 __all__ = [
+    "CONTACT_FIELDS",
     "STANDARD_1257N",
     "Community",
     "CommunityCreate",
@@ -36,6 +41,8 @@ __all__ = [
 
 Theme = Annotated[str, msgspec.Meta(max_length=50, description="e.g. 人文生态型, 智慧科技型")]
 CommunitySort = Literal["newest", "oldest", "name", "population"]
+#: A community's contact person: what its own staff may change about it (curators: everything).
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 #: The "1257N" indicators and the minimum each must reach (the one definition is in models.stats).
 STANDARD_1257N: tuple[tuple[str, int], ...] = tuple((r.indicator, r.needs) for r in STANDARD)
@@ -77,7 +84,14 @@ class District(msgspec.Struct):
 
 
 class Community(msgspec.Struct):
-    """A community as everyone may read it, with its place and whether it meets "1257N"."""
+    """A community as everyone may read it, with its place and whether it meets "1257N".
+
+    ``contact_name``, ``contact_phone`` and ``contact_email`` (its contact person) are present only
+    for a caller who may see them: coordinators and admins, the community's own staff, and the
+    partner staff of an organisation with a partnership with it that is active or completed. For
+    everyone else (and in every list, except to coordinators and admins) the three fields are
+    absent. Present but ``null``: nobody filled that part in.
+    """
 
     id: int
     name: str
@@ -100,6 +114,16 @@ class Community(msgspec.Struct):
     description: str
     created_at: Timestamp
     updated_at: Timestamp
+    contact_name: ShownContact | msgspec.UnsetType | None = msgspec.UNSET
+    contact_phone: ShownContact | msgspec.UnsetType | None = msgspec.UNSET
+    contact_email: ShownContact | msgspec.UnsetType | None = msgspec.UNSET
+
+    def public(self) -> Community:
+        """The same community without its contact (what a caller who may not see it gets)."""
+        return msgspec.structs.replace(
+            self, contact_name=msgspec.UNSET, contact_phone=msgspec.UNSET,
+            contact_email=msgspec.UNSET,
+        )  # fmt: skip
 
 
 class CommunityCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -119,10 +143,17 @@ class CommunityCreate(msgspec.Struct, forbid_unknown_fields=True):
     volunteer_teams: Count = 0
     charity_resources: Count = 0
     description: Text = ""
+    contact_name: ContactName | None = None
+    contact_phone: ContactPhone | None = None
+    contact_email: ContactEmail | None = None
 
 
 class CommunityPatch(msgspec.Struct, forbid_unknown_fields=True):
-    """Fields to change; a field not sent stays as it is. A new district needs a town in it."""
+    """Fields to change; a field not sent stays as it is. A new district needs a town in it.
+
+    Coordinators and admins change any field; the community's own staff change only its contact
+    (``contact_name``, ``contact_phone``, ``contact_email``; ``null`` removes one).
+    """
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
     district_id: RefId | msgspec.UnsetType = msgspec.UNSET
@@ -138,3 +169,6 @@ class CommunityPatch(msgspec.Struct, forbid_unknown_fields=True):
     volunteer_teams: Count | msgspec.UnsetType = msgspec.UNSET
     charity_resources: Count | msgspec.UnsetType = msgspec.UNSET
     description: Text | msgspec.UnsetType = msgspec.UNSET
+    contact_name: ContactName | msgspec.UnsetType | None = msgspec.UNSET
+    contact_phone: ContactPhone | msgspec.UnsetType | None = msgspec.UNSET
+    contact_email: ContactEmail | msgspec.UnsetType | None = msgspec.UNSET

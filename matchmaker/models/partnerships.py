@@ -7,12 +7,20 @@ from typing import Annotated
 import msgspec
 
 from matchmaker.models import Count, Name, Text, Timestamp
+from matchmaker.models.contacts import PartnershipContacts
 from matchmaker.vocab import PartnershipOrigin, PartnershipStatus
 
 __all__ = ["Cancellation", "Completion", "DirectPartnership", "Partnership"]
 
 
 class Partnership(msgspec.Struct):
+    """A partnership between a need's community and an organisation.
+
+    ``contacts``: the other side's contact person, from confirmation on (active or completed):
+    ``partner`` for the community's staff, ``community`` for the organisation's staff; both for
+    coordinators and admins. A side the caller may not see is absent (``{}``: none to show).
+    """
+
     id: int
     demand_id: int
     demand_title: str
@@ -30,6 +38,17 @@ class Partnership(msgspec.Struct):
     feedback: str | None = None
     cancel_reason: str | None = None
     case_id: int | None = None
+    contacts: (
+        Annotated[
+            PartnershipContacts,
+            msgspec.Meta(
+                description="from confirmation on (active or completed), the other side's contact "
+                "person: `partner` for the community's staff, `community` for the organisation's "
+                "staff, both for coordinators and admins; a side not shown is absent"
+            ),
+        ]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
 
 
 class DirectPartnership(msgspec.Struct, forbid_unknown_fields=True):

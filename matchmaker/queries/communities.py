@@ -63,7 +63,8 @@ async def list_communities(
     limit: int,
     cursor: str | None,
 ) -> tuple[list[Community], str | None]:
-    """One page of communities; ``filters.q`` must already be segmented (``segment.query_text``)."""
+    """One page of communities with their contacts (``services.contacts`` decides who sees them);
+    ``filters.q`` must already be segmented (``segment.query_text``)."""
     spec = SORTS[sort]
     f = filters
     args: list[Any] = [f.district_id, f.town_id, f.kind, f.theme, f.q or None]
@@ -71,6 +72,7 @@ async def list_communities(
 
 
 async def get(conn: asyncpg.Connection, community_id: int) -> Community:
+    """The community with its contact (callers hide it with ``services.contacts``)."""
     row = await one(conn, Q["get"], community_id, entity="community", key=community_id)
     return _community(row)
 
@@ -103,6 +105,7 @@ def _args(v: dict[str, Any]) -> tuple[Any, ...]:
         v["name"], v["district_id"], v["town_id"], v["kind"], v["theme"], v["population"],
         v["lat"], v["lon"], v["social_work_rooms"], v["social_workers"], v["community_orgs"],
         v["volunteer_teams"], v["charity_resources"], v["description"], v["search_text"],
+        v["contact_name"], v["contact_phone"], v["contact_email"],
     )  # fmt: skip
 
 

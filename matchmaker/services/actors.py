@@ -30,7 +30,7 @@ from matchmaker.services.access import curates, require_actor, require_curator
 from matchmaker.services.communities import check_districts
 from matchmaker.services.notify import Notice, tell
 
-__all__ = ["archive", "create", "patch", "view"]
+__all__ = ["archive", "create", "patch"]
 
 EDITABLE = (
     "name", "kind", "grade", "verified", "categories", "resource_types", "district_ids", "remote",
@@ -70,11 +70,6 @@ def _normalised(values: dict[str, Any], changes: dict[str, Any] | None = None) -
     values["remote_resource_types"] = _remote_types(values, changes)
     values["search_text"] = search_text(values["name"], values["description"])
     return values
-
-
-def view(user: CurrentUser | None, actor: Actor) -> Actor:
-    """The actor as ``user`` may see it: the contact only for a signed-in user."""
-    return actor if user is not None else actor.public()
 
 
 async def create(conn: asyncpg.Connection, user: CurrentUser, body: ActorCreate) -> Actor:

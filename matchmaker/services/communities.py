@@ -1,7 +1,9 @@
 """Curating communities: adding, editing and archiving them, each change with its audit entry.
 
 A community's town must lie in its district (the schema holds the pair with a composite foreign
-key); the check here answers first, naming ``district_id`` or ``town_id``.
+key); the check here answers first, naming ``district_id`` or ``town_id``. Coordinators and admins
+change everything; a community's own staff change only its contact person (``CONTACT_FIELDS``) —
+a field they send unchanged is let through, so a client may send back what it read.
 
 >>> community = await create(conn, coordinator, CommunityCreate(...))  # doctest: +SKIP
 """
@@ -13,20 +15,25 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Invalid
+from matchmaker.errors import Forbidden, Invalid
 from matchmaker.models import CurrentUser
-from matchmaker.models.communities import Community, CommunityCreate, CommunityPatch
+from matchmaker.models.communities import (
+    CONTACT_FIELDS,
+    Community,
+    CommunityCreate,
+    CommunityPatch,
+)
 from matchmaker.queries import audit
 from matchmaker.queries import communities as q
 from matchmaker.segment import search_text
-from matchmaker.services.access import require_curator
+from matchmaker.services.access import curates, require_community, require_curator
 
 __all__ = ["archive", "check_districts", "check_place", "create", "patch"]
 
 EDITABLE = (
     "name", "district_id", "town_id", "kind", "theme", "population", "lat", "lon",
     "social_work_rooms", "social_workers", "community_orgs", "volunteer_teams",
-    "charity_resources", "description",
+    "charity_resources", "description", *CONTACT_FIELDS,
 )  # fmt: skip
 
 
@@ -69,13 +76,30 @@ async def create(conn: asyncpg.Connection, user: CurrentUser, body: CommunityCre
     return community
 
 
+def _refuse_curated_fields(
+    user: CurrentUser, before: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    """A community's own staff may change its contact person, nothing else."""
+    if curates(user):
+        return
+    for field, value in changes.items():
+        if field not in CONTACT_FIELDS and value != before[field]:
+            raise Forbidden(
+                f"{field}: a community's staff may change only its contact "
+                f"({', '.join(CONTACT_FIELDS)}); a coordinator or an admin changes {field}",
+                field=field,
+            )
+
+
 async def patch(
     conn: asyncpg.Connection, user: CurrentUser, community_id: int, body: CommunityPatch
 ) -> Community:
-    require_curator(user)
+    """Change some fields: a curator any, the community's own staff only its contact."""
+    require_community(user, community_id)
     async with conn.transaction():
         before = await q.row_for_update(conn, community_id)
         changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
+        _refuse_curated_fields(user, before, changes)
         after = {k: before[k] for k in EDITABLE} | changes
         msgspec.convert(after, CommunityPatch)
         if "district_id" in changes or "town_id" in changes:

@@ -6,7 +6,8 @@ ones; a partner sees its proposals, its interests, its partnerships and the outc
 reported. Every list is scoped by ``services.partnerships.scope_of`` — the same rule the JSON API
 uses — so nobody sees another community's or organisation's rows. The answers themselves are
 posted to :mod:`matchmaker.web.inbox_actions`, which re-renders this page (see :func:`inbox_page`)
-when something went wrong, keeping what was typed.
+when something went wrong, keeping what was typed. From confirmation on, each partnership shows the
+other side's contact person (``services.contacts``, the rule the API follows too).
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from matchmaker.models.partnerships import Partnership
 from matchmaker.models.rounds import Proposal
 from matchmaker.queries import demands as demand_queries
 from matchmaker.queries import partnerships as q
+from matchmaker.services import contacts
 from matchmaker.services.partnerships import scope_of
 from matchmaker.web.i18n import Words
 from matchmaker.web.page import Req, render, user_of
 
-__all__ = ["WORDS", "FormState", "inbox", "inbox_page", "when"]
+__all__ = ["WORDS", "FormState", "contact_parts", "inbox", "inbox_page", "when"]
 
 #: Proposal statuses that still wait for an answer (``services.proposals.LIVE``).
 LIVE = ("pending", "community_accepted", "partner_accepted")
@@ -138,6 +140,8 @@ WORDS: Words = {
     "case": ("案例", "Case"),
     "see_case": ("查看案例", "See the case"),
     "feedback_none": ("（未填写成效说明）", "(no outcome written)"),
+    "contact": ("联系方式", "Contact"),
+    "contact_none": ("对方还没有填写联系方式", "The other side has not given a contact yet"),
     # notices
     "done_accepted": ("已接受，等待对方确认。", "Accepted; waiting for the other side."),
     "done_confirmed": (
@@ -217,6 +221,25 @@ def when(moment: dt.datetime | None) -> str:
     return moment.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+def contact_parts(partnership: Partnership, side: str) -> list[tuple[str, str | None]] | None:
+    """The other side's contact as (text, link) parts — ``[]`` when it gave none — or None when
+    the partnership shows no contact to this side (not confirmed: see ``services.contacts``)."""
+    shown = partnership.contacts
+    if isinstance(shown, msgspec.UnsetType):
+        return None
+    other = shown.partner if side == "community" else shown.community
+    if isinstance(other, msgspec.UnsetType):
+        return None
+    parts: list[tuple[str, str | None]] = []
+    if other.name:
+        parts.append((other.name, None))
+    if other.phone:
+        parts.append((other.phone, "tel:" + "".join(other.phone.split())))
+    if other.email:
+        parts.append((other.email, f"mailto:{other.email}"))
+    return parts
+
+
 def _is_expired(proposal: Proposal, now: dt.datetime) -> bool:
     return proposal.expires_at is not None and proposal.expires_at <= now
 
@@ -243,7 +266,7 @@ async def _partnerships(
         conn, community_id=community_id, actor_id=actor_id, status=status, demand_id=None,
         limit=SHOWN, cursor=None,
     )  # fmt: skip
-    return items
+    return await contacts.partnerships(conn, user, items)
 
 
 async def _interests(conn: asyncpg.Connection, user: CurrentUser) -> list[Any]:
@@ -286,6 +309,7 @@ async def inbox_page(
     """The inbox of ``user``'s role (also answers a failed or htmx post, with its form state)."""
     lists = await _lists(conn, user)
     now = dt.datetime.now(dt.UTC)
+    side = "community" if user.role == "community_staff" else "partner"
     return render(
         request,
         "inbox.html",
@@ -293,10 +317,11 @@ async def inbox_page(
         status=status,
         lists=lists,
         expired={p.id for p in lists.proposals if _is_expired(p, now)},
-        side="community" if user.role == "community_staff" else "partner",
+        side=side,
         notice=notice,
         form=form,
         when=when,
+        contact_of=lambda partnership: contact_parts(partnership, side),
     )
 
 

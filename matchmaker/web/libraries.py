@@ -2,8 +2,10 @@
 
 One generic list handler and one detail handler serve every library; what differs (the query, the
 filters, the attributes shown) lives in :data:`matchmaker.web.library_kinds.KINDS`. Visibility
-follows the API exactly: talent only for signed-in users, an organisation's contact only for
-signed-in users (``services.actors.view``). Editing lives in :mod:`matchmaker.web.library_forms`.
+follows the API exactly: talent only for signed-in users; contacts (an organisation's, a
+community's) by the rule of ``services.contacts`` — on lists only for coordinators and admins, on a
+detail page also for the row's own people and its confirmed partners. Editing lives in
+:mod:`matchmaker.web.library_forms`.
 
 >>> _number(2025.0), _number(1234.5)
 ('2025', '1,234.5')
@@ -286,7 +288,7 @@ async def library_list(
     }
     values: dict[str, Any] = {
         "kind": spec.name,
-        "items": [_card(spec, spec.view(user, item), lang, t) for item in items],
+        "items": [_card(spec, spec.view_in_list(user, item), lang, t) for item in items],
         "more_url": _list_url(spec.name, query, next_cursor) if next_cursor else None,
         "query": query,
         "filtered": any(query.values()),
@@ -341,7 +343,7 @@ async def library_item(
     may_view(spec, user)
     lang = lang_of(request)
     t = text(lang, WORDS)
-    item = spec.view(user, await spec.get_row(conn, item_id))
+    item = await spec.view_one(conn, user, await spec.get_row(conn, item_id))
     standard = (
         [
             {"label": r.label if lang == "zh" else r.label_en, "has": getattr(item, r.indicator),
@@ -365,6 +367,6 @@ async def library_item(
             if not (KINDS[r.kind].signed_in_only and user is None)
         ],
         standard=standard,
-        can_edit=curates(user),
+        can_edit=curates(user) or spec.owns(user, item.id),
         saved=saved == "1",
     )

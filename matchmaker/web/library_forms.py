@@ -6,6 +6,10 @@ checks it (required fields included) and the patch Struct carries it to the serv
 clear (a blank end date, no categories ticked). The services decide everything else; a refusal
 re-draws the form with what was typed and the message next to its field (422).
 
+A row's own people (``Kind.owns``: a community's staff) get the same edit page with only the
+library's ``own_fields`` (the community's contact person) and no archive box; the service still
+decides what they may change.
+
 >>> _initial(3.0), _initial(30.676), _initial(True), _initial(["a", "b"])
 (['3'], ['30.676'], ['true'], ['a', 'b'])
 """
@@ -22,10 +26,11 @@ from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from matchmaker.auth import roles
-from matchmaker.errors import AppError, NotFound
+from matchmaker.auth import roles, signed_in
+from matchmaker.errors import AppError, Forbidden, NotFound
+from matchmaker.services.access import curates
 from matchmaker.web.forms import FormValues, errors_of, parse, read
-from matchmaker.web.i18n import Lang, text
+from matchmaker.web.i18n import Lang, say, text
 from matchmaker.web.libraries import WORDS as LIBRARY_WORDS
 from matchmaker.web.libraries import KindName, choices_of, kind_of
 from matchmaker.web.library_kinds import FormField, Kind
@@ -52,7 +57,27 @@ WORDS = LIBRARY_WORDS | {
     ),
     "none_chosen": ("（不选）", "(none)"),
     "organisation": ("所属机构", "Organisation"),
+    "bad_email": (
+        "请填写有效的邮箱地址，例如 name@example.org",
+        "Enter an e-mail such as name@example.org",
+    ),
+    "bad_website": (
+        "请填写以 http:// 或 https:// 开头的完整网址",
+        "Enter a full address starting with http:// or https://",
+    ),
 }
+#: Fields whose rule is a pattern, and the word that says what to type (msgspec names the regex).
+PATTERN_WORDS = {"contact_email": "bad_email", "website": "bad_website"}
+
+
+def _explained(errors: dict[str, str], lang: Lang) -> dict[str, str]:
+    """Pattern errors said as what to type instead of as a regular expression."""
+    return {
+        field: say(lang, WORDS[PATTERN_WORDS[field]])
+        if field in PATTERN_WORDS and "regex" in message
+        else message
+        for field, message in errors.items()
+    }
 
 
 def _initial(value: Any) -> list[str]:
@@ -70,8 +95,25 @@ def _initial(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _editable(spec: Kind, editing: bool) -> list[FormField]:
-    return [f for f in spec.fields if not (editing and f.create_only)]
+def _editable(spec: Kind, editing: bool, own_only: bool = False) -> list[FormField]:
+    """The fields a form draws: on an edit, not the create-only ones; for a row's own people
+    (``own_only``), only the library's ``own_fields``."""
+    return [
+        f
+        for f in spec.fields
+        if not (editing and f.create_only) and (not own_only or f.name in spec.own_fields)
+    ]
+
+
+def _own_only(request: Req, spec: Kind, item_id: int) -> bool:
+    """False for a curator (every field); True for the row's own people (its ``own_fields``);
+    anyone else is refused (403)."""
+    user = user_of(request)
+    if curates(user):
+        return False
+    if spec.own_fields and spec.owns(user, item_id):
+        return True
+    raise Forbidden("only a coordinator or an admin may edit this entry")
 
 
 def initial_values(spec: Kind, item: Any) -> FormValues:
@@ -101,13 +143,22 @@ def _prepared(spec: Kind, raw: FormValues, editing: bool) -> FormValues:
 
 
 def _body(
-    spec: Kind, raw: FormValues, editing: bool, lang: Lang
+    spec: Kind, raw: FormValues, editing: bool, lang: Lang, own_only: bool = False
 ) -> tuple[msgspec.Struct | None, dict[str, str]]:
     """The create Struct (new) or the patch Struct of every field (edit), or the errors."""
+    if own_only:  # the patch Struct of the own fields alone, a blank one cleared
+        others = frozenset(f.name for f in msgspec.structs.fields(spec.patch)) - set(
+            spec.own_fields
+        )
+        own, errors = parse(raw, spec.patch, lang=lang, skip=others)
+        if own is None:
+            return None, _explained(errors, lang)
+        blank = {f: None for f in spec.own_fields if getattr(own, f) is msgspec.UNSET}
+        return msgspec.structs.replace(own, **blank), {}
     skip = frozenset(f.name for f in spec.fields if editing and f.create_only)
     body, errors = parse(_prepared(spec, raw, editing), spec.create, lang=lang, skip=skip)
     if body is None or not editing:
-        return body, errors
+        return body, _explained(errors, lang)
     patchable = {f.name for f in msgspec.structs.fields(spec.patch)}
     fields = {k: v for k, v in msgspec.structs.asdict(body).items() if k in patchable}
     return spec.patch(**fields), {}
@@ -121,10 +172,11 @@ async def _field_views(
     lang: Lang,
     t: Mapping[str, str],
     editing: bool,
+    own_only: bool = False,
 ) -> list[dict[str, Any]]:
     """What the template draws for each field: label, widget, choices, value, error."""
     views = []
-    for field in _editable(spec, editing):
+    for field in _editable(spec, editing, own_only):
         given = values.get(field.name, [])
         choices = (
             await choices_of(conn, field.source, lang, t)
@@ -161,11 +213,12 @@ async def _form(
     owner: str | None = None,
     status: int = 200,
     archive_error: str | None = None,
+    own_only: bool = False,
 ) -> Template:
     lang = lang_of(request)
     t = text(lang, WORDS)
     editing = item_id is not None
-    fields = await _field_views(conn, spec, values, errors, lang, t, editing)
+    fields = await _field_views(conn, spec, values, errors, lang, t, editing, own_only)
     names = {f["name"] for f in fields}
     return render(
         request,
@@ -180,6 +233,7 @@ async def _form(
         errors=errors,
         other_errors=[message for key, message in errors.items() if key not in names],
         archive_error=archive_error,
+        can_archive=not own_only,
         action=f"/libraries/{spec.name}/{item_id}/edit"
         if editing
         else f"/libraries/{spec.name}/new",
@@ -232,32 +286,34 @@ async def new_submit(
 
 @get(
     "/libraries/{kind:str}/{item_id:int}/edit", include_in_schema=False, name="library_edit",
-    guards=[CURATORS],
+    guards=[signed_in],
 )  # fmt: skip
 async def edit_form(
     request: Req, conn: NamedDependency[asyncpg.Connection], kind: KindName, item_id: PathId
 ) -> Template:
-    """The entry's form filled with what is stored, and the archive box."""
+    """The entry's form filled with what is stored, and the archive box (curators)."""
     spec = kind_of(kind)
+    own_only = _own_only(request, spec, item_id)
     item = await _stored(conn, spec, item_id)
     return await _form(
         request, conn, spec, initial_values(spec, item), {}, item_id=item_id,
-        title=getattr(item, spec.title_attr), owner=_owner(spec, item),
+        title=getattr(item, spec.title_attr), owner=_owner(spec, item), own_only=own_only,
     )  # fmt: skip
 
 
 @post(
     "/libraries/{kind:str}/{item_id:int}/edit", include_in_schema=False, name="library_update",
-    guards=[CURATORS], status_code=200,
+    guards=[signed_in], status_code=200,
 )  # fmt: skip
 async def edit_submit(
     request: Req, conn: NamedDependency[asyncpg.Connection], kind: KindName, item_id: PathId
 ) -> Response[Any] | Template:
-    """Save every field through the library's service; on success show the entry."""
+    """Save every field (a row's own people: its own fields) through the library's service."""
     spec = kind_of(kind)
+    own_only = _own_only(request, spec, item_id)
     item = await _stored(conn, spec, item_id)
     raw = read(await request.form())
-    body, errors = _body(spec, raw, editing=True, lang=lang_of(request))
+    body, errors = _body(spec, raw, editing=True, lang=lang_of(request), own_only=own_only)
     if body is not None:
         try:
             await spec.service_patch(conn, user_of(request), item_id, body)
@@ -270,6 +326,7 @@ async def edit_submit(
     return await _form(
         request, conn, spec, raw, errors, item_id=item_id,
         title=getattr(item, spec.title_attr), owner=_owner(spec, item), status=422,
+        own_only=own_only,
     )  # fmt: skip
 
 

@@ -4,7 +4,9 @@ Every library page (list, detail, new, edit, archive) is one generic handler in
 :mod:`matchmaker.web.libraries` / :mod:`matchmaker.web.library_forms`; a :class:`Kind` here tells
 it which query lists and reads the rows, which filters the list offers, which attributes a card
 and the detail page show, which form fields map to the API's create Struct, and which service
-functions create, patch and archive (so the rules stay in the services, never here).
+functions create, patch and archive (so the rules stay in the services, never here). Contacts are
+shown as :mod:`matchmaker.services.contacts` decides (``view_in_list`` on lists, ``view_one`` on a
+detail page); a row's own people (a community's staff) may edit its ``own_fields`` on the edit page.
 
 >>> KINDS["policies"].create.__name__, KINDS["cases"].sorts[0]
 ('PolicyCreate', 'newest')
@@ -21,7 +23,7 @@ import msgspec
 from matchmaker.models import CurrentUser
 from matchmaker.models.actors import ActorCreate, ActorPatch
 from matchmaker.models.cases import CaseCreate, CasePatch
-from matchmaker.models.communities import CommunityCreate, CommunityPatch
+from matchmaker.models.communities import CONTACT_FIELDS, CommunityCreate, CommunityPatch
 from matchmaker.models.policies import PolicyCreate, PolicyPatch
 from matchmaker.models.products import ProductCreate, ProductPatch
 from matchmaker.models.talent import TalentCreate, TalentPatch
@@ -34,9 +36,11 @@ from matchmaker.queries import talent as talent_q
 from matchmaker.services import actors as actor_service
 from matchmaker.services import cases as case_service
 from matchmaker.services import communities as community_service
+from matchmaker.services import contacts
 from matchmaker.services import policies as policy_service
 from matchmaker.services import products as product_service
 from matchmaker.services import talent as talent_service
+from matchmaker.services.access import can_manage_community
 from matchmaker.web.i18n import Words
 
 __all__ = ["KINDS", "WORDS", "FormField", "Kind", "ListFilter", "Related", "Show"]
@@ -109,6 +113,14 @@ def _everyone(_user: CurrentUser | None, item: Any) -> Any:
     return item
 
 
+async def _everyone_one(_conn: Any, _user: CurrentUser | None, item: Any) -> Any:
+    return item
+
+
+def _nobody(_user: CurrentUser | None, _item_id: int) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Kind:
     """Everything the generic library pages need to know about one library."""
@@ -130,8 +142,14 @@ class Kind:
     service_patch: Callable[..., Awaitable[Any]]
     service_archive: Callable[..., Awaitable[None]]
     signed_in_only: bool = False
-    view: Callable[[CurrentUser | None, Any], Any] = _everyone
+    #: A row as a list shows it to the viewer (contacts: coordinators and admins only).
+    view_in_list: Callable[[CurrentUser | None, Any], Any] = _everyone
+    #: A row as its detail page shows it to the viewer (may ask the database, as contacts do).
+    view_one: Callable[[Any, CurrentUser | None, Any], Awaitable[Any]] = _everyone_one
     related: tuple[Related, ...] = ()
+    #: Fields a row's own people (``owns``) may edit on its edit page; curators edit all fields.
+    own_fields: tuple[str, ...] = ()
+    owns: Callable[[CurrentUser | None, int], bool] = _nobody
 
 
 _DISTRICTS = FormField("district_ids", "refs", "districts", read_from="districts")
@@ -200,7 +218,8 @@ ACTORS = Kind(
     service_create=actor_service.create,
     service_patch=actor_service.patch,
     service_archive=actor_service.archive,
-    view=actor_service.view,
+    view_in_list=contacts.actor_in_list,
+    view_one=contacts.actor,
     related=(
         Related("its_products", "products", "actor_id"),
         Related("its_cases", "cases", "actor_id"),
@@ -443,6 +462,9 @@ COMMUNITIES = Kind(
         Show("population", "number"),
         Show("meets_1257n", "bool"),
         Show("description", "long"),
+        Show("contact_name"),
+        Show("contact_phone"),
+        Show("contact_email"),
         Show("lat", "number"),
         Show("lon", "number"),
         _UPDATED,
@@ -464,6 +486,9 @@ COMMUNITIES = Kind(
         FormField("volunteer_teams", "number"),
         FormField("charity_resources", "number"),
         FormField("description", "textarea", maxlength=5000),
+        FormField("contact_name", "text", maxlength=100),
+        FormField("contact_phone", "text", maxlength=50, input_type="tel"),
+        FormField("contact_email", "text", maxlength=200, input_type="email"),
     ),
     create=CommunityCreate,
     patch=CommunityPatch,
@@ -473,7 +498,11 @@ COMMUNITIES = Kind(
     service_create=community_service.create,
     service_patch=community_service.patch,
     service_archive=community_service.archive,
+    view_in_list=contacts.community_in_list,
+    view_one=contacts.community,
     related=(Related("its_cases", "cases", "community_id"),),
+    own_fields=CONTACT_FIELDS,
+    owns=can_manage_community,
 )
 
 #: The libraries by URL name, in the order the libraries page shows them.

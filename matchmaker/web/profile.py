@@ -59,8 +59,9 @@ PROFILE_LISTS = ("categories", "resource_types", "district_ids", "remote_resourc
 WORDS: Words = {
     "profile_title": ("机构资料", "Organisation profile"),
     "profile_intro": (
-        "社区和撮合算法会看到这些信息；联系方式只对已登录用户显示。",
-        "Communities and the matching see this; the contact shows to signed-in users only.",
+        "社区和撮合算法会看到这些信息；联系方式只对统筹协调员和已与本机构确认合作的社区显示。",
+        "Communities and the matching see this; the contact shows only to coordinators and to "
+        "communities you have a confirmed partnership with.",
     ),
     "saved": ("已保存。", "Saved."),
     "fixed_fields": ("由统筹协调员认定", "Set by a coordinator"),

@@ -1,11 +1,12 @@
 -- Communities (社区/村) with their "1257N" indicators, and the districts and towns they lie in.
 
 -- name: list
--- Filters are optional (NULL = any). Archived communities never appear.
+-- Filters are optional (NULL = any). Archived communities never appear. The contact columns are
+-- for coordinators only: services.contacts strips them for everyone else.
 SELECT c.id, c.name, c.district_id, di.name AS district_name, c.town_id, t.name AS town_name,
        c.kind, c.theme, c.population, c.lat, c.lon, c.social_work_rooms, c.social_workers,
        c.community_orgs, c.volunteer_teams, c.charity_resources, c.description, c.created_at,
-       c.updated_at, {sort_key} AS sort_key
+       c.updated_at, c.contact_name, c.contact_phone, c.contact_email, {sort_key} AS sort_key
 FROM communities c
 JOIN districts di ON di.id = c.district_id
 JOIN towns t ON t.id = c.town_id
@@ -23,7 +24,7 @@ LIMIT {limit};
 SELECT c.id, c.name, c.district_id, di.name AS district_name, c.town_id, t.name AS town_name,
        c.kind, c.theme, c.population, c.lat, c.lon, c.social_work_rooms, c.social_workers,
        c.community_orgs, c.volunteer_teams, c.charity_resources, c.description, c.created_at,
-       c.updated_at
+       c.updated_at, c.contact_name, c.contact_phone, c.contact_email
 FROM communities c
 JOIN districts di ON di.id = c.district_id
 JOIN towns t ON t.id = c.town_id
@@ -32,7 +33,8 @@ WHERE c.id = $1 AND c.archived_at IS NULL;
 -- name: row_for_update
 -- The stored row, locked, for a change in the caller's transaction.
 SELECT id, name, district_id, town_id, kind, theme, population, lat, lon, social_work_rooms,
-       social_workers, community_orgs, volunteer_teams, charity_resources, description
+       social_workers, community_orgs, volunteer_teams, charity_resources, description,
+       contact_name, contact_phone, contact_email
 FROM communities WHERE id = $1 AND archived_at IS NULL
 FOR UPDATE;
 
@@ -46,15 +48,17 @@ SELECT EXISTS (SELECT 1 FROM districts WHERE id = $1);
 -- name: insert
 INSERT INTO communities (name, district_id, town_id, kind, theme, population, lat, lon,
                          social_work_rooms, social_workers, community_orgs, volunteer_teams,
-                         charity_resources, description, search_text)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                         charity_resources, description, search_text, contact_name,
+                         contact_phone, contact_email)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 RETURNING id;
 
 -- name: update
 UPDATE communities
 SET name = $2, district_id = $3, town_id = $4, kind = $5, theme = $6, population = $7, lat = $8,
     lon = $9, social_work_rooms = $10, social_workers = $11, community_orgs = $12,
-    volunteer_teams = $13, charity_resources = $14, description = $15, search_text = $16
+    volunteer_teams = $13, charity_resources = $14, description = $15, search_text = $16,
+    contact_name = $17, contact_phone = $18, contact_email = $19
 WHERE id = $1;
 
 -- name: archive

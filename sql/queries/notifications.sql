@@ -94,10 +94,12 @@ LIMIT 200;
 
 -- name: digest_due
 -- Users who take a daily digest by e-mail and have not had today's ($1: the start of today).
-SELECT id, email, language, COALESCE(digest_sent_at, created_at) AS since
+-- A digest tells of the day since the last one, never of more than the day before today.
+SELECT id, email, language,
+       GREATEST(COALESCE(digest_sent_at, created_at), $1::timestamptz - interval '1 day') AS since
 FROM users
 WHERE active AND email IS NOT NULL AND email_mode = 'digest'
-  AND (digest_sent_at IS NULL OR digest_sent_at < $1);
+  AND (digest_sent_at IS NULL OR digest_sent_at < $1::timestamptz);
 
 -- name: digest_sent
 UPDATE users SET digest_sent_at = $2 WHERE id = $1;

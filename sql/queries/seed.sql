@@ -21,8 +21,9 @@ SELECT d.name AS district, t.name AS town, t.id FROM towns t JOIN districts d ON
 -- name: insert_community
 INSERT INTO communities (name, district_id, town_id, kind, theme, population, lat, lon,
                          social_work_rooms, social_workers, community_orgs, volunteer_teams,
-                         charity_resources, description, search_text)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                         charity_resources, description, search_text, contact_name,
+                         contact_phone, contact_email)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 ON CONFLICT (town_id, name) DO NOTHING;
 
 -- name: community_ids
