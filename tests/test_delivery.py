@@ -315,9 +315,11 @@ async def test_robots_are_for_coordinators_and_bad_ones_are_refused(
         "url": "https://qyapi.weixin.qq.com/x",
         "district_id": district,
     }
+    assert (await client.post("/api/v1/webhooks", json=good)).status_code == 401
     for who in ("staff", "partner"):
         refused = await client.post("/api/v1/webhooks", json=good, headers=await login(who))
         assert refused.status_code == 403
+        assert (await client.get("/api/v1/webhooks", headers=await login(who))).status_code == 403
     for bad in (
         {**good, "provider": "slack"},
         {**good, "url": "ftp://x"},
@@ -329,6 +331,11 @@ async def test_robots_are_for_coordinators_and_bad_ones_are_refused(
         assert answer.status_code == 400, (bad, answer.text)
     assert await seeded.fetchval("SELECT count(*) FROM group_webhooks") == 0
     made = (await client.post("/api/v1/webhooks", json=good, headers=coordinator)).json()
+    for who in ("staff", "partner"):
+        refused = await client.patch(
+            f"/api/v1/webhooks/{made['id']}", json={"active": False}, headers=await login(who)
+        )
+        assert refused.status_code == 403
     off = await client.patch(
         f"/api/v1/webhooks/{made['id']}", json={"active": False}, headers=coordinator
     )
