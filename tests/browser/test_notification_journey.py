@@ -1,6 +1,6 @@
 """Journey: a round proposes a pair; both sides watch their bell's count rise without reloading;
-the partner accepts from the notification; the community worker is told and confirms; the partner
-is told of the confirmation.
+the partner accepts from the notification; the community worker is told and confirms, and sees
+the partner's contact; the partner is told of the confirmation and sees the community's contact.
 
 The staff worker sits at a desk, the partner is on a phone; neither page is reloaded while the
 bells are watched (a marker set in each page would be lost by a reload).
@@ -79,6 +79,11 @@ async def test_both_sides_are_told_as_it_happens_and_act_from_the_notification(
         await page.wait_for_url(re.compile(rf"/inbox#proposal-{proposal['id']}$"))
         await page.locator(f"#proposal-{proposal['id']}").get_by_role("button", name="接受").click()
         await page.get_by_text(re.compile("双方都已接受")).wait_for()
+        # from confirmation on, each side sees the other's contact
+        ours = page.locator("#partnerships [data-testid=partnership]").filter(
+            has_text=proposal["title"]
+        )
+        assert "028-0000-0013" in await ours.locator("[data-testid=contact]").inner_text()
 
         # the partner, still on the inbox page, is told of the confirmation
         await phone.evaluate("window.__still_here = true")
@@ -86,11 +91,15 @@ async def test_both_sides_are_told_as_it_happens_and_act_from_the_notification(
         await _rises_above(phone, mobile)
         assert await phone.evaluate("window.__still_here") is True
         await phone.goto("/notifications")
-        await (
-            phone.locator("[data-testid=notification]")
-            .filter(has_text="合作已确认")
-            .first.wait_for()
+        confirmed = phone.locator("[data-testid=notification]").filter(has_text="合作已确认").first
+        await confirmed.get_by_role("link").click()
+        await phone.wait_for_url(re.compile(r"/inbox#partnerships$"))
+        theirs = phone.locator("#partnerships [data-testid=partnership]").filter(
+            has_text=proposal["title"]
         )
+        contact = await theirs.locator("[data-testid=contact]").inner_text()
+        assert "社区演示联系人01" in contact and "028-0000-1001" in contact
+        await phone.goto("/notifications")
         assert await no_horizontal_scroll(phone)
         await screenshot(phone, "notifications_phone")
     finally:
