@@ -23,9 +23,11 @@ __all__ = [
     "DemandStatus",
     "Grade",
     "IntakeChannel",
+    "InterestStatus",
     "PartnershipOrigin",
     "PartnershipStatus",
     "PolicyLevel",
+    "ProposalOrigin",
     "ProposalStatus",
     "ResourceType",
     "Role",
@@ -145,6 +147,10 @@ RoundStatus = Literal["queued", "running", "succeeded", "failed"]
 ProposalStatus = Literal[
     "pending", "community_accepted", "partner_accepted", "confirmed", "declined", "expired"
 ]
+#: Where a proposal came from: a match round, or the community inviting an interested partner.
+ProposalOrigin = Literal["round", "invitation"]
+#: A partner's interest as the need's community answered it (once).
+InterestStatus = Literal["open", "invited", "declined"]
 PartnershipOrigin = Literal["proposal", "direct"]
 PartnershipStatus = Literal["active", "completed", "cancelled"]
 Role = Literal["community_staff", "partner", "coordinator", "admin"]
@@ -297,6 +303,15 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "declined": ("已拒绝", "Declined"),
         "expired": ("已过期", "Expired"),
     },
+    "proposal_origin": {
+        "round": ("撮合轮次", "Match round"),
+        "invitation": ("社区邀请", "Community's invitation"),
+    },
+    "interest_status": {
+        "open": ("待答复", "Awaiting an answer"),
+        "invited": ("已邀请", "Invited"),
+        "declined": ("已婉拒", "Declined"),
+    },
     "partnership_origin": {
         "proposal": ("匹配推荐", "Match proposal"),
         "direct": ("直接对接", "Direct"),
@@ -333,6 +348,8 @@ VOCABULARIES: dict[str, object] = {
     "algorithm": Algorithm,
     "round_status": RoundStatus,
     "proposal_status": ProposalStatus,
+    "proposal_origin": ProposalOrigin,
+    "interest_status": InterestStatus,
     "partnership_origin": PartnershipOrigin,
     "partnership_status": PartnershipStatus,
     "role": Role,

@@ -29,7 +29,7 @@ SECRET = "test-secret-key-for-signing-tokens-0123456789"
 
 #: The tables a test may fill; emptied before each test that asks for a database.
 DATA_TABLES = (
-    "audit_log, round_reports, partnerships, proposals, rounds, interests, users, products, case_actors, cases, "
+    "audit_log, messages, round_reports, partnerships, proposals, rounds, interests, users, products, case_actors, cases, "
     "demands, policies, talent_districts, talent, actor_districts, actors, communities, towns, "
     "districts, round_parts, housekeeping_runs, login_attempts, notifications, outbox, group_webhooks, pgqueuer, pgqueuer_log, pgqueuer_schedules, pgqueuer_statistics"
 )

@@ -13,6 +13,8 @@ from matchmaker.vocab import (
     Delivery,
     DemandStatus,
     IntakeChannel,
+    InterestStatus,
+    ProposalStatus,
     ResourceType,
     TargetGroup,
     Urgency,
@@ -26,6 +28,7 @@ __all__ = [
     "DemandSort",
     "Interest",
     "InterestCreate",
+    "InterestDecline",
     "InterestInNeed",
     "OpportunitySort",
     "StatusChange",
@@ -152,17 +155,32 @@ class InterestCreate(msgspec.Struct, forbid_unknown_fields=True):
     note: Note = ""
 
 
+class InterestDecline(msgspec.Struct, forbid_unknown_fields=True):
+    """The community declines an interest, saying why (the partner reads it)."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
 class Interest(msgspec.Struct):
-    """A partner's expressed interest in a demand."""
+    """A partner's expressed interest in a demand, and the community's answer to it.
+
+    ``status`` is ``open`` until the community answers — once: ``invited`` (``proposal_id`` is the
+    proposal it made, ``proposal_status`` where that stands) or ``declined`` (``reason`` says why).
+    """
 
     demand_id: int
     actor_id: int
     actor_name: str
     note: str
     created_at: Timestamp
+    status: InterestStatus = "open"
+    reason: str | None = None
+    answered_at: Timestamp | None = None
+    proposal_id: int | None = None
+    proposal_status: ProposalStatus | None = None
 
 
-class InterestInNeed(Interest):
+class InterestInNeed(Interest, kw_only=True):
     """An interest with the need it is in, as a community's inbox lists them."""
 
     demand_title: str

@@ -8,7 +8,7 @@ import msgspec
 
 from matchmaker.matching.score import DEFAULT_MIN_SCORE, Weights
 from matchmaker.models import Note, Timestamp
-from matchmaker.vocab import Algorithm, Category, ProposalStatus, RoundStatus
+from matchmaker.vocab import Algorithm, Category, ProposalOrigin, ProposalStatus, RoundStatus
 
 __all__ = [
     "Decision",
@@ -85,6 +85,8 @@ class Proposal(msgspec.Struct):
     status: ProposalStatus
     #: Proposed to an organisation not yet verified (only in a round that asked for them).
     unverified: bool = False
+    #: ``round`` (``round_id`` names it) or ``invitation`` (the community invited the partner).
+    origin: ProposalOrigin = "round"
     round_id: int | None = None
     demand_title: str | None = None
     community_id: int | None = None

@@ -100,14 +100,18 @@ DELETE FROM interests WHERE demand_id = $1 AND actor_id = $2
 RETURNING demand_id, actor_id, note;
 
 -- name: interests_of_demand
-SELECT i.demand_id, i.actor_id, a.name AS actor_name, i.note, i.created_at
+SELECT i.demand_id, i.actor_id, a.name AS actor_name, i.note, i.created_at,
+       i.status, i.reason, i.answered_at, i.proposal_id, p.status AS proposal_status
 FROM interests i JOIN actors a ON a.id = i.actor_id
+LEFT JOIN proposals p ON p.id = i.proposal_id
 WHERE i.demand_id = $1
 ORDER BY i.created_at, i.actor_id;
 
 -- name: interests_of_actor
-SELECT i.demand_id, i.actor_id, a.name AS actor_name, i.note, i.created_at
+SELECT i.demand_id, i.actor_id, a.name AS actor_name, i.note, i.created_at,
+       i.status, i.reason, i.answered_at, i.proposal_id, p.status AS proposal_status
 FROM interests i JOIN actors a ON a.id = i.actor_id JOIN demands d ON d.id = i.demand_id
+LEFT JOIN proposals p ON p.id = i.proposal_id
 WHERE i.actor_id = $1 AND d.archived_at IS NULL
 ORDER BY i.created_at DESC, i.demand_id;
 
@@ -147,10 +151,12 @@ WHERE d.id = ANY ($1::bigint[]);
 -- name: interests_in_community
 -- Interest partners expressed in the live needs of community $1 (the community inbox), newest first.
 SELECT i.demand_id, d.title AS demand_title, d.status AS demand_status, i.actor_id,
-       a.name AS actor_name, i.note, i.created_at
+       a.name AS actor_name, i.note, i.created_at,
+       i.status, i.reason, i.answered_at, i.proposal_id, p.status AS proposal_status
 FROM interests i
 JOIN demands d ON d.id = i.demand_id
 JOIN actors a ON a.id = i.actor_id
+LEFT JOIN proposals p ON p.id = i.proposal_id
 WHERE d.community_id = $1 AND d.archived_at IS NULL
 ORDER BY i.created_at DESC, i.demand_id, i.actor_id
 LIMIT $2;

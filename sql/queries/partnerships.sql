@@ -1,8 +1,9 @@
 -- Proposals being answered and partnerships (合作关系) through to their outcome.
 
 -- name: proposal_for_update
-SELECT p.id, p.round_id, p.demand_id, p.actor_id, p.score, p.status, p.community_accepted_at,
-       p.partner_accepted_at, p.expires_at, p.expires_at <= now() AS expired, d.community_id
+SELECT p.id, p.round_id, p.origin, p.demand_id, p.actor_id, p.score, p.status,
+       p.community_accepted_at, p.partner_accepted_at, p.expires_at,
+       p.expires_at <= now() AS expired, d.community_id
 FROM proposals p JOIN demands d ON d.id = p.demand_id
 WHERE p.id = $1
 FOR UPDATE OF p;
@@ -31,9 +32,9 @@ WHERE d.id = p.demand_id AND a.id = p.actor_id
 RETURNING p.id, d.community_id, p.actor_id, d.title AS demand, a.name AS actor;
 
 -- name: get_proposal
-SELECT p.id, p.round_id, p.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
-       p.actor_id, a.name AS actor_name, p.score, p.components, p.status, p.unverified,
-       p.community_accepted_at, p.partner_accepted_at, p.expires_at
+SELECT p.id, p.round_id, p.origin, p.demand_id, d.title AS demand_title, d.community_id,
+       c.name AS community_name, p.actor_id, a.name AS actor_name, p.score, p.components,
+       p.status, p.unverified, p.community_accepted_at, p.partner_accepted_at, p.expires_at
 FROM proposals p
 JOIN demands d ON d.id = p.demand_id
 JOIN communities c ON c.id = d.community_id
@@ -121,16 +122,16 @@ ORDER BY {order}
 LIMIT {limit};
 
 -- name: proposals_for
--- Proposals a user can answer: of community $1 or of actor $2, newest first.
-SELECT p.id, p.round_id, p.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
-       p.actor_id, a.name AS actor_name, p.score, p.components, p.status, p.unverified,
-       p.community_accepted_at, p.partner_accepted_at, p.expires_at,
+-- Proposals a user can answer: of community $1 or of actor $2, newest first — a round's and
+-- a community's invitations alike.
+SELECT p.id, p.round_id, p.origin, p.demand_id, d.title AS demand_title, d.community_id,
+       c.name AS community_name, p.actor_id, a.name AS actor_name, p.score, p.components,
+       p.status, p.unverified, p.community_accepted_at, p.partner_accepted_at, p.expires_at,
        {sort_key} AS sort_key
 FROM proposals p
 JOIN demands d ON d.id = p.demand_id
 JOIN communities c ON c.id = d.community_id
 JOIN actors a ON a.id = p.actor_id
-JOIN rounds r ON r.id = p.round_id
 WHERE ($1::bigint IS NULL OR d.community_id = $1)
   AND ($2::bigint IS NULL OR p.actor_id = $2)
   AND ($3::text IS NULL OR p.status = $3)

@@ -330,7 +330,7 @@ FROM actors a
 WHERE a.id = ANY ($1::bigint[]) AND a.archived_at IS NULL;
 
 -- name: list_proposals
-SELECT p.id, p.round_id, p.demand_id, d.title AS demand_title, d.community_id,
+SELECT p.id, p.round_id, p.origin, p.demand_id, d.title AS demand_title, d.community_id,
        c.name AS community_name, p.actor_id, a.name AS actor_name, p.score, p.components,
        p.status, p.unverified, p.community_accepted_at, p.partner_accepted_at, p.expires_at, p.created_at,
        {sort_key} AS sort_key
