@@ -6,9 +6,10 @@ community's drafts; coordinators and admins see all.
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, Parameter
 
@@ -22,10 +23,13 @@ from matchmaker.models.demands import (
     DemandSort,
     Interest,
     InterestCreate,
+    InterestDecline,
     StatusChange,
 )
+from matchmaker.models.rounds import Proposal
 from matchmaker.queries import demands as q
 from matchmaker.services import demands as service
+from matchmaker.services import invitations
 from matchmaker.services.access import curates
 from matchmaker.vocab import (
     Category,
@@ -41,6 +45,7 @@ __all__ = ["FILTERS", "DemandController", "demand_filters"]
 STAFF = roles("community_staff", "coordinator", "admin")
 PARTNER = roles("partner")
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="demand id")]
+ActorId = Annotated[int, Parameter(ge=1, le=2**62, description="the interested organisation's id")]
 
 
 def demand_filters(
@@ -161,3 +166,38 @@ class DemandController(Controller):
     async def list_interests(self, conn: Conn, user: User, demand_id: Id) -> list[Interest]:
         """Partners interested in a need of your community."""
         return await service.interests(conn, required(user), demand_id)
+
+    @post(
+        "/{demand_id:int}/interests/{actor_id:int}/invite",
+        operation_id="inviteInterestedPartner",
+        guards=[STAFF],
+        status_code=200,
+    )
+    async def invite(
+        self, request: Request[Any, Any, Any], conn: Conn, user: User, demand_id: Id,
+        actor_id: ActorId,
+    ) -> Proposal:  # fmt: skip
+        """Answer a partner's interest by inviting it: a proposal (``origin: invitation``) held
+        like a round's — one open slot of the need and one unit of the partner's capacity, checked
+        under the same lock, until it expires after the proposal TTL — that the community has
+        already accepted (``community_accepted``); the partner accepts or declines it like any
+        proposal. The need's community staff, coordinators and admins; 409 when the interest was
+        answered already, the need is not open or full, the partner has no capacity left, or the
+        pair already has a live proposal or a partnership."""
+        ttl = dt.timedelta(hours=request.app.state.settings.proposal_ttl_hours)
+        return await invitations.invite(conn, required(user), demand_id, actor_id, ttl)
+
+    @post(
+        "/{demand_id:int}/interests/{actor_id:int}/decline",
+        operation_id="declineInterest",
+        guards=[STAFF],
+        status_code=200,
+    )
+    async def decline(
+        self, conn: Conn, user: User, demand_id: Id, actor_id: ActorId,
+        data: JSONBody[InterestDecline],
+    ) -> Interest:  # fmt: skip
+        """Answer a partner's interest by declining it, with the ``reason`` (1–1000 characters,
+        not blank) the partner reads. The need's community staff, coordinators and admins; 409
+        when the interest was answered already."""
+        return await invitations.decline(conn, required(user), demand_id, actor_id, data.reason)
