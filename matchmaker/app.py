@@ -41,6 +41,7 @@ from matchmaker.api.rounds import RoundController
 from matchmaker.api.spreadsheets import DemandSheetController
 from matchmaker.api.stats import get_stats
 from matchmaker.api.talent import TalentController
+from matchmaker.api.threads import ThreadController
 from matchmaker.api.users import UserController
 from matchmaker.auth import make_auth
 from matchmaker.errors import exception_handlers
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             NotificationController,
             WebhookController,
             PartnershipController,
+            ThreadController,
             get_stats,
             list_audit,
             UserController,

@@ -29,7 +29,7 @@ ROLES = {
 TABLES = (
     "districts", "towns", "communities", "actors", "actor_districts", "talent", "talent_districts",
     "policies", "demands", "cases", "case_actors", "products", "users", "interests", "rounds",
-    "proposals", "partnerships", "round_reports",
+    "proposals", "partnerships", "round_reports", "messages",
 )  # fmt: skip
 #: Mutating routes tested in full elsewhere, and where.
 ELSEWHERE = {
@@ -439,6 +439,52 @@ def matrix() -> list[tuple[str, str, Call, Expect]]:
     rows += [
         ("POST", "/api/v1/proposals/{id}/accept", accept, parties()),
         ("POST", "/api/v1/proposals/{id}/decline", decline, parties()),
+    ]
+
+    # interest: the need's community staff (and curators) answer it, once
+    async def interest_answer(w: World, role: str, side: str, answer: str) -> tuple[str, Any]:
+        demand = await demand_target(w, side)
+        actor = w.ids["foreign_actor"]
+        await w.conn.execute("UPDATE actors SET capacity = capacity + 1 WHERE id = $1", actor)
+        await w.conn.execute(
+            "INSERT INTO interests (demand_id, actor_id) VALUES ($1, $2)", demand, actor
+        )
+        body = {"reason": "测试"} if answer == "decline" else None
+        return f"/api/v1/demands/{demand}/interests/{actor}/{answer}", body
+
+    async def invite(w: World, role: str, side: str) -> tuple[str, Any]:
+        return await interest_answer(w, role, side, "invite")
+
+    async def decline_interest(w: World, role: str, side: str) -> tuple[str, Any]:
+        return await interest_answer(w, role, side, "decline")
+
+    # threads: the two sides of a proposal, and curators, write in it
+    async def message(w: World, role: str, side: str) -> tuple[str, Any]:
+        community, actor = parties_of(role, side)
+        proposal = await w.proposal(community, actor)
+        demand = await w.conn.fetchval("SELECT demand_id FROM proposals WHERE id = $1", proposal)
+        return f"/api/v1/threads/{demand}/{w.ids[f'{actor}_actor']}/messages", {"body": "你好"}
+
+    rows += [
+        ("POST", "/api/v1/demands/{demand_id}/interests/{id}/invite", invite, staffed(200)),
+        (
+            "POST",
+            "/api/v1/demands/{demand_id}/interests/{id}/decline",
+            decline_interest,
+            staffed(200),
+        ),
+        (
+            "POST",
+            "/api/v1/threads/{demand_id}/{id}/messages",
+            message,
+            {
+                **parties(),
+                ("staff", "own"): 201,
+                ("partner", "own"): 201,
+                ("coordinator", "-"): 201,
+                ("admin", "-"): 201,
+            },
+        ),
     ]
 
     # partnerships: curators open direct ones; both sides and curators close them
