@@ -36,6 +36,7 @@ __all__ = [
     "create",
     "express_interest",
     "get_visible",
+    "interest_of",
     "interests",
     "patch",
     "withdraw_interest",
@@ -213,6 +214,16 @@ async def withdraw_interest(conn: asyncpg.Connection, user: CurrentUser, demand_
         if removed:
             await audit.record(conn, user, "interest", demand_id, "delete", removed, None)
     return removed is not None
+
+
+async def interest_of(
+    conn: asyncpg.Connection, user: CurrentUser | None, demand_id: int
+) -> Interest | None:
+    """The signed-in partner's own interest in a need (None for anyone else, or when none)."""
+    if user is None or user.role != "partner" or user.actor_id is None:
+        return None
+    mine = [i for i in await q.interests_of_demand(conn, demand_id) if i.actor_id == user.actor_id]
+    return mine[0] if mine else None
 
 
 async def interests(conn: asyncpg.Connection, user: CurrentUser, demand_id: int) -> list[Interest]:

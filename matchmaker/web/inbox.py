@@ -74,10 +74,35 @@ WORDS: Words = {
         "No partner has expressed interest in your needs yet.",
     ),
     "post_a_need": ("发布一个需求", "Post a need"),
-    "interest_direct_hint": (
-        "如需不经撮合直接建立合作，请联系统筹协调员。",
-        "To start a partnership without a round, ask a coordinator.",
+    "answer_hint": (
+        "邀请后，对方在“待回复的推荐”里确认即建立合作；邀请在答复截止前占用需求的一个名额和对方的一份承接能力。婉拒时请写明原因，对方会看到。",
+        "An invitation becomes a partnership when the partner accepts it among its proposals; "
+        "until it is answered or lapses it holds one of the need's slots and one unit of the "
+        "partner's capacity. When you decline, say why: the partner reads it.",
     ),
+    "invite": ("邀请对接", "Invite"),
+    "decline_interest": ("婉拒", "Decline"),
+    "decline_interest_reason": ("婉拒原因", "Why you decline"),
+    "decline_interest_hint": ("对方会看到这个原因。", "The partner reads this reason."),
+    "confirm_decline_interest": ("确认婉拒", "Decline this interest"),
+    "answer": ("答复", "Answer"),
+    "invited_waiting": ("等待对方在推荐中确认", "waiting for the partner to accept"),
+    "see_proposal": ("查看邀请", "See the invitation"),
+    "answered_at": ("答复时间", "Answered"),
+    "not_open_to_invite": (
+        "需求已不在征集中，不能再邀请。",
+        "The need is no longer open; it takes no invitation.",
+    ),
+    "your_answer_invited": (
+        "社区已邀请贵机构对接，请在“待回复的推荐”中确认。",
+        "The community invited you: accept or decline it among your proposals.",
+    ),
+    "your_answer_declined": ("社区婉拒了这个意向：", "The community declined this interest: "),
+    "see_partnership": ("查看合作", "See the partnership"),
+    "thread": ("对话", "Messages"),
+    "thread_with_partner": ("与合作方对话", "Write to the partner"),
+    "thread_with_community": ("与社区对话", "Write to the community"),
+    "invitation": ("社区邀请", "Community's invitation"),
     "interested_in": ("意向需求", "Interested in"),
     "note": ("留言", "Note"),
     "expressed_at": ("表达时间", "Expressed"),
@@ -156,6 +181,14 @@ WORDS: Words = {
     "done_case": ("已发布到案例库：", "Published to the case library: "),
     "done_cancelled": ("合作已终止。", "The partnership was cancelled."),
     "done_withdrawn": ("已撤回意向。", "Your interest was withdrawn."),
+    "done_invited": (
+        "已发出邀请：对方确认后即建立合作，见“待回复的推荐”。",
+        "Invitation sent: the partnership starts when the partner accepts (see Proposals).",
+    ),
+    "done_interest_declined": (
+        "已婉拒这个意向，对方会看到原因。",
+        "You declined the interest; the partner sees why.",
+    ),
     # refusals in plain language
     "err_proposal_forbidden": (
         "这个推荐不属于您的社区或机构，您不能回复它。没有做任何更改。",
@@ -168,6 +201,19 @@ WORDS: Words = {
     "err_interest_forbidden": (
         "只有合作方机构的工作人员可以撤回意向。没有做任何更改。",
         "Only a partner organisation's staff can withdraw interest; nothing was changed.",
+    ),
+    "err_answer_forbidden": (
+        "这个意向不属于本社区的需求，您不能答复它。没有做任何更改。",
+        "This interest is not in a need of your community; nothing was changed.",
+    ),
+    "err_interest_answered": (
+        "这个意向已经答复过了，不能再答复。没有做任何更改。",
+        "This interest was answered already; nothing was changed.",
+    ),
+    "err_paired": (
+        "这个需求和这个合作方已经有待回复的推荐或合作了。没有做任何更改。",
+        "The need and the partner already have a live proposal or a partnership; nothing was "
+        "changed.",
     ),
     "err_not_found": ("找不到这条记录，可能已被删除。", "That record no longer exists."),
     "err_expired": (
@@ -291,7 +337,8 @@ async def _lists(conn: asyncpg.Connection, user: CurrentUser) -> _Lists:
 
 def _notice(done: str | None, case_id: str | None) -> dict[str, Any] | None:
     """The success message a redirect asked for (``?done=…``), or None."""
-    if done not in ("accepted", "confirmed", "declined", "completed", "cancelled", "withdrawn"):
+    if done not in ("accepted", "confirmed", "declined", "completed", "cancelled", "withdrawn",
+                    "invited", "interest_declined"):  # fmt: skip
         return None
     case = int(case_id) if case_id and case_id.isdigit() and len(case_id) < 19 else None
     return {"key": f"done_{done}", "case_id": case}

@@ -1,8 +1,9 @@
-"""The inbox's forms: accept or decline a proposal, close or cancel a partnership, withdraw interest.
+"""The inbox's forms: accept or decline a proposal, close or cancel a partnership, withdraw interest,
+answer interest received (invite the partner, or decline with a reason).
 
 Each handler reads its form, validates it with the same Struct the JSON API takes, and calls the
 service — which decides who may do what (``services.proposals``, ``services.partnerships``,
-``services.demands``). Without JavaScript a success answers 303 back to ``/inbox#section`` with a
+``services.demands``, ``services.invitations``). Without JavaScript a success answers 303 back to ``/inbox#section`` with a
 notice; htmx gets the inbox itself and swaps it in place. A refusal changes nothing and shows the
 inbox again with the reason in plain words next to the form, keeping what was typed (422 for a
 missing reason, 403/404 for someone else's record, 409 when another answer came first).
@@ -10,6 +11,7 @@ missing reason, 403/404 for someone else's record, 409 when another answer came 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
@@ -24,8 +26,10 @@ from litestar.response import Template
 from matchmaker.auth import roles
 from matchmaker.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from matchmaker.models import CurrentUser
+from matchmaker.models.demands import InterestDecline
 from matchmaker.models.partnerships import Cancellation, Completion
 from matchmaker.services import demands as demand_service
+from matchmaker.services import invitations as invitation_service
 from matchmaker.services import partnerships as partnership_service
 from matchmaker.services import proposals as proposal_service
 from matchmaker.web.forms import FormValues, errors_of, parse, read, typed
@@ -37,7 +41,9 @@ __all__ = [
     "accept_proposal",
     "cancel_partnership",
     "complete_partnership",
+    "decline_interest",
     "decline_proposal",
+    "invite_interest",
     "withdraw_interest",
 ]
 
@@ -70,6 +76,12 @@ def _plain(request: Req, exc: AppError, subject: str) -> str:
     if not isinstance(exc, Conflict):
         return exc.message
     message = exc.message
+    if "already answered" in message:
+        return t["err_interest_answered"]
+    if "already paired" in message:
+        return t["err_paired"]
+    if "only an open need" in message:
+        return t["err_need_closed"]
     if "expired" in message:
         return t["err_expired"]
     if "no capacity" in message:
@@ -233,3 +245,43 @@ async def withdraw_interest(request: Req, conn: Conn, demand_id: Id) -> Answer:
     return await _respond(
         request, conn, form=form, subject="interest", section="interests", act=act
     )
+
+
+@post(
+    "/inbox/interests/{demand_id:int}/{actor_id:int}/invite",
+    name="inbox_invite_interest",
+    include_in_schema=False,
+    guards=[roles("community_staff")],
+    status_code=200,
+)
+async def invite_interest(request: Req, conn: Conn, demand_id: Id, actor_id: Id) -> Answer:
+    """Invite a partner that expressed interest: a proposal your side has already accepted."""
+    ttl = dt.timedelta(hours=request.app.state.settings.proposal_ttl_hours)
+
+    async def act(user: CurrentUser) -> tuple[str, int | None]:
+        await invitation_service.invite(conn, user, demand_id, actor_id, ttl)
+        return "invited", None
+
+    form = FormState(key=f"interest-{demand_id}-{actor_id}")
+    return await _respond(request, conn, form=form, subject="answer", section="interests", act=act)
+
+
+@post(
+    "/inbox/interests/{demand_id:int}/{actor_id:int}/decline",
+    name="inbox_decline_interest",
+    include_in_schema=False,
+    guards=[roles("community_staff")],
+    status_code=200,
+)
+async def decline_interest(request: Req, conn: Conn, demand_id: Id, actor_id: Id) -> Answer:
+    """Decline a partner's interest, saying why (the partner reads the reason)."""
+    values = read(await request.form())
+    body, errors = _with_reason(request, values, InterestDecline)
+
+    async def act(user: CurrentUser) -> tuple[str, int | None]:
+        assert body is not None
+        await invitation_service.decline(conn, user, demand_id, actor_id, body.reason)
+        return "interest_declined", None
+
+    form = FormState(key=f"interest-{demand_id}-{actor_id}", values=typed(values), errors=errors)
+    return await _respond(request, conn, form=form, subject="answer", section="interests", act=act)

@@ -2,7 +2,9 @@
 
 Anyone may read an open or finished need; a draft only those :func:`services.demands.get_visible`
 lets see it. The community's own staff (and coordinators) also get the buttons that move its status
-— through :func:`services.demands.change_status`, which alone decides what is allowed. Posting,
+— through :func:`services.demands.change_status`, which alone decides what is allowed. A partner
+expresses interest here with an optional note, or withdraws it (:mod:`matchmaker.web.need_interest`,
+the board's service). Posting,
 editing and importing needs are in :mod:`matchmaker.web.need_forms` and
 :mod:`matchmaker.web.need_import`.
 """
@@ -42,7 +44,8 @@ SIMILAR_CASES = 4
 ELIGIBLE_POLICIES = 5
 #: Notices a page may be sent to after a change (``?notice=…``); anything else is ignored.
 NOTICES = ("created_open", "created_draft", "saved", "status_open", "status_draft",
-           "status_matched", "status_in_progress", "status_fulfilled", "status_cancelled")  # fmt: skip
+           "status_matched", "status_in_progress", "status_fulfilled", "status_cancelled",
+           "interest_expressed", "interest_updated", "interest_withdrawn")  # fmt: skip
 
 WORDS: Words = {
     "back_board": ("← 返回需求大厅", "← Back to the board"),
@@ -59,6 +62,36 @@ WORDS: Words = {
     "delivery_by_default": ("（按类别判断）", "(by its category)"),
     "beneficiary_orgs": ("受益方", "For the group"),
     "interest_count": ("已表达意向的伙伴", "Partners interested"),
+    "your_interest": ("贵机构的意向", "Your organisation's interest"),
+    "interest_intro": (
+        "表达意向后，社区工作人员会收到通知，可以邀请贵机构对接或婉拒。",
+        "Once you express interest the community's staff are told; they may invite you or decline.",
+    ),
+    "interest_note": ("留言（选填）", "Note (optional)"),
+    "interest_note_hint": (
+        "例如能投入的人手、时间或经验；最多 1000 字。",
+        "For instance the people, time or experience you can offer; at most 1000 characters.",
+    ),
+    "express_interest": ("我有意向", "We're interested"),
+    "update_note": ("更新留言", "Update the note"),
+    "withdraw_interest": ("撤回意向", "Withdraw interest"),
+    "interested_since": ("贵机构已于 {when} 表达意向。", "You expressed interest on {when}."),
+    "interest_invited": (
+        "社区已邀请贵机构对接，请到“我的对接”确认。",
+        "The community invited you: answer it in your inbox.",
+    ),
+    "interest_declined": ("社区婉拒了这个意向：", "The community declined this interest: "),
+    "go_inbox": ("去我的对接", "Open the inbox"),
+    "interest_closed": (
+        "这条需求已不再征集伙伴，不能表达意向。",
+        "This need is no longer open; it takes no interest.",
+    ),
+    "notice_interest_expressed": (
+        "已表达意向，社区工作人员会收到通知。",
+        "Interest expressed; the community's staff are told.",
+    ),
+    "notice_interest_updated": ("留言已更新。", "Your note is updated."),
+    "notice_interest_withdrawn": ("已撤回意向。", "Your interest was withdrawn."),
     "posted": ("发布时间", "Posted"),
     "details": ("需求详情", "About this need"),
     "profile": ("社区概况", "The community"),
@@ -220,6 +253,7 @@ async def detail_page(
 ) -> Template:
     """The need's page with its community, similar cases and eligible policies."""
     user, lang = user_of(request), lang_of(request)
+    values = {"interest": await service.interest_of(conn, user, demand.id)} | values
     community = await communities_q.get(conn, demand.community_id)
     cases = await cases_q.similar(conn, demand.category, need_words(demand), limit=SIMILAR_CASES)
     filters = policies_q.PolicyFilters(

@@ -11,7 +11,9 @@ from matchmaker.web.inbox_actions import (
     accept_proposal,
     cancel_partnership,
     complete_partnership,
+    decline_interest,
     decline_proposal,
+    invite_interest,
 )
 from matchmaker.web.inbox_actions import withdraw_interest as inbox_withdraw_interest
 from matchmaker.web.libraries import libraries, library_item, library_list
@@ -19,6 +21,8 @@ from matchmaker.web.library_forms import archive_item, edit_form, edit_submit, n
 from matchmaker.web.my_needs import my_needs
 from matchmaker.web.need_forms import edit_need, new_need, post_need, save_need
 from matchmaker.web.need_import import import_form, import_submit, import_template
+from matchmaker.web.need_interest import express_interest as need_express_interest
+from matchmaker.web.need_interest import withdraw_interest as need_withdraw_interest
 from matchmaker.web.needs import need_detail, need_status
 from matchmaker.web.notifications import (
     bell,
@@ -50,6 +54,7 @@ from matchmaker.web.rounds import (
 )
 from matchmaker.web.session import login_form, login_submit, logout
 from matchmaker.web.share import need_qr
+from matchmaker.web.threads import thread, write_message
 
 __all__ = ["PAGES"]
 
@@ -62,6 +67,8 @@ PAGES: list[Any] = [
     logout,
     need_detail,
     need_status,
+    need_express_interest,
+    need_withdraw_interest,
     need_qr,
     my_needs,
     new_need,
@@ -85,6 +92,10 @@ PAGES: list[Any] = [
     complete_partnership,
     cancel_partnership,
     inbox_withdraw_interest,
+    invite_interest,
+    decline_interest,
+    thread,
+    write_message,
     profile_form,
     profile_save,
     my_products,
