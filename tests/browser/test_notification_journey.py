@@ -1,6 +1,6 @@
 """Journey: a round proposes a pair; both sides watch their bell's count rise without reloading;
-the partner accepts from the notification; the community worker is told and confirms, and sees
-the partner's contact; the partner is told of the confirmation and sees the community's contact.
+the partner accepts from the notification; the community worker is told, asks on the proposal's
+thread (the partner is told and answers), confirms, and sees the partner's contact; the partner is told of the confirmation and sees the community's contact.
 
 The staff worker sits at a desk, the partner is on a phone; neither page is reloaded while the
 bells are watched (a marker set in each page would be lost by a reload).
@@ -77,6 +77,31 @@ async def test_both_sides_are_told_as_it_happens_and_act_from_the_notification(
         await screenshot(page, "notifications")
         await accepted.get_by_role("link").click()
         await page.wait_for_url(re.compile(rf"/inbox#proposal-{proposal['id']}$"))
+
+        # before confirming, she asks on the proposal's thread; the partner is told and answers
+        mobile = await _unread(phone)
+        await page.locator(f"#proposal-{proposal['id']}").get_by_test_id("thread-link").click()
+        await page.get_by_label("写消息").fill("暑期托管想从七月第二周开始，周一到周五下午可以吗？")
+        await page.get_by_role("button", name="发送").click()
+        await page.locator("[data-testid=message]").filter(has_text="七月第二周").wait_for()
+        await _rises_above(phone, mobile)
+        await phone.locator("#bell").click()
+        message = phone.locator("[data-testid=notification]").filter(has_text="留言").first
+        assert "七月第二周" in await message.inner_text()
+        await message.get_by_role("link").click()
+        await phone.wait_for_url(re.compile(r"/threads/\d+/\d+#message-\d+$"))
+        await phone.get_by_label("写消息").fill("可以，我们安排两名社工和四名志愿者。")
+        await phone.get_by_role("button", name="发送").click()
+        await phone.locator("[data-testid=message]").filter(has_text="两名社工").wait_for()
+        assert await no_horizontal_scroll(phone)
+        desk = await _unread(page)
+        await page.evaluate("window.__still_here = true")
+        await _rises_above(page, desk)  # her bell rises on the thread page, without a reload
+        assert await page.evaluate("window.__still_here") is True
+        await page.reload()
+        assert "两名社工" in await page.locator("[data-testid=message]").last.inner_text()
+
+        await page.goto("/inbox")
         await page.locator(f"#proposal-{proposal['id']}").get_by_role("button", name="接受").click()
         await page.get_by_text(re.compile("双方都已接受")).wait_for()
         # from confirmation on, each side sees the other's contact
