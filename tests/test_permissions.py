@@ -38,10 +38,16 @@ ELSEWHERE = {
         "/api/v1/auth/login",
     ): "tests/test_auth.py (signing in changes no data but the login time)",
     ("POST", "/api/v1/demands/import"): "tests/test_spreadsheets.py (multipart upload, per role)",
-    ("POST", "/api/v1/notifications/read"): "tests/test_notifications.py (one's own only, per user)",
+    (
+        "POST",
+        "/api/v1/notifications/read",
+    ): "tests/test_notifications.py (one's own only, per user)",
     ("PUT", "/api/v1/notifications/settings"): "tests/test_notifications.py (one's own only)",
     ("POST", "/api/v1/webhooks"): "tests/test_delivery.py (robots: coordinators only, per role)",
-    ("PATCH", "/api/v1/webhooks/{id}"): "tests/test_delivery.py (robots: coordinators only, per role)",
+    (
+        "PATCH",
+        "/api/v1/webhooks/{id}",
+    ): "tests/test_delivery.py (robots: coordinators only, per role)",
 }
 
 

@@ -83,7 +83,9 @@ class WebhookController(Controller):
         return await service.webhooks(conn, required(user))
 
     @post("/", operation_id="createWebhook")
-    async def create_webhook(self, conn: Conn, user: User, data: JSONBody[WebhookCreate]) -> Webhook:
+    async def create_webhook(
+        self, conn: Conn, user: User, data: JSONBody[WebhookCreate]
+    ) -> Webhook:
         """Connect a group robot to a district or a community."""
         return await service.add_webhook(conn, required(user), data)
 
