@@ -197,7 +197,9 @@ async def count_open(conn: asyncpg.Connection, filters: DemandFilters) -> int:
 async def of_community(conn: asyncpg.Connection, community_id: int) -> list[Demand]:
     """Every live demand of one community, drafts first, then open, matched, in progress,
     fulfilled and cancelled; newest first within a status."""
-    return [_demand(r) for r in await conn.fetch(Q["of_community"], community_id)]
+    ids = [r["id"] for r in await conn.fetch(Q["of_community"], community_id)]
+    found = await by_ids(conn, ids)
+    return [found[i] for i in ids]
 
 
 async def by_ids(conn: asyncpg.Connection, demand_ids: list[int]) -> dict[int, Demand]:

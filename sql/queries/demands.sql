@@ -178,22 +178,10 @@ WHERE d.archived_at IS NULL AND d.status = 'open'
   AND ($9::text IS NULL OR d.search @@ plainto_tsquery('simple', $9));
 
 -- name: of_community
--- Every live demand of community $1 (its staff's "my needs"), drafts first and then along the
--- status machine; newest first within a status.
-SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
-       c.theme AS community_theme, c.district_id, di.name AS district_name, c.town_id,
-       t.name AS town_name, d.title, d.description, d.category, d.resource_types, d.skills,
-       d.target_groups, d.beneficiaries, d.budget::float8 AS budget, d.slots, d.urgency,
-       d.window_start, d.window_end, d.intake_channel, d.status,
-       d.reach AS delivery, d.delivery IS NULL AS delivery_by_default,
-       ARRAY(SELECT b.actor_id FROM demand_beneficiaries b WHERE b.demand_id = d.id
-             ORDER BY b.actor_id) AS beneficiary_actor_ids,
-       (SELECT count(*) FROM interests i WHERE i.demand_id = d.id)::int AS interest_count,
-       d.created_at, d.updated_at
+-- The ids of every live demand of community $1 (its staff's "my needs"), drafts first and then
+-- along the status machine; newest first within a status. (The demands themselves: by_ids.)
+SELECT d.id
 FROM demands d
-JOIN communities c ON c.id = d.community_id
-JOIN districts di ON di.id = c.district_id
-JOIN towns t ON t.id = c.town_id
 WHERE d.community_id = $1 AND d.archived_at IS NULL
 ORDER BY array_position(ARRAY['draft', 'open', 'matched', 'in_progress', 'fulfilled',
                               'cancelled']::text[], d.status::text), d.id DESC;
