@@ -27,12 +27,36 @@ from matchmaker.settings import Settings
 #: The key the test app signs tokens with.
 SECRET = "test-secret-key-for-signing-tokens-0123456789"
 
-#: The tables a test may fill; emptied before each test that asks for a database.
-DATA_TABLES = (
-    "audit_log, messages, round_reports, partnerships, proposals, rounds, interests, users, products, case_actors, cases, "
-    "demands, policies, talent_districts, talent, actor_districts, actors, communities, towns, "
-    "districts, round_parts, housekeeping_runs, login_attempts, notifications, outbox, group_webhooks, pgqueuer, pgqueuer_log, pgqueuer_schedules, pgqueuer_statistics"
-)
+#: Tables the migrations fill and no test empties (the migration record; the library's revision
+#: counter, which a text model's cache is keyed on: bumped, never emptied).
+KEPT_TABLES = ("schema_migrations", "library_revision")
+
+#: Every other table of the schema (each test's own) and every sequence (a catalog query).
+EMPTYING = """
+SELECT (SELECT array_agg(format('%I', c.relname) ORDER BY c.relname)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> ALL ($1)) AS tables,
+       (SELECT array_agg(format('%I', s.relname))
+        FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
+        WHERE n.nspname = 'public' AND s.relkind = 'S') AS sequences
+"""
+
+
+async def empty_data(connection: asyncpg.Connection) -> None:
+    """Empty every data table and restart its ids, as TRUNCATE … RESTART IDENTITY would, in a few
+    milliseconds rather than ~0.3 s (TRUNCATE makes new files for each of some thirty tables).
+
+    Rows go with DELETE under ``session_replication_role = replica``, so neither foreign keys nor
+    triggers (the audit log's append-only guard among them) stand in the way; the library's
+    revision is bumped by hand, as the triggers skipped here would have bumped it.
+    """
+    found = await connection.fetchrow(EMPTYING, list(KEPT_TABLES))
+    statements = [f"DELETE FROM {table}" for table in found["tables"]]
+    statements += [f"SELECT setval('{sequence}', 1, false)" for sequence in found["sequences"]]
+    statements.append("UPDATE library_revision SET revision = revision + 1")
+    async with connection.transaction():
+        await connection.execute("SET LOCAL session_replication_role = replica")
+        await connection.execute("; ".join(statements))
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +113,7 @@ async def conn(database_dsn: str) -> AsyncIterator[asyncpg.Connection]:
     connection = await db.connect(database_dsn)
     # a connection left holding a lock (say, by a round still running) fails the test loudly
     await connection.execute("SET lock_timeout = '30s'")
-    await connection.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
+    await empty_data(connection)
     await connection.execute("RESET lock_timeout")
     try:
         yield connection
