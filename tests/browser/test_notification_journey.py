@@ -20,6 +20,8 @@ pytestmark = pytest.mark.browser
 
 
 async def _unread(tab: Any) -> int:
+    """The bell's count, once the page has loaded it (the header's bell asks right after load)."""
+    await tab.locator('#bell[hx-trigger^="every"]').wait_for()
     badge = tab.locator("[data-testid=unread]")
     return int(await badge.inner_text()) if await badge.count() else 0
 
@@ -90,17 +92,19 @@ async def test_both_sides_are_told_as_it_happens_and_act_from_the_notification(
         assert "七月第二周" in await message.inner_text()
         await message.get_by_role("link").click()
         await phone.wait_for_url(re.compile(r"/threads/\d+/\d+#message-\d+$"))
+        desk = await _unread(page)  # counted before the reply: the bell may rise at once
+        await page.evaluate("window.__still_here = true")
         await phone.get_by_label("写消息").fill("可以，我们安排两名社工和四名志愿者。")
         await phone.get_by_role("button", name="发送").click()
         await phone.locator("[data-testid=message]").filter(has_text="两名社工").wait_for()
         assert await no_horizontal_scroll(phone)
-        desk = await _unread(page)
-        await page.evaluate("window.__still_here = true")
         await _rises_above(page, desk)  # her bell rises on the thread page, without a reload
         assert await page.evaluate("window.__still_here") is True
         await page.reload()
         assert "两名社工" in await page.locator("[data-testid=message]").last.inner_text()
 
+        mobile = await _unread(phone)  # counted before she confirms: the bell may rise at once
+        await phone.evaluate("window.__still_here = true")
         await page.goto("/inbox")
         await page.locator(f"#proposal-{proposal['id']}").get_by_role("button", name="接受").click()
         await page.get_by_text(re.compile("双方都已接受")).wait_for()
@@ -110,9 +114,7 @@ async def test_both_sides_are_told_as_it_happens_and_act_from_the_notification(
         )
         assert "028-0000-0013" in await ours.locator("[data-testid=contact]").inner_text()
 
-        # the partner, still on the inbox page, is told of the confirmation
-        await phone.evaluate("window.__still_here = true")
-        mobile = await _unread(phone)
+        # the partner, still on the thread page, is told of the confirmation
         await _rises_above(phone, mobile)
         assert await phone.evaluate("window.__still_here") is True
         await phone.goto("/notifications")
