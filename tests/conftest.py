@@ -67,7 +67,21 @@ def server_dsn() -> Iterator[str]:
         yield external
         return
     folder = Path(tempfile.mkdtemp(prefix="matchmaker-test-"))
-    yield db.start_embedded(folder)
+    dsn = db.start_embedded(folder)
+    # a throw-away server: a commit need not wait for its WAL to reach the disk (every test's
+    # setup commits a few hundred rows; on a slow disk that wait was most of a test's time)
+    import asyncio
+
+    async def relax() -> None:
+        admin = await db.connect(dsn)
+        try:
+            await admin.execute("ALTER SYSTEM SET synchronous_commit = off")
+            await admin.execute("SELECT pg_reload_conf()")
+        finally:
+            await admin.close()
+
+    asyncio.run(relax())
+    yield dsn
 
 
 @pytest.fixture(scope="session")
