@@ -12,6 +12,9 @@ import pytest
 
 from matchmaker import db
 
+#: the benchmark commands, end to end at small sizes — run once, on the embedded server (CI's second pass skips them)
+pytestmark = pytest.mark.commands
+
 
 @pytest.fixture
 def bench_env(database_dsn: str, server_dsn: str) -> Iterator[dict[str, str]]:

@@ -18,6 +18,9 @@ import pytest
 from matchmaker.db import CONNECT_DEADLINE_SECONDS
 from matchmaker.seedfiles import SEEDS_DIR
 
+#: the command line: its flags, messages and signals — run once, on the embedded server (CI's second pass skips them)
+pytestmark = pytest.mark.commands
+
 COMMAND = [sys.executable, "-m", "matchmaker"]
 
 
