@@ -77,7 +77,8 @@ async def _names(conn: asyncpg.Connection, user_ids: Sequence[int]) -> dict[int,
     return await q.display_names(conn, user_ids)
 
 
-async def _mail(conn: asyncpg.Connection, messages: list[outbox.Message]) -> None:
+async def _queue(conn: asyncpg.Connection, messages: list[outbox.Message]) -> None:
+    """Put messages in the outbox and wake a sender when any was new."""
     if messages and await outbox.put(conn, messages):
         await jobs.enqueue_delivery(conn)
 
@@ -107,7 +108,7 @@ async def tell(
     )
     wanting = [r for r in made if r["email"] and r["email_mode"] == "instant"]
     names = await _names(conn, [r["user_id"] for r in wanting]) if wanting else {}
-    await _mail(
+    await _queue(
         conn,
         [
             outbox.Message(
@@ -157,7 +158,7 @@ async def tell_groups(
                 robot_payload(robot["provider"], heading, lines),
             )
         )
-    await _mail(conn, messages)
+    await _queue(conn, messages)
     return len(messages)
 
 
@@ -182,7 +183,7 @@ async def tell_round(conn: asyncpg.Connection, round_id: int) -> int:
                 mail_body(lang, names.get(r["user_id"], ""), lines),
             )
         )
-    await _mail(conn, messages)
+    await _queue(conn, messages)
     areas = await q.round_areas(conn, round_id)
     await tell_groups(
         conn,
