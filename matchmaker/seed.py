@@ -295,6 +295,11 @@ async def _users(conn: asyncpg.Connection, rows: list[SeedUser], password_hash: 
                 f"seed file {file}, row {i}, field actor: a partner user, and only one, names an actor",
                 field="actor",
             )
+        if u.areas and u.role != "coordinator":
+            raise Invalid(
+                f"seed file {file}, row {i}, field areas: only a coordinator governs an area",
+                field="areas",
+            )
         args.append((
             u.username, u.display_name, u.role,
             community(u.community, i, "community") if u.community else None,
@@ -302,3 +307,20 @@ async def _users(conn: asyncpg.Connection, rows: list[SeedUser], password_hash: 
             password_hash,
         ))  # fmt: skip
     await conn.executemany(Q["insert_user"], args)
+    await _areas(conn, rows)
+
+
+async def _areas(conn: asyncpg.Connection, rows: list[SeedUser]) -> None:
+    """Each coordinator's area: a name is a district's if one has it, else a city's."""
+    districts = await _ids(conn, "district_ids")
+    cities = {row["city"] for row in await conn.fetch(Q["cities"])}
+    args = []
+    for i, u in enumerate(rows, start=1):
+        for name in u.areas:
+            if name not in districts and name not in cities:
+                raise Invalid(
+                    f"seed file users.json, row {i}, field areas: no district or city named {name!r}",
+                    field="areas",
+                )
+            args.append((u.username, districts.get(name), None if name in districts else name))
+    await conn.executemany(Q["insert_area"], args)

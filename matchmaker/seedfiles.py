@@ -186,6 +186,8 @@ class SeedUser(_Row):
     role: Role
     community: Name | None = None
     actor: Name | None = None
+    #: A coordinator's area: names of districts (``成华区``) or of whole cities (``成都市``).
+    areas: list[Name] = msgspec.field(default_factory=list)
 
 
 #: Each seed file and its row type, in the order they load (later files name rows of earlier ones).

@@ -58,6 +58,9 @@ class CurrentUser(msgspec.Struct, frozen=True):
     role: Role
     community_id: int | None = None
     actor_id: int | None = None
+    #: A coordinator's area: the ids of the districts they govern (a city's resolved when read).
+    #: Empty for everyone else; an admin governs everywhere without a list.
+    districts: tuple[int, ...] = ()
 
 
 class Page(msgspec.Struct, Generic[T]):

@@ -5,6 +5,9 @@ Role guards on the routes say *who* may call; these say *on what*. A refusal nam
 >>> staff = CurrentUser(1, "staff", "渔箭社区", "community_staff", community_id=3)
 >>> can_manage_community(staff, 3), can_manage_community(staff, 4)
 (True, False)
+>>> qionglai = CurrentUser(2, "coordinator", "邛崃市社治委", "coordinator", districts=(1,))
+>>> governs(qionglai, 1), governs(qionglai, 4)
+(True, False)
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from matchmaker.models import CurrentUser
 __all__ = [
     "can_manage_community",
     "curates",
+    "governs",
     "require_actor",
     "require_community",
     "require_curator",
+    "require_governs",
 ]
 
 CURATORS = ("coordinator", "admin")
@@ -26,6 +31,21 @@ CURATORS = ("coordinator", "admin")
 def curates(user: CurrentUser | None) -> bool:
     """Coordinators and admins curate every library and see everything."""
     return user is not None and user.role in CURATORS
+
+
+def governs(user: CurrentUser | None, district_id: int) -> bool:
+    """Admins govern every district; a coordinator the districts of their area; no one else any."""
+    if user is None:
+        return False
+    if user.role == "admin":
+        return True
+    return user.role == "coordinator" and district_id in user.districts
+
+
+def require_governs(user: CurrentUser | None, district_id: int) -> None:
+    """Refuse unless the user is an admin or a coordinator whose area holds this district."""
+    if not governs(user, district_id):
+        raise Forbidden("only a coordinator of this district (or an admin) may do this")
 
 
 def can_manage_community(user: CurrentUser | None, community_id: int) -> bool:

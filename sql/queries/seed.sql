@@ -102,6 +102,14 @@ INSERT INTO users (username, display_name, role, community_id, actor_id, passwor
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (username) DO NOTHING;
 
+-- name: cities
+SELECT DISTINCT city FROM districts;
+
+-- name: insert_area
+INSERT INTO coordinator_areas (user_id, district_id, city)
+SELECT id, $2, $3 FROM users WHERE username = $1
+ON CONFLICT DO NOTHING;
+
 -- name: table_counts
 SELECT (SELECT count(*) FROM districts)    AS districts,
        (SELECT count(*) FROM towns)        AS towns,

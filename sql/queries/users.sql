@@ -1,12 +1,23 @@
 -- Users: sign-in and the current user.
 
 -- name: current
-SELECT id, username, display_name, role, community_id, actor_id
-FROM users WHERE id = $1 AND active;
+-- The user and, for a coordinator, the ids of the districts they govern (a city's, resolved now).
+SELECT u.id, u.username, u.display_name, u.role, u.community_id, u.actor_id,
+       ARRAY(SELECT DISTINCT d.id
+             FROM coordinator_areas a
+             JOIN districts d ON d.id = a.district_id OR d.city = a.city
+             WHERE a.user_id = u.id
+             ORDER BY d.id) AS districts
+FROM users u WHERE u.id = $1 AND u.active;
 
 -- name: by_username
-SELECT id, username, display_name, role, community_id, actor_id, password_hash
-FROM users WHERE username = $1 AND active;
+SELECT u.id, u.username, u.display_name, u.role, u.community_id, u.actor_id, u.password_hash,
+       ARRAY(SELECT DISTINCT d.id
+             FROM coordinator_areas a
+             JOIN districts d ON d.id = a.district_id OR d.city = a.city
+             WHERE a.user_id = u.id
+             ORDER BY d.id) AS districts
+FROM users u WHERE u.username = $1 AND u.active;
 
 -- name: touch_login
 UPDATE users SET last_login_at = now() WHERE id = $1;
