@@ -14,6 +14,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from tests.test_need_pages import GOOD_FORM, _need
+from tests.test_profile_pages import my_actor, profile_form
 
 Client = AsyncTestClient[Litestar]
 
@@ -161,4 +162,40 @@ async def test_two_page_edits_from_one_version_the_second_is_told_and_saves_noth
     assert 'data-testid="stale"' in refused.text and "别人已经修改了这个需求" in refused.text
     assert await seeded.fetchval("SELECT title FROM demands WHERE id = $1", need["id"]) == (
         "第一个标签页"
+    )
+
+
+async def test_a_partners_profile_and_product_edits_from_one_version(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    token = await page_login("partner")
+    actor = await my_actor(seeded)
+    tabs = [(await client.get("/profile")).text for _ in range(2)]
+    version = VERSION_FIELD.search(tabs[0])
+    assert version and VERSION_FIELD.search(tabs[1])[1] == version[1]  # type: ignore[index]
+    sent = profile_form(actor, token, _version=version[1])
+    saved = await client.post("/profile", data=sent | {"capacity": "6"}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    refused = await client.post("/profile", data=sent | {"capacity": "9"})
+    assert refused.status_code == 412 and 'data-testid="stale"' in refused.text
+    assert await seeded.fetchval("SELECT capacity FROM actors WHERE id = $1", actor["id"]) == 6
+
+    product = await seeded.fetchrow(
+        "SELECT * FROM products WHERE actor_id = $1 ORDER BY id LIMIT 1", actor["id"]
+    )
+    url = f"/products/{product['id']}/edit"
+    version = VERSION_FIELD.search((await client.get(url)).text)
+    assert version
+    form = {
+        "name": product["name"], "category": product["category"],
+        "delivery_mode": product["delivery_mode"], "price": "0", "capacity_per_month": "0",
+        "_csrf_token": token, "_version": version[1],
+    }  # fmt: skip
+    saved = await client.post(url, data=form | {"description": "一"}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    refused = await client.post(url, data=form | {"description": "二"})
+    assert refused.status_code == 412 and "别人已经修改了这里的内容" in refused.text
+    assert (
+        await seeded.fetchval("SELECT description FROM products WHERE id = $1", product["id"])
+        == "一"
     )
