@@ -25,6 +25,7 @@ __all__ = [
     "Forbidden",
     "Invalid",
     "NotFound",
+    "PreconditionFailed",
     "TooManyAttempts",
     "Unavailable",
     "exception_handlers",
@@ -67,6 +68,13 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class PreconditionFailed(AppError):
+    """A write sent with ``If-Match`` for a version of the record that is no longer current."""
+
+    status = 412
+    code = "precondition_failed"
+
+
 class TooManyAttempts(AppError):
     """Slow down: the answer says in how many seconds to try again (``Retry-After``)."""
 
@@ -99,6 +107,7 @@ _HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    412: "precondition_failed",
     413: "too_large",
     415: "unsupported_media_type",
     429: "too_many_requests",

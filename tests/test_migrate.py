@@ -175,3 +175,56 @@ async def test_audit_log_is_append_only(conn: Any) -> None:
         await conn.execute("UPDATE audit_log SET action = 'changed'")
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
         await conn.execute("DELETE FROM audit_log")
+
+
+async def test_0016_takes_partners_self_ratings_out_of_the_track_record(
+    database_factory: Any, tmp_path: Path
+) -> None:
+    """A partnership its partner completed (and so rated itself) keeps its outcome but loses
+    the rating; one the community completed keeps it; who completed each is filled in."""
+    from matchmaker.seed import load_demo
+
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for name in SHIPPED:
+        if name < "0016":
+            shutil.copy(MIGRATIONS_DIR / name, folder / name)
+    dsn = await database_factory(migrated=False)
+    conn = await db.connect(dsn)
+    try:
+        await migrate(conn, folder)
+        await load_demo(conn)
+        made = {}
+        for username in ("partner", "staff"):
+            user = await conn.fetchrow(
+                "SELECT id, actor_id, community_id FROM users WHERE username = $1", username
+            )
+            need = await conn.fetchval(
+                "SELECT id FROM demands WHERE status = 'open' ORDER BY id OFFSET $1 LIMIT 1",
+                len(made),
+            )
+            actor = user["actor_id"] or await conn.fetchval("SELECT min(id) FROM actors")
+            made[username] = await conn.fetchval(
+                """INSERT INTO partnerships (demand_id, actor_id, origin, status, ended_at,
+                                             beneficiaries_served, rating)
+                   VALUES ($1, $2, 'direct', 'completed', now(), 10, 5) RETURNING id""",
+                need,
+                actor,
+            )
+            await conn.execute(
+                """INSERT INTO audit_log (user_id, username, entity, entity_id, action)
+                   VALUES ($1, $2, 'partnership', $3, 'complete')""",
+                user["id"], username, made[username],
+            )  # fmt: skip
+        shutil.copy(MIGRATIONS_DIR / "0016_ratings.sql", folder / "0016_ratings.sql")
+        assert await migrate(conn, folder) == ["0016_ratings.sql"]
+        rows = {
+            r["id"]: (r["rating"], r["beneficiaries_served"], r["username"])
+            for r in await conn.fetch(
+                """SELECT s.id, s.rating, s.beneficiaries_served, u.username
+                   FROM partnerships s JOIN users u ON u.id = s.completed_by"""
+            )
+        }
+        assert rows == {made["partner"]: (None, 10, "partner"), made["staff"]: (5, 10, "staff")}
+    finally:
+        await conn.close()

@@ -514,10 +514,23 @@ def matrix() -> list[tuple[str, str, Call, Expect]]:
     async def cancel(w: World, role: str, side: str) -> tuple[str, Any]:
         return await closing(w, role, side, "cancel", {"reason": "测试"})
 
+    async def review(w: World, role: str, side: str) -> tuple[str, Any]:
+        url, body = await closing(w, role, side, "review", {"rating": 3})
+        await w.conn.execute(
+            """UPDATE partnerships SET status = 'completed', ended_at = now(),
+               beneficiaries_served = 5, rating = 4 WHERE id = $1""",
+            int(url.split("/")[-2]),
+        )
+        return url, body
+
     both_sides = parties() | {("coordinator", "-"): 200, ("admin", "-"): 200}
+    # the community side completes and rates the partner; the partner rates the community
+    community_side = both_sides | {("partner", "own"): 403}
+    partner_side = parties() | {("staff", "own"): 403}
     rows += [
         ("POST", "/api/v1/partnerships", direct, curators_only(201)),
-        ("POST", "/api/v1/partnerships/{id}/complete", complete, both_sides),
+        ("POST", "/api/v1/partnerships/{id}/complete", complete, community_side),
+        ("POST", "/api/v1/partnerships/{id}/review", review, partner_side),
         ("POST", "/api/v1/partnerships/{id}/cancel", cancel, both_sides),
     ]
     return rows

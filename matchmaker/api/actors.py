@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import roles
 from matchmaker.models import Page
 from matchmaker.models.actors import Actor, ActorCreate, ActorPatch, ActorSort
 from matchmaker.queries import actors as q
 from matchmaker.services import actors as service
-from matchmaker.services import contacts
+from matchmaker.services import contacts, versions
 from matchmaker.vocab import ActorKind, Category, ResourceType
 
 __all__ = ["ActorController"]
@@ -65,22 +66,29 @@ class ActorController(Controller):
         )
         return Page(items=[contacts.actor_in_list(user, a) for a in items], next_cursor=next_cursor)
 
-    @get("/{actor_id:int}", operation_id="getActor")
-    async def get_actor(self, conn: Conn, user: User, actor_id: Id) -> Actor:
+    @get("/{actor_id:int}", operation_id="getActor", response_headers=ETAG)
+    async def get_actor(self, conn: Conn, user: User, actor_id: Id) -> Response[Actor]:
         """One organisation; its contact to curators, its staff and confirmed partners."""
-        return await contacts.actor(conn, user, await q.get(conn, actor_id))
+        return tagged(await contacts.actor(conn, user, await q.get(conn, actor_id)))
 
     @post("/", operation_id="createActor", guards=[CURATORS])
     async def create_actor(self, conn: Conn, user: User, data: JSONBody[ActorCreate]) -> Actor:
         """Add an organisation; ``district_ids`` are the districts it serves."""
         return await service.create(conn, required(user), data)
 
-    @patch("/{actor_id:int}", operation_id="updateActor", guards=[EDITORS])
+    @patch("/{actor_id:int}", operation_id="updateActor", guards=[EDITORS], response_headers=ETAG)
     async def update_actor(
-        self, conn: Conn, user: User, actor_id: Id, data: JSONBody[ActorPatch]
-    ) -> Actor:
+        self,
+        conn: Conn,
+        user: User,
+        actor_id: Id,
+        data: JSONBody[ActorPatch],
+        if_match: IfMatch = None,
+    ) -> Response[Actor]:
         """Change some fields of an organisation (a partner: only its own, not its standing)."""
-        return await service.patch(conn, required(user), actor_id, data)
+        async with versions.expecting(conn, "actors", actor_id, if_match):
+            changed = await service.patch(conn, required(user), actor_id, data)
+        return tagged(changed)
 
     @delete("/{actor_id:int}", operation_id="archiveActor", guards=[CURATORS])
     async def archive_actor(self, conn: Conn, user: User, actor_id: Id) -> None:

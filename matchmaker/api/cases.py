@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, Query, User, required, segmented
+from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import roles
 from matchmaker.models import Page
 from matchmaker.models.cases import Case, CaseCreate, CasePatch, CaseSort
 from matchmaker.queries import cases as q
 from matchmaker.services import cases as service
+from matchmaker.services import versions
 from matchmaker.vocab import Category
 
 __all__ = ["CaseController"]
@@ -58,22 +60,29 @@ class CaseController(Controller):
         )
         return Page(items=items, next_cursor=next_cursor)
 
-    @get("/{case_id:int}", operation_id="getCase")
-    async def get_case(self, conn: Conn, case_id: Id) -> Case:
+    @get("/{case_id:int}", operation_id="getCase", response_headers=ETAG)
+    async def get_case(self, conn: Conn, case_id: Id) -> Response[Case]:
         """One case, with its community and partners."""
-        return await q.get(conn, case_id)
+        return tagged(await q.get(conn, case_id))
 
     @post("/", operation_id="createCase", guards=[CURATORS])
     async def create_case(self, conn: Conn, user: User, data: JSONBody[CaseCreate]) -> Case:
         """Add a case to the library, with the partners that took part (``actor_ids``)."""
         return await service.create(conn, required(user), data)
 
-    @patch("/{case_id:int}", operation_id="updateCase", guards=[CURATORS])
+    @patch("/{case_id:int}", operation_id="updateCase", guards=[CURATORS], response_headers=ETAG)
     async def update_case(
-        self, conn: Conn, user: User, case_id: Id, data: JSONBody[CasePatch]
-    ) -> Case:
+        self,
+        conn: Conn,
+        user: User,
+        case_id: Id,
+        data: JSONBody[CasePatch],
+        if_match: IfMatch = None,
+    ) -> Response[Case]:
         """Change some fields of a case; ``actor_ids``, when sent, replaces its partners."""
-        return await service.patch(conn, required(user), case_id, data)
+        async with versions.expecting(conn, "cases", case_id, if_match):
+            changed = await service.patch(conn, required(user), case_id, data)
+        return tagged(changed)
 
     @delete("/{case_id:int}", operation_id="archiveCase", guards=[CURATORS])
     async def archive_case(self, conn: Conn, user: User, case_id: Id) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import roles
 from matchmaker.models import Page
 from matchmaker.models.communities import (
@@ -25,7 +26,7 @@ from matchmaker.models.communities import (
 )
 from matchmaker.queries import communities as q
 from matchmaker.services import communities as service
-from matchmaker.services import contacts
+from matchmaker.services import contacts, versions
 from matchmaker.vocab import CommunityKind
 
 __all__ = ["CommunityController", "list_districts"]
@@ -78,10 +79,10 @@ class CommunityController(Controller):
             items=[contacts.community_in_list(user, c) for c in items], next_cursor=next_cursor
         )
 
-    @get("/{community_id:int}", operation_id="getCommunity")
-    async def get_community(self, conn: Conn, user: User, community_id: Id) -> Community:
+    @get("/{community_id:int}", operation_id="getCommunity", response_headers=ETAG)
+    async def get_community(self, conn: Conn, user: User, community_id: Id) -> Response[Community]:
         """One community; its contact to curators, its staff and confirmed partners."""
-        return await contacts.community(conn, user, await q.get(conn, community_id))
+        return tagged(await contacts.community(conn, user, await q.get(conn, community_id)))
 
     @post("/", operation_id="createCommunity", guards=[CURATORS])
     async def create_community(
@@ -90,12 +91,24 @@ class CommunityController(Controller):
         """Add a community; its town must lie in its district."""
         return await service.create(conn, required(user), data)
 
-    @patch("/{community_id:int}", operation_id="updateCommunity", guards=[EDITORS])
+    @patch(
+        "/{community_id:int}",
+        operation_id="updateCommunity",
+        guards=[EDITORS],
+        response_headers=ETAG,
+    )
     async def update_community(
-        self, conn: Conn, user: User, community_id: Id, data: JSONBody[CommunityPatch]
-    ) -> Community:
+        self,
+        conn: Conn,
+        user: User,
+        community_id: Id,
+        data: JSONBody[CommunityPatch],
+        if_match: IfMatch = None,
+    ) -> Response[Community]:
         """Change some fields of a community (its own staff: only its contact person)."""
-        return await service.patch(conn, required(user), community_id, data)
+        async with versions.expecting(conn, "communities", community_id, if_match):
+            changed = await service.patch(conn, required(user), community_id, data)
+        return tagged(changed)
 
     @delete("/{community_id:int}", operation_id="archiveCommunity", guards=[CURATORS])
     async def archive_community(self, conn: Conn, user: User, community_id: Id) -> None:

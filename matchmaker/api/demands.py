@@ -14,6 +14,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, Query, User, required, segmented
+from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import roles
 from matchmaker.models import Page
 from matchmaker.models.demands import (
@@ -29,7 +30,7 @@ from matchmaker.models.demands import (
 from matchmaker.models.rounds import Proposal
 from matchmaker.queries import demands as q
 from matchmaker.services import demands as service
-from matchmaker.services import invitations
+from matchmaker.services import invitations, versions
 from matchmaker.services.access import curates
 from matchmaker.vocab import (
     Category,
@@ -98,22 +99,29 @@ class DemandController(Controller):
         )  # fmt: skip
         return Page(items=items, next_cursor=next_cursor)
 
-    @get("/{demand_id:int}", operation_id="getDemand")
-    async def get_demand(self, conn: Conn, user: User, demand_id: Id) -> Demand:
+    @get("/{demand_id:int}", operation_id="getDemand", response_headers=ETAG)
+    async def get_demand(self, conn: Conn, user: User, demand_id: Id) -> Response[Demand]:
         """One need."""
-        return await service.get_visible(conn, user, demand_id)
+        return tagged(await service.get_visible(conn, user, demand_id))
 
     @post("/", operation_id="createDemand", guards=[STAFF])
     async def create_demand(self, conn: Conn, user: User, data: JSONBody[DemandCreate]) -> Demand:
         """Post a need (draft by default; ``"status": "open"`` publishes it at once)."""
         return await service.create(conn, required(user), data)
 
-    @patch("/{demand_id:int}", operation_id="updateDemand", guards=[STAFF])
+    @patch("/{demand_id:int}", operation_id="updateDemand", guards=[STAFF], response_headers=ETAG)
     async def update_demand(
-        self, conn: Conn, user: User, demand_id: Id, data: JSONBody[DemandPatch]
-    ) -> Demand:
+        self,
+        conn: Conn,
+        user: User,
+        demand_id: Id,
+        data: JSONBody[DemandPatch],
+        if_match: IfMatch = None,
+    ) -> Response[Demand]:
         """Change some fields of a need of your community."""
-        return await service.patch(conn, required(user), demand_id, data)
+        async with versions.expecting(conn, "demands", demand_id, if_match):
+            changed = await service.patch(conn, required(user), demand_id, data)
+        return tagged(changed)
 
     @post(
         "/{demand_id:int}/status",

@@ -1,5 +1,9 @@
-"""Partnerships (合作关系): list yours, open one directly, complete it with an outcome, or cancel.
+"""Partnerships (合作关系): list yours, open one directly, complete it with an outcome, or cancel;
+the partner rates the community once it has ended (``review``).
 
+The community side (its staff, or a coordinator or admin) completes a partnership and rates the
+partner; the partner cannot complete or rate its own work (403). The partner's rating of the
+community (``review``) is shown to the partner and to coordinators, not to the community's staff.
 Every answer carries ``contacts``: the other side's contact person, from confirmation on (the rule
 of ``services.contacts``), and both sides' for coordinators and admins.
 """
@@ -16,7 +20,13 @@ from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, User, required
 from matchmaker.auth import roles
 from matchmaker.errors import Forbidden
 from matchmaker.models import CurrentUser, Page
-from matchmaker.models.partnerships import Cancellation, Completion, DirectPartnership, Partnership
+from matchmaker.models.partnerships import (
+    Cancellation,
+    CommunityReview,
+    Completion,
+    DirectPartnership,
+    Partnership,
+)
 from matchmaker.queries import partnerships as q
 from matchmaker.services import contacts
 from matchmaker.services import partnerships as service
@@ -52,7 +62,8 @@ class PartnershipController(Controller):
             conn, community_id=community_id, actor_id=actor_id, status=status, demand_id=demand_id,
             limit=limit, cursor=cursor,
         )  # fmt: skip
-        return Page(items=await contacts.partnerships(conn, me, items), next_cursor=next_cursor)
+        shown = service.for_viewer(me, await contacts.partnerships(conn, me, items))
+        return Page(items=shown, next_cursor=next_cursor)
 
     @get("/{partnership_id:int}", operation_id="getPartnership")
     async def get_partnership(self, conn: Conn, user: User, partnership_id: Id) -> Partnership:
@@ -78,9 +89,20 @@ class PartnershipController(Controller):
     async def complete(
         self, conn: Conn, user: User, partnership_id: Id, data: JSONBody[Completion]
     ) -> Partnership:
-        """Close with the outcome (beneficiaries, rating 1–5, feedback); optionally publish a case."""
+        """The community side closes it with the outcome (beneficiaries, its rating 1–5 of the
+        partner, feedback); optionally publish a case. The partner may not (403)."""
         me = required(user)
         done = await service.complete(conn, me, partnership_id, data)
+        return await _with_contacts(conn, me, done)
+
+    @post("/{partnership_id:int}/review", operation_id="reviewPartnership", status_code=200)
+    async def review(
+        self, conn: Conn, user: User, partnership_id: Id, data: JSONBody[CommunityReview]
+    ) -> Partnership:
+        """The partner rates the community (1–5, feedback) once the partnership has ended;
+        once only (409 on a second)."""
+        me = required(user)
+        done = await service.review(conn, me, partnership_id, data)
         return await _with_contacts(conn, me, done)
 
     @post("/{partnership_id:int}/cancel", operation_id="cancelPartnership", status_code=200)
@@ -97,5 +119,5 @@ async def _with_contacts(
     user: CurrentUser,
     partnership: Partnership,
 ) -> Partnership:
-    """The partnership with the ``contacts`` its caller may see."""
-    return (await contacts.partnerships(conn, user, [partnership]))[0]
+    """The partnership with the ``contacts`` (and ``review``) its caller may see."""
+    return service.for_viewer(user, await contacts.partnerships(conn, user, [partnership]))[0]

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import roles
 from matchmaker.models import Page
 from matchmaker.models.policies import Policy, PolicyCreate, PolicyPatch, PolicySort
 from matchmaker.queries import policies as q
 from matchmaker.services import policies as service
+from matchmaker.services import versions
 from matchmaker.vocab import ActorKind, Category, CommunityKind, PolicyLevel
 
 __all__ = ["PolicyController"]
@@ -55,22 +57,31 @@ class PolicyController(Controller):
         )
         return Page(items=items, next_cursor=next_cursor)
 
-    @get("/{policy_id:int}", operation_id="getPolicy")
-    async def get_policy(self, conn: Conn, policy_id: Id) -> Policy:
+    @get("/{policy_id:int}", operation_id="getPolicy", response_headers=ETAG)
+    async def get_policy(self, conn: Conn, policy_id: Id) -> Response[Policy]:
         """One policy, with whether it is active today."""
-        return await q.get(conn, policy_id)
+        return tagged(await q.get(conn, policy_id))
 
     @post("/", operation_id="createPolicy", guards=[CURATORS])
     async def create_policy(self, conn: Conn, user: User, data: JSONBody[PolicyCreate]) -> Policy:
         """Add a policy to the library."""
         return await service.create(conn, required(user), data)
 
-    @patch("/{policy_id:int}", operation_id="updatePolicy", guards=[CURATORS])
+    @patch(
+        "/{policy_id:int}", operation_id="updatePolicy", guards=[CURATORS], response_headers=ETAG
+    )
     async def update_policy(
-        self, conn: Conn, user: User, policy_id: Id, data: JSONBody[PolicyPatch]
-    ) -> Policy:
+        self,
+        conn: Conn,
+        user: User,
+        policy_id: Id,
+        data: JSONBody[PolicyPatch],
+        if_match: IfMatch = None,
+    ) -> Response[Policy]:
         """Change some fields of a policy."""
-        return await service.patch(conn, required(user), policy_id, data)
+        async with versions.expecting(conn, "policies", policy_id, if_match):
+            changed = await service.patch(conn, required(user), policy_id, data)
+        return tagged(changed)
 
     @delete("/{policy_id:int}", operation_id="archivePolicy", guards=[CURATORS])
     async def archive_policy(self, conn: Conn, user: User, policy_id: Id) -> None:

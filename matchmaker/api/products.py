@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import roles
 from matchmaker.models import Page
 from matchmaker.models.products import Product, ProductCreate, ProductPatch, ProductSort
 from matchmaker.queries import products as q
 from matchmaker.services import products as service
+from matchmaker.services import versions
 from matchmaker.vocab import Category, DeliveryMode, TargetGroup
 
 __all__ = ["ProductController"]
@@ -57,10 +59,10 @@ class ProductController(Controller):
         )
         return Page(items=items, next_cursor=next_cursor)
 
-    @get("/{product_id:int}", operation_id="getProduct")
-    async def get_product(self, conn: Conn, product_id: Id) -> Product:
+    @get("/{product_id:int}", operation_id="getProduct", response_headers=ETAG)
+    async def get_product(self, conn: Conn, product_id: Id) -> Response[Product]:
         """One product, with the organisation that offers it."""
-        return await q.get(conn, product_id)
+        return tagged(await q.get(conn, product_id))
 
     @post("/", operation_id="createProduct", guards=[OFFERERS])
     async def create_product(
@@ -69,12 +71,21 @@ class ProductController(Controller):
         """Offer a product (a partner's ``actor_id`` defaults to their own organisation)."""
         return await service.create(conn, required(user), data)
 
-    @patch("/{product_id:int}", operation_id="updateProduct", guards=[OFFERERS])
+    @patch(
+        "/{product_id:int}", operation_id="updateProduct", guards=[OFFERERS], response_headers=ETAG
+    )
     async def update_product(
-        self, conn: Conn, user: User, product_id: Id, data: JSONBody[ProductPatch]
-    ) -> Product:
+        self,
+        conn: Conn,
+        user: User,
+        product_id: Id,
+        data: JSONBody[ProductPatch],
+        if_match: IfMatch = None,
+    ) -> Response[Product]:
         """Change some fields of a product of your organisation."""
-        return await service.patch(conn, required(user), product_id, data)
+        async with versions.expecting(conn, "products", product_id, if_match):
+            changed = await service.patch(conn, required(user), product_id, data)
+        return tagged(changed)
 
     @delete("/{product_id:int}", operation_id="archiveProduct", guards=[OFFERERS])
     async def archive_product(self, conn: Conn, user: User, product_id: Id) -> None:

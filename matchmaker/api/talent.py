@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import roles, signed_in
 from matchmaker.models import Page
 from matchmaker.models.talent import Talent, TalentCreate, TalentPatch, TalentSort
 from matchmaker.queries import talent as q
 from matchmaker.services import talent as service
+from matchmaker.services import versions
 from matchmaker.vocab import TalentRole
 
 __all__ = ["TalentController"]
@@ -64,22 +66,31 @@ class TalentController(Controller):
         )
         return Page(items=items, next_cursor=next_cursor)
 
-    @get("/{talent_id:int}", operation_id="getTalent")
-    async def get_talent(self, conn: Conn, talent_id: Id) -> Talent:
+    @get("/{talent_id:int}", operation_id="getTalent", response_headers=ETAG)
+    async def get_talent(self, conn: Conn, talent_id: Id) -> Response[Talent]:
         """One person."""
-        return await q.get(conn, talent_id)
+        return tagged(await q.get(conn, talent_id))
 
     @post("/", operation_id="createTalent", guards=[CURATORS])
     async def create_talent(self, conn: Conn, user: User, data: JSONBody[TalentCreate]) -> Talent:
         """Add a person; ``actor_id`` is their organisation, ``district_ids`` where they serve."""
         return await service.create(conn, required(user), data)
 
-    @patch("/{talent_id:int}", operation_id="updateTalent", guards=[CURATORS])
+    @patch(
+        "/{talent_id:int}", operation_id="updateTalent", guards=[CURATORS], response_headers=ETAG
+    )
     async def update_talent(
-        self, conn: Conn, user: User, talent_id: Id, data: JSONBody[TalentPatch]
-    ) -> Talent:
+        self,
+        conn: Conn,
+        user: User,
+        talent_id: Id,
+        data: JSONBody[TalentPatch],
+        if_match: IfMatch = None,
+    ) -> Response[Talent]:
         """Change some fields of a person."""
-        return await service.patch(conn, required(user), talent_id, data)
+        async with versions.expecting(conn, "talent", talent_id, if_match):
+            changed = await service.patch(conn, required(user), talent_id, data)
+        return tagged(changed)
 
     @delete("/{talent_id:int}", operation_id="archiveTalent", guards=[CURATORS])
     async def archive_talent(self, conn: Conn, user: User, talent_id: Id) -> None:

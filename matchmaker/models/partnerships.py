@@ -10,11 +10,31 @@ from matchmaker.models import Count, Name, Text, Timestamp
 from matchmaker.models.contacts import PartnershipContacts
 from matchmaker.vocab import PartnershipOrigin, PartnershipStatus
 
-__all__ = ["Cancellation", "Completion", "DirectPartnership", "Partnership"]
+__all__ = [
+    "Cancellation",
+    "CommunityReview",
+    "Completion",
+    "DirectPartnership",
+    "PartnerReview",
+    "Partnership",
+]  # fmt: skip
+
+
+class PartnerReview(msgspec.Struct):
+    """The partner's rating of the community (1–5) and what it said, given once."""
+
+    rating: int
+    reviewed_at: Timestamp
+    feedback: str | None = None
 
 
 class Partnership(msgspec.Struct):
     """A partnership between a need's community and an organisation.
+
+    ``rating`` and ``feedback``: the community side's rating of the partner, given when it
+    completed the partnership (they alone feed the partner's track record). ``review``: the
+    partner's rating of the community — shown to the partner's staff and to coordinators and
+    admins, absent for the community's staff; ``null`` until given.
 
     ``contacts``: the other side's contact person, from confirmation on (active or completed):
     ``partner`` for the community's staff, ``community`` for the organisation's staff; both for
@@ -38,6 +58,16 @@ class Partnership(msgspec.Struct):
     feedback: str | None = None
     cancel_reason: str | None = None
     case_id: int | None = None
+    review: (
+        Annotated[
+            PartnerReview | None,
+            msgspec.Meta(
+                description="the partner's rating of the community; null until given; absent "
+                "for the community's staff"
+            ),
+        ]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
     contacts: (
         Annotated[
             PartnershipContacts,
@@ -59,7 +89,8 @@ class DirectPartnership(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Completion(msgspec.Struct, forbid_unknown_fields=True):
-    """The outcome that closes a partnership; ``publish_case`` adds it to the case library."""
+    """The outcome that closes a partnership, with the community side's rating of the partner;
+    ``publish_case`` adds it to the case library."""
 
     beneficiaries_served: Count
     rating: Annotated[int, msgspec.Meta(ge=1, le=5)]
@@ -69,6 +100,13 @@ class Completion(msgspec.Struct, forbid_unknown_fields=True):
     model_tags: Annotated[
         list[Annotated[str, msgspec.Meta(min_length=1, max_length=50)]], msgspec.Meta(max_length=20)
     ] = []
+
+
+class CommunityReview(msgspec.Struct, forbid_unknown_fields=True):
+    """The partner's rating of the community (1–5), once the partnership has ended."""
+
+    rating: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    feedback: Text = ""
 
 
 class Cancellation(msgspec.Struct, forbid_unknown_fields=True):

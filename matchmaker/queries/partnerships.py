@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.models.partnerships import Partnership
+from matchmaker.models.partnerships import PartnerReview, Partnership
 from matchmaker.models.rounds import Proposal
 from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, fetch_page
@@ -30,6 +30,7 @@ __all__ = [
     "proposal_for_update",
     "proposals_for",
     "publish_case",
+    "review",
     "set_demand_status",
 ]
 
@@ -67,12 +68,31 @@ async def get_proposal(conn: asyncpg.Connection, proposal_id: int) -> Proposal:
     return msgspec.convert(dict(row), Proposal)
 
 
-async def load_counts(conn: asyncpg.Connection, actor_id: int, demand_id: int) -> dict[str, Any]:
+def _partnership(row: asyncpg.Record) -> Partnership:
+    """A row as the read model, its review columns gathered into ``review`` (None until given)."""
+    values = dict(row)
+    rating, feedback = values.pop("review_rating", None), values.pop("review_feedback", None)
+    reviewed_at = values.pop("reviewed_at", None)
+    values.pop("sort_key", None)
+    partnership = msgspec.convert(values, Partnership)
+    partnership.review = (
+        PartnerReview(rating=rating, reviewed_at=reviewed_at, feedback=feedback)
+        if reviewed_at is not None
+        else None
+    )
+    return partnership
+
+
+async def load_counts(
+    conn: asyncpg.Connection, actor_id: int, demand_id: int, proposal_id: int | None = None
+) -> dict[str, Any]:
+    """Capacity, slots and what takes or holds them; ``proposal_id``'s own hold is not counted."""
     row = await one(
         conn,
         Q["load_counts"],
         actor_id,
         demand_id,
+        proposal_id,
         entity="demand or actor",
         key=f"{demand_id}/{actor_id}",
     )
@@ -98,7 +118,7 @@ async def get(conn: asyncpg.Connection, partnership_id: int) -> Partnership:
     row = await one(
         conn, Q["get_partnership"], partnership_id, entity="partnership", key=partnership_id
     )
-    return msgspec.convert(dict(row), Partnership)
+    return _partnership(row)
 
 
 async def partnership_for_update(conn: asyncpg.Connection, partnership_id: int) -> dict[str, Any]:
@@ -109,9 +129,24 @@ async def partnership_for_update(conn: asyncpg.Connection, partnership_id: int) 
 
 
 async def complete(
-    conn: asyncpg.Connection, partnership_id: int, beneficiaries: int, rating: int, feedback: str
+    conn: asyncpg.Connection,
+    partnership_id: int,
+    beneficiaries: int,
+    rating: int,
+    feedback: str,
+    user_id: int,
 ) -> None:
-    await conn.execute(Q["complete_partnership"], partnership_id, beneficiaries, rating, feedback)
+    await conn.execute(
+        Q["complete_partnership"], partnership_id, beneficiaries, rating, feedback, user_id
+    )
+
+
+async def review(
+    conn: asyncpg.Connection, partnership_id: int, rating: int, feedback: str, user_id: int
+) -> bool:
+    """Record the partner's rating of the community; False when one was already given."""
+    status = await conn.execute(Q["review_partnership"], partnership_id, rating, feedback, user_id)
+    return bool(status == "UPDATE 1")
 
 
 async def cancel(conn: asyncpg.Connection, partnership_id: int, reason: str) -> None:
@@ -148,8 +183,7 @@ async def list_partnerships(
 ) -> tuple[list[Partnership], str | None]:
     return await fetch_page(
         conn, Q["list_partnerships"], "newest", NEWEST_S,
-        [community_id, actor_id, status, demand_id], limit, cursor,
-        lambda r: msgspec.convert(dict(r), Partnership),
+        [community_id, actor_id, status, demand_id], limit, cursor, _partnership,
     )  # fmt: skip
 
 

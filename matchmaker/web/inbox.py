@@ -29,7 +29,7 @@ from matchmaker.models.rounds import Proposal
 from matchmaker.queries import demands as demand_queries
 from matchmaker.queries import partnerships as q
 from matchmaker.services import contacts
-from matchmaker.services.partnerships import scope_of
+from matchmaker.services.partnerships import for_viewer, scope_of
 from matchmaker.web.i18n import Words
 from matchmaker.web.page import Req, render, user_of
 
@@ -167,6 +167,22 @@ WORDS: Words = {
     "feedback_none": ("（未填写成效说明）", "(no outcome written)"),
     "contact": ("联系方式", "Contact"),
     "contact_none": ("对方还没有填写联系方式", "The other side has not given a contact yet"),
+    "rate_community": ("评价社区", "Rate the community"),
+    "your_review": ("我方对社区的评价", "Your rating of the community"),
+    "review_hint": (
+        "只评价一次，社区看不到；协调员会看到。",
+        "Once only; coordinators see it, the community does not.",
+    ),
+    "confirm_review": ("提交评价", "Send the rating"),
+    "done_reviewed": ("已记录您对社区的评价。", "Your rating of the community was recorded."),
+    "err_reviewed": (
+        "您已经评价过这个社区了。没有做任何更改。",
+        "You already rated this community; nothing was changed.",
+    ),
+    "err_own_rating": (
+        "合作方不能为自己的合作结项或评分，由社区结项并评价。没有做任何更改。",
+        "A partner cannot close or rate its own partnership; the community does. Nothing was changed.",
+    ),
     # notices
     "done_accepted": ("已接受，等待对方确认。", "Accepted; waiting for the other side."),
     "done_confirmed": (
@@ -312,7 +328,7 @@ async def _partnerships(
         conn, community_id=community_id, actor_id=actor_id, status=status, demand_id=None,
         limit=SHOWN, cursor=None,
     )  # fmt: skip
-    return await contacts.partnerships(conn, user, items)
+    return for_viewer(user, await contacts.partnerships(conn, user, items))
 
 
 async def _interests(conn: asyncpg.Connection, user: CurrentUser) -> list[Any]:
@@ -338,7 +354,7 @@ async def _lists(conn: asyncpg.Connection, user: CurrentUser) -> _Lists:
 def _notice(done: str | None, case_id: str | None) -> dict[str, Any] | None:
     """The success message a redirect asked for (``?done=…``), or None."""
     if done not in ("accepted", "confirmed", "declined", "completed", "cancelled", "withdrawn",
-                    "invited", "interest_declined"):  # fmt: skip
+                    "invited", "interest_declined", "reviewed"):  # fmt: skip
         return None
     case = int(case_id) if case_id and case_id.isdigit() and len(case_id) < 19 else None
     return {"key": f"done_{done}", "case_id": case}

@@ -1,5 +1,6 @@
-"""The inbox's forms: accept or decline a proposal, close or cancel a partnership, withdraw interest,
-answer interest received (invite the partner, or decline with a reason).
+"""The inbox's forms: accept or decline a proposal, close or cancel a partnership, rate the
+community (the partner, once it is completed), withdraw interest, answer interest received
+(invite the partner, or decline with a reason).
 
 Each handler reads its form, validates it with the same Struct the JSON API takes, and calls the
 service — which decides who may do what (``services.proposals``, ``services.partnerships``,
@@ -27,7 +28,7 @@ from matchmaker.auth import roles
 from matchmaker.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from matchmaker.models import CurrentUser
 from matchmaker.models.demands import InterestDecline
-from matchmaker.models.partnerships import Cancellation, Completion
+from matchmaker.models.partnerships import Cancellation, CommunityReview, Completion
 from matchmaker.services import demands as demand_service
 from matchmaker.services import invitations as invitation_service
 from matchmaker.services import partnerships as partnership_service
@@ -44,6 +45,7 @@ __all__ = [
     "decline_interest",
     "decline_proposal",
     "invite_interest",
+    "review_partnership",
     "withdraw_interest",
 ]
 
@@ -72,10 +74,13 @@ def _plain(request: Req, exc: AppError, subject: str) -> str:
     if isinstance(exc, NotFound):
         return t["err_not_found"]
     if isinstance(exc, Forbidden):
-        return t[f"err_{subject}_forbidden"]
+        own = "cannot complete or rate its own" in exc.message
+        return t["err_own_rating"] if own else t[f"err_{subject}_forbidden"]
     if not isinstance(exc, Conflict):
         return exc.message
     message = exc.message
+    if "already rated" in message:
+        return t["err_reviewed"]
     if "already answered" in message:
         return t["err_interest_answered"]
     if "already paired" in message:
@@ -199,6 +204,29 @@ async def complete_partnership(request: Req, conn: Conn, partnership_id: Id) -> 
         return "completed", partnership.case_id
 
     form = FormState(key=f"complete-{partnership_id}", values=typed(values), errors=errors)
+    return await _respond(
+        request, conn, form=form, subject="partnership", section="completed", act=act
+    )
+
+
+@post(
+    "/inbox/partnerships/{partnership_id:int}/review",
+    name="inbox_review_partnership",
+    include_in_schema=False,
+    guards=[roles("partner")],
+    status_code=200,
+)
+async def review_partnership(request: Req, conn: Conn, partnership_id: Id) -> Answer:
+    """The partner rates the community of a completed partnership, once."""
+    values = read(await request.form())
+    body, errors = parse(values, CommunityReview, lang=lang_of(request))
+
+    async def act(user: CurrentUser) -> tuple[str, int | None]:
+        assert body is not None
+        await partnership_service.review(conn, user, partnership_id, body)
+        return "reviewed", None
+
+    form = FormState(key=f"review-{partnership_id}", values=typed(values), errors=errors)
     return await _respond(
         request, conn, form=form, subject="partnership", section="completed", act=act
     )

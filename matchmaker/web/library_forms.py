@@ -10,6 +10,10 @@ A row's own people (``Kind.owns``: a community's staff) get the same edit page w
 library's ``own_fields`` (the community's contact person) and no archive box; the service still
 decides what they may change.
 
+An edit form carries the version of the entry it was drawn from (``_version``); saving it over
+a version someone else has since replaced changes nothing and says so, with a link to reload
+(``services.versions``, the check the API's ``If-Match`` makes).
+
 >>> _initial(3.0), _initial(30.676), _initial(True), _initial(["a", "b"])
 (['3'], ['30.676'], ['true'], ['a', 'b'])
 """
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import msgspec
@@ -27,7 +31,9 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from matchmaker.auth import roles, signed_in
-from matchmaker.errors import AppError, Forbidden, NotFound
+from matchmaker.errors import AppError, Forbidden, NotFound, PreconditionFailed
+from matchmaker.queries.versions import Library
+from matchmaker.services import versions
 from matchmaker.services.access import curates
 from matchmaker.web.forms import FormValues, errors_of, parse, read
 from matchmaker.web.i18n import Lang, say, text
@@ -56,6 +62,12 @@ WORDS = LIBRARY_WORDS | {
         "Tick the box to confirm first.",
     ),
     "none_chosen": ("（不选）", "(none)"),
+    "stale": (
+        "在您编辑期间，别人已经修改了这一条；您的修改没有保存，以免覆盖对方的修改。",
+        "Someone else changed this entry while you were editing it; your change was not saved, "
+        "so as not to overwrite theirs.",
+    ),
+    "stale_reload": ("重新载入最新内容", "Reload the current version"),
     "organisation": ("所属机构", "Organisation"),
     "bad_email": (
         "请填写有效的邮箱地址，例如 name@example.org",
@@ -214,6 +226,8 @@ async def _form(
     status: int = 200,
     archive_error: str | None = None,
     own_only: bool = False,
+    version: str | None = None,
+    stale: bool = False,
 ) -> Template:
     lang = lang_of(request)
     t = text(lang, WORDS)
@@ -234,6 +248,8 @@ async def _form(
         other_errors=[message for key, message in errors.items() if key not in names],
         archive_error=archive_error,
         can_archive=not own_only,
+        version=version,
+        stale=stale,
         action=f"/libraries/{spec.name}/{item_id}/edit"
         if editing
         else f"/libraries/{spec.name}/new",
@@ -298,6 +314,7 @@ async def edit_form(
     return await _form(
         request, conn, spec, initial_values(spec, item), {}, item_id=item_id,
         title=getattr(item, spec.title_attr), owner=_owner(spec, item), own_only=own_only,
+        version=versions.version(item.updated_at),
     )  # fmt: skip
 
 
@@ -314,19 +331,24 @@ async def edit_submit(
     item = await _stored(conn, spec, item_id)
     raw = read(await request.form())
     body, errors = _body(spec, raw, editing=True, lang=lang_of(request), own_only=own_only)
+    version = (raw.get("_version") or [""])[-1] or None
+    stale = False
     if body is not None:
         try:
-            await spec.service_patch(conn, user_of(request), item_id, body)
+            async with versions.expecting(conn, cast(Library, spec.name), item_id, version):
+                await spec.service_patch(conn, user_of(request), item_id, body)
         except NotFound:
             raise
+        except PreconditionFailed:
+            stale = True
         except AppError as exc:
             errors = errors_of(exc, lang_of(request))
         else:
             return see_other(request, f"/libraries/{spec.name}/{item_id}?saved=1")
     return await _form(
         request, conn, spec, raw, errors, item_id=item_id,
-        title=getattr(item, spec.title_attr), owner=_owner(spec, item), status=422,
-        own_only=own_only,
+        title=getattr(item, spec.title_attr), owner=_owner(spec, item),
+        status=412 if stale else 422, own_only=own_only, version=version, stale=stale,
     )  # fmt: skip
 
 

@@ -4,6 +4,8 @@ The form is read with :func:`matchmaker.web.forms.parse` (every field's problem 
 services decide (:func:`services.demands.create`, :func:`services.demands.patch`); a problem
 re-renders the form with status 422, the message beside its field and everything typed kept.
 Editing sends every field, so a blank field clears it (the description, the budget, the dates).
+The edit form carries the version of the need it was drawn from (``_version``): saving over a
+version someone else has since replaced changes nothing and says so (``services.versions``).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from matchmaker.auth import roles
-from matchmaker.errors import AppError, Conflict, Forbidden, Invalid
+from matchmaker.errors import AppError, Conflict, Forbidden, Invalid, PreconditionFailed
 from matchmaker.models.demands import Demand, DemandCreate, DemandPatch
 from matchmaker.services import demands as service
+from matchmaker.services import versions
 from matchmaker.services.access import require_community
 from matchmaker.web.forms import FormValues, errors_of, parse, read
 from matchmaker.web.i18n import Lang, Words, say
@@ -33,6 +36,12 @@ LISTS = ("resource_types", "target_groups")
 _SEPARATORS = re.compile(r"[、，,;；\n]")
 
 WORDS: Words = NEED_WORDS | {
+    "stale": (
+        "在您编辑期间，别人已经修改了这个需求；您的修改没有保存，以免覆盖对方的修改。",
+        "Someone else changed this need while you were editing it; your change was not saved, "
+        "so as not to overwrite theirs.",
+    ),
+    "stale_reload": ("重新载入最新内容", "Reload the current version"),
     "new_title": ("发布需求", "Post a need"),
     "new_intro": (
         "写清楚需要什么、为谁服务、什么时候，合作伙伴才好判断能不能帮上忙。",
@@ -138,7 +147,7 @@ def form_page(
 ) -> Template:
     return render(
         request, "need_form.html", words=WORDS, status=status, form=form, errors=errors,
-        **({"demand": None} | values),
+        **({"demand": None, "stale": False} | values),
     )  # fmt: skip
 
 
@@ -177,7 +186,8 @@ async def edit_need(
     user = user_of(request)
     demand = await service.get_visible(conn, user, demand_id)
     require_community(user, demand.community_id)
-    return form_page(request, form=form_of_demand(demand), errors={}, demand=demand)
+    form = form_of_demand(demand) | {"_version": versions.version(demand.updated_at)}
+    return form_page(request, form=form, errors={}, demand=demand)
 
 
 @post("/needs/{demand_id:int}/edit", include_in_schema=False, guards=[MANAGERS],
@@ -191,16 +201,20 @@ async def save_need(
     demand = await service.get_visible(conn, user, demand_id)
     values = read(await request.form())
     body, errors = read_need(values, lang)
-    status = 422
+    status, stale = 422, False
     if body is not None:
         # who the need is for is kept as it is: the form does not show it (the API sets it)
         changes = {k: getattr(body, k) for k in service.EDITABLE if k != "beneficiary_actor_ids"}
+        version = (values.get("_version") or [""])[-1] or None
         try:
-            await service.patch(conn, user, demand_id, DemandPatch(**changes))
+            async with versions.expecting(conn, "demands", demand_id, version):
+                await service.patch(conn, user, demand_id, DemandPatch(**changes))
+        except PreconditionFailed:
+            errors, status, stale = {"form": say(lang, WORDS["stale"])}, 412, True
         except AppError as exc:
             errors = refusal_errors(exc, demand, lang)
             status = 422 if isinstance(exc, Invalid) else exc.status
         else:
             return see_other(request, f"/needs/{demand_id}?notice=saved")
     form = form_of_values(values)
-    return form_page(request, form=form, errors=errors, status=status, demand=demand)
+    return form_page(request, form=form, errors=errors, status=status, demand=demand, stale=stale)

@@ -4,6 +4,8 @@ The profile form offers only what an organisation's staff may change (``services
 ``verified``, ``grade`` and ``kind`` — a curator vouches for those; they are shown, not edited).
 Products go through ``services.products``, which keeps a partner to its own catalogue. Every form
 re-renders with status 422 and what was typed when a field is wrong, the message next to it.
+Both edit forms carry the version they were drawn from: saving over a newer one changes nothing
+and says someone else changed it (412, ``services.versions``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from litestar.params import PathParameter, QueryParameter
 from litestar.response import Template
 
 from matchmaker.auth import roles
-from matchmaker.errors import AppError, Conflict, Invalid
+from matchmaker.errors import AppError, Conflict, Invalid, PreconditionFailed
 from matchmaker.models import CurrentUser
 from matchmaker.models.actors import PARTNER_FIXED_FIELDS, Actor, ActorPatch
 from matchmaker.models.products import Product, ProductCreate, ProductPatch
@@ -27,6 +29,7 @@ from matchmaker.queries import products as product_queries
 from matchmaker.queries.communities import districts as districts_of
 from matchmaker.services import actors as actor_service
 from matchmaker.services import products as product_service
+from matchmaker.services import versions
 from matchmaker.services.access import require_actor
 from matchmaker.web.forms import FormValues, errors_of, parse, read, typed
 from matchmaker.web.i18n import Words, say
@@ -142,6 +145,12 @@ WORDS: Words = {
         "请填写有效的邮箱地址，例如 name@example.org",
         "Enter an e-mail such as name@example.org",
     ),
+    "stale": (
+        "在您编辑期间，别人已经修改了这里的内容；您的修改没有保存，以免覆盖对方的修改。",
+        "Someone else changed this while you were editing it; your change was not saved, so as "
+        "not to overwrite theirs.",
+    ),
+    "stale_reload": ("重新载入最新内容", "Reload the current version"),
     "name_taken": (
         "本机构已有同名产品，请换一个名称。",
         "Your organisation already has a product by that name.",
@@ -182,7 +191,13 @@ def _actor_values(actor: Actor) -> dict[str, Any]:
     shown = {k: ("" if v is None or v is msgspec.UNSET else v) for k, v in values.items()}
     shown["district_ids"] = [str(d.id) for d in actor.districts]
     shown["remote"] = "true" if actor.remote else "false"
+    shown["_version"] = versions.version(actor.updated_at)
     return shown
+
+
+def _version_of(values: FormValues) -> str | None:
+    """The version the edit form was drawn from (None: a form without one writes regardless)."""
+    return (values.get("_version") or [""])[-1] or None
 
 
 def _me(request: Req) -> CurrentUser:
@@ -210,7 +225,7 @@ async def _profile_page(
 ) -> Template:
     return render(
         request, "profile.html", words=WORDS, status=status, actor=actor, v=values,
-        errors=errors or {}, saved=saved, districts=await districts_of(conn),
+        errors=errors or {}, saved=saved, districts=await districts_of(conn), stale=status == 412,
     )  # fmt: skip
 
 
@@ -240,7 +255,10 @@ async def profile_save(request: Req, conn: Conn) -> Answer:
     status = 422
     if body is not None:
         try:
-            await actor_service.patch(conn, user, actor_id, _cleared(body, values))
+            async with versions.expecting(conn, "actors", actor_id, _version_of(values)):
+                await actor_service.patch(conn, user, actor_id, _cleared(body, values))
+        except PreconditionFailed:
+            status = 412
         except AppError as exc:
             errors, status = errors_of(exc, lang_of(request)), _status_of(exc)
             if exc.field == "remote_resource_types":
@@ -278,7 +296,7 @@ def _product_page(
 ) -> Template:
     return render(
         request, "product_form.html", words=WORDS, status=status, product=product, v=values,
-        errors=errors or {},
+        errors=errors or {}, stale=status == 412,
     )  # fmt: skip
 
 
@@ -322,6 +340,7 @@ async def _own_product(conn: asyncpg.Connection, user: CurrentUser, product_id: 
 def _product_values(product: Product) -> dict[str, Any]:
     values = msgspec.structs.asdict(product)
     values["price"] = f"{product.price:g}"
+    values["_version"] = versions.version(product.updated_at)
     return values
 
 
@@ -346,7 +365,10 @@ async def save_product(request: Req, conn: Conn, product_id: Id) -> Answer:
     status = 422
     if body is not None:
         try:
-            await product_service.patch(conn, user, product_id, body)
+            async with versions.expecting(conn, "products", product_id, _version_of(values)):
+                await product_service.patch(conn, user, product_id, body)
+        except PreconditionFailed:
+            status = 412
         except AppError as exc:
             errors, status = _product_errors(request, exc), _status_of(exc)
         else:

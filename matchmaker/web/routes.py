@@ -14,6 +14,7 @@ from matchmaker.web.inbox_actions import (
     decline_interest,
     decline_proposal,
     invite_interest,
+    review_partnership,
 )
 from matchmaker.web.inbox_actions import withdraw_interest as inbox_withdraw_interest
 from matchmaker.web.libraries import libraries, library_item, library_list
@@ -90,6 +91,7 @@ PAGES: list[Any] = [
     accept_proposal,
     decline_proposal,
     complete_partnership,
+    review_partnership,
     cancel_partnership,
     inbox_withdraw_interest,
     invite_interest,

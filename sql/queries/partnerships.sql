@@ -43,12 +43,20 @@ WHERE p.id = $1;
 
 -- name: load_counts
 -- Under the holds lock: the partner's capacity and active partnerships, the demand's slots and
--- partnerships that took a slot (active or completed), and the demand's status.
+-- partnerships that took a slot (active or completed), the units live proposals hold of each
+-- (pending or accepted by one side, not expired; but for proposal $3, the one being confirmed),
+-- and the demand's status.
 SELECT a.capacity,
        (SELECT count(*) FROM partnerships s WHERE s.actor_id = a.id AND s.status = 'active') AS active,
+       (SELECT count(*) FROM proposals p WHERE p.actor_id = a.id AND p.id IS DISTINCT FROM $3::bigint
+          AND p.status IN ('pending', 'community_accepted', 'partner_accepted')
+          AND p.expires_at > now()) AS actor_held,
        d.slots,
        (SELECT count(*) FROM partnerships s WHERE s.demand_id = d.id
           AND s.status IN ('active', 'completed')) AS taken,
+       (SELECT count(*) FROM proposals p WHERE p.demand_id = d.id AND p.id IS DISTINCT FROM $3::bigint
+          AND p.status IN ('pending', 'community_accepted', 'partner_accepted')
+          AND p.expires_at > now()) AS demand_held,
        d.status AS demand_status, d.community_id
 FROM actors a, demands d
 WHERE a.id = $1 AND d.id = $2;
@@ -62,6 +70,7 @@ RETURNING id;
 SELECT s.id, s.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
        s.actor_id, a.name AS actor_name, s.origin, s.proposal_id, s.status, s.started_at,
        s.ended_at, s.beneficiaries_served, s.rating, s.feedback, s.cancel_reason,
+       s.review_rating, s.review_feedback, s.reviewed_at,
        (SELECT cs.id FROM cases cs WHERE cs.partnership_id = s.id) AS case_id
 FROM partnerships s
 JOIN demands d ON d.id = s.demand_id
@@ -70,16 +79,24 @@ JOIN actors a ON a.id = s.actor_id
 WHERE s.id = $1;
 
 -- name: partnership_for_update
-SELECT s.id, s.demand_id, s.actor_id, s.status, d.community_id, d.title, d.category,
-       d.status AS demand_status
+SELECT s.id, s.demand_id, s.actor_id, s.status, s.reviewed_at, d.community_id, d.title,
+       d.category, d.status AS demand_status
 FROM partnerships s JOIN demands d ON d.id = s.demand_id
 WHERE s.id = $1
 FOR UPDATE OF s;
 
 -- name: complete_partnership
+-- The community side closes it: the outcome and its rating of the partner ($5: who).
 UPDATE partnerships
-SET status = 'completed', ended_at = now(), beneficiaries_served = $2, rating = $3, feedback = $4
+SET status = 'completed', ended_at = now(), beneficiaries_served = $2, rating = $3, feedback = $4,
+    completed_by = $5
 WHERE id = $1;
+
+-- name: review_partnership
+-- The partner's rating of the community, once ($4: who).
+UPDATE partnerships
+SET review_rating = $2, review_feedback = $3, reviewed_by = $4, reviewed_at = now()
+WHERE id = $1 AND reviewed_at IS NULL;
 
 -- name: cancel_partnership
 UPDATE partnerships SET status = 'cancelled', ended_at = now(), cancel_reason = $2 WHERE id = $1;
@@ -107,6 +124,7 @@ INSERT INTO case_actors (case_id, actor_id) VALUES ($1, $2);
 SELECT s.id, s.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
        s.actor_id, a.name AS actor_name, s.origin, s.proposal_id, s.status, s.started_at,
        s.ended_at, s.beneficiaries_served, s.rating, s.feedback, s.cancel_reason,
+       s.review_rating, s.review_feedback, s.reviewed_at,
        (SELECT cs.id FROM cases cs WHERE cs.partnership_id = s.id) AS case_id,
        {sort_key} AS sort_key
 FROM partnerships s

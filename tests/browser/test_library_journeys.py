@@ -49,6 +49,11 @@ async def test_a_coordinator_edits_a_policy_title_and_a_partner_sees_no_edit_but
     await page.goto("/libraries/policies?q=春雨")
     await page.get_by_role("link", name="社工人才培养“春雨计划”").click()
     await page.get_by_role("link", name="编辑").click()
+    edit_url = page.url
+    # an admin opens the same form meanwhile
+    other = await new_tab(browser, live_server)
+    await sign_in(other, "admin")
+    await other.goto(edit_url)
     title = page.get_by_label(re.compile("^标题"))
     assert await title.input_value() == "社工人才培养“春雨计划”"
     await title.fill("社工人才培养“春雨计划”（2026修订）")
@@ -56,6 +61,21 @@ async def test_a_coordinator_edits_a_policy_title_and_a_partner_sees_no_edit_but
     await page.get_by_role("heading", name="社工人才培养“春雨计划”（2026修订）").wait_for()
     assert "已保存" in await page.locator(".notice").inner_text()
     detail_url = page.url.split("?")[0]
+
+    # the admin's save, from the version before, is refused and says why; reloading shows the new
+    try:
+        await other.get_by_label(re.compile("^标题")).fill("社工人才培养“春雨计划”（旧稿）")
+        await other.get_by_role("button", name="保存").click()
+        stale = other.get_by_test_id("stale")
+        await stale.wait_for()
+        assert "别人已经修改了这一条" in await stale.inner_text()
+        await stale.get_by_role("link", name="重新载入最新内容").click()
+        await other.wait_for_url(edit_url)
+        assert await other.get_by_label(re.compile("^标题")).input_value() == (
+            "社工人才培养“春雨计划”（2026修订）"
+        )
+    finally:
+        await other.context.close()
 
     partner = await new_tab(browser, live_server)
     try:

@@ -1,4 +1,5 @@
-"""Journey 4: a round proposes 注力社工 for a need of 渔箭社区; both accept; the worker closes it.
+"""Journey 4: a round proposes 注力社工 for a need of 渔箭社区; both accept; the worker closes it
+and rates the partner; the partner rates the community.
 
 The proposal comes from a real match round started through the JSON API as the coordinator; the
 rest happens in two browser tabs — the partner on a phone, the community worker at a desk — up to
@@ -144,8 +145,20 @@ async def test_both_sides_accept_and_the_worker_closes_the_partnership_into_a_ca
         report = phone.locator("#completed [data-testid=outcome]").filter(has_text=OUTCOME)
         await report.wait_for()
         assert "5/5" in await report.inner_text()
+        assert await report.get_by_text("结项并评价").count() == 0  # closing is the community's
         assert await no_horizontal_scroll(phone)
         await screenshot(phone, "partner_inbox")
+
+        # ... and rates the community in turn, once
+        await report.get_by_text("评价社区").click()
+        await report.get_by_label("4 星").check()
+        await report.get_by_label("成效说明").fill("社区组织得力，场地安排及时。")
+        await report.get_by_role("button", name="提交评价").click()
+        await phone.get_by_text("已记录您对社区的评价。").wait_for()
+        rated = phone.locator("#completed [data-testid=outcome]").filter(has_text=OUTCOME)
+        assert "4/5" in await rated.locator("[data-testid=review]").inner_text()
+        assert await rated.get_by_text("评价社区").count() == 0
+        assert await no_horizontal_scroll(phone)
     finally:
         await phone.context.close()
 
