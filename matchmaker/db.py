@@ -13,9 +13,7 @@ import asyncio
 import contextlib
 import math
 import re
-import subprocess
 import time
-import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -167,23 +165,14 @@ async def ensure_database(server_dsn: str, database: str) -> str:
 
 
 def start_embedded(data_dir: Path) -> str:
-    """Start (or reuse) the embedded server in ``data_dir/pgdata``; return the server's DSN.
+    """Start (or adopt) the embedded server in ``data_dir/pgdata``, watched; return its DSN.
 
-    The server stops when this process exits. A second start on the same folder reuses its data.
+    It is started again if it dies while this process runs, and stops when the last process
+    using it exits (see :mod:`matchmaker.embedded`). A second start on the same folder reuses its data.
     """
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-    from pgserver.postgres_server import get_server  # late: it makes a lock file on import
+    from matchmaker import embedded
 
-    pgdata = data_dir / "pgdata"
-    try:
-        server = get_server(pgdata, cleanup_mode="stop")
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-        log = pgdata / "log"
-        raise Unavailable(
-            f"the embedded PostgreSQL in {pgdata} did not start ({type(exc).__name__}); "
-            f"its log is {log}"
-        ) from None
-    return str(server.get_uri())
+    return embedded.start(data_dir)
 
 
 _SCOPE_KEY = "matchmaker.db_connection"
