@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from matchmaker import db
 from matchmaker.app import create_app
+from matchmaker.errors import Invalid
 from matchmaker.seed import load_demo
 from matchmaker.settings import Settings
 from tests.conftest import SECRET
@@ -121,5 +122,5 @@ def test_the_pool_timeout_is_a_setting() -> None:
     assert Settings.from_env({}).pool_timeout_seconds == db.POOL_TIMEOUT_SECONDS
     assert Settings.from_env({"MATCHMAKER_POOL_TIMEOUT_SECONDS": "2.5"}).pool_timeout_seconds == 2.5
     for bad in ("soon", "0", "nan", "1000"):
-        with pytest.raises(Exception, match="MATCHMAKER_POOL_TIMEOUT_SECONDS"):
+        with pytest.raises(Invalid, match="MATCHMAKER_POOL_TIMEOUT_SECONDS"):
             Settings.from_env({"MATCHMAKER_POOL_TIMEOUT_SECONDS": bad})
