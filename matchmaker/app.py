@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
         jobs = None
         if settings.worker == "in-process":  # the queue's worker, unless workers run apart
             jobs = asyncio.create_task(
-                worker.run(app.state.pool, url, settings, concurrency=1, stop=stop)
+                worker.supervised(app.state.pool, url, settings, concurrency=1, stop=stop)
             )
         try:
             yield

@@ -24,6 +24,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.authentication import AuthenticationResult
 from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
 
+from matchmaker import db
 from matchmaker.models import CurrentUser
 from matchmaker.queries import users as user_queries
 from matchmaker.vocab import Role
@@ -107,7 +108,7 @@ async def _retrieve_user(
         user_id = int(token.sub)
     except ValueError:
         return None
-    async with connection.app.state.pool.acquire() as conn:
+    async with db.pooled(connection.app) as conn:
         return await user_queries.current(conn, user_id)
 
 

@@ -11,28 +11,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import re
-import subprocess
 import time
-import warnings
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 import msgspec
-from litestar import Request
+from litestar import Litestar, Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from matchmaker.errors import Invalid, Unavailable
 
 __all__ = [
     "EMBEDDED_DATABASE",
+    "POOL_TIMEOUT_SECONDS",
+    "acquire_within",
     "connect",
     "create_pool",
     "database_name",
     "describe_dsn",
     "ensure_database",
+    "pooled",
     "provide_connection",
     "release_connections",
     "start_embedded",
@@ -43,6 +46,8 @@ EMBEDDED_DATABASE = "matchmaker"
 
 #: How long to keep trying a server that refuses or does not answer.
 CONNECT_DEADLINE_SECONDS = 5.0
+#: How long a request waits for a pooled connection (``MATCHMAKER_POOL_TIMEOUT_SECONDS``).
+POOL_TIMEOUT_SECONDS = 5.0
 
 
 def describe_dsn(dsn: str) -> str:
@@ -118,7 +123,7 @@ async def _reset_connection(conn: asyncpg.Connection) -> None:
     transaction-scoped, and the migration runner's session lock uses its own connection. Only a
     transaction somehow left open is rolled back.
     """
-    if conn.is_in_transaction():
+    if conn.is_in_transaction() and not conn.is_closed():
         await conn.execute("ROLLBACK")
 
 
@@ -160,26 +165,52 @@ async def ensure_database(server_dsn: str, database: str) -> str:
 
 
 def start_embedded(data_dir: Path) -> str:
-    """Start (or reuse) the embedded server in ``data_dir/pgdata``; return the server's DSN.
+    """Start (or adopt) the embedded server in ``data_dir/pgdata``, watched; return its DSN.
 
-    The server stops when this process exits. A second start on the same folder reuses its data.
+    It is started again if it dies while this process runs, and stops when the last process
+    using it exits (see :mod:`matchmaker.embedded`). A second start on the same folder reuses its data.
     """
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-    from pgserver.postgres_server import get_server  # late: it makes a lock file on import
+    from matchmaker import embedded
 
-    pgdata = data_dir / "pgdata"
-    try:
-        server = get_server(pgdata, cleanup_mode="stop")
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-        log = pgdata / "log"
-        raise Unavailable(
-            f"the embedded PostgreSQL in {pgdata} did not start ({type(exc).__name__}); "
-            f"its log is {log}"
-        ) from None
-    return str(server.get_uri())
+    return embedded.start(data_dir)
 
 
 _SCOPE_KEY = "matchmaker.db_connection"
+
+
+async def acquire_within(pool: asyncpg.Pool, seconds: float) -> asyncpg.Connection:
+    """A pooled connection within ``seconds``, else :class:`Unavailable` (503).
+
+    Unbounded, a request would wait as long as the slowest requests holding every connection do.
+    The pool connects on demand, so a database that is gone or refusing also fails here.
+    """
+    try:
+        return await pool.acquire(timeout=seconds)
+    except TimeoutError:
+        raise Unavailable(
+            f"the database is busy: no connection was free within {seconds:g} s; try again shortly",
+            retry_after=max(1, math.ceil(seconds)),
+        ) from None
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise Unavailable(
+            f"the database is unavailable ({type(exc).__name__}); try again shortly"
+        ) from None
+
+
+def _pool_timeout(app: Litestar) -> float:
+    settings = getattr(app.state, "settings", None)
+    return float(getattr(settings, "pool_timeout_seconds", POOL_TIMEOUT_SECONDS))
+
+
+@contextlib.asynccontextmanager
+async def pooled(app: Litestar) -> AsyncIterator[asyncpg.Connection]:
+    """A connection from the app's pool for a moment (the sign-in check), bounded as requests are."""
+    pool = app.state.pool
+    conn = await acquire_within(pool, _pool_timeout(app))
+    try:
+        yield conn
+    finally:
+        await pool.release(conn)
 
 
 async def provide_connection(request: Request[Any, Any, Any]) -> asyncpg.Connection:
@@ -193,7 +224,7 @@ async def provide_connection(request: Request[Any, Any, Any]) -> asyncpg.Connect
     state = request.scope.setdefault("state", {})
     conn = state.get(_SCOPE_KEY)
     if conn is None:
-        conn = await request.app.state.pool.acquire()
+        conn = await acquire_within(request.app.state.pool, _pool_timeout(request.app))
         state[_SCOPE_KEY] = conn
     return conn
 
@@ -207,6 +238,10 @@ def release_connections(app: ASGIApp) -> ASGIApp:
         finally:
             conn = scope.get("state", {}).pop(_SCOPE_KEY, None)
             if conn is not None:
-                await scope["litestar_app"].state.pool.release(conn)
+                # a connection that broke with the database is dropped by the pool, not re-raised
+                with contextlib.suppress(
+                    OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError
+                ):
+                    await scope["litestar_app"].state.pool.release(conn)
 
     return middleware

@@ -30,6 +30,7 @@ __all__ = [
     "Unavailable",
     "exception_handlers",
     "from_postgres",
+    "unavailable_from",
 ]
 
 
@@ -86,9 +87,21 @@ class TooManyAttempts(AppError):
         self.retry_after = retry_after
 
 
+#: Seconds a client is told to wait (``Retry-After``) when the database is out of reach.
+RETRY_AFTER_SECONDS = 5
+
+
 class Unavailable(AppError):
+    """The service cannot answer now (its database is out of reach or busy): 503 + ``Retry-After``."""
+
     status = 503
     code = "unavailable"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, retry_after: int = RETRY_AFTER_SECONDS
+    ) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
 
 
 class ErrorBody(msgspec.Struct):
@@ -229,6 +242,35 @@ def from_postgres(exc: Exception) -> AppError | None:
     return None
 
 
+#: asyncpg's words for a connection that is gone (its other interface errors are our bugs).
+_CLOSED_CONNECTION = ("connection is closed", "pool is closing", "pool is closed")
+
+
+def unavailable_from(exc: Exception) -> Unavailable | None:
+    """A fault of the database's reach (gone, restarting, full, too slow) as a 503, else None.
+
+    A lost connection, a server shutting down or refusing new connections, too many connections,
+    a network error or a timeout is no fault of the request: the client is told to come back.
+    """
+    import asyncpg
+
+    connection_lost = isinstance(exc, asyncpg.InterfaceError) and str(exc).startswith(
+        _CLOSED_CONNECTION
+    )
+    if connection_lost or isinstance(
+        exc,
+        asyncpg.PostgresConnectionError  # class 08: the connection failed or was lost
+        # a query on a connection whose server just sent its FATAL goodbye (terminated, shut down)
+        | asyncpg.InternalClientError
+        | asyncpg.OperatorInterventionError  # 57: admin/crash shutdown, cannot connect now, cancel
+        | asyncpg.InsufficientResourcesError  # 53: too many connections, out of memory or disk
+        | OSError
+        | TimeoutError,
+    ):
+        return Unavailable(f"the database is unavailable ({type(exc).__name__}); try again shortly")
+    return None
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, msgspec.ValidationError):  # a service re-validating merged values
         named = _FIELD_IN_MESSAGE.search(str(exc))
@@ -237,6 +279,12 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     mapped = from_postgres(exc)
     if mapped is not None:
         return _app_error(request, mapped)
+    gone = unavailable_from(exc)
+    if gone is not None:  # one line, no traceback: the operator needs the fault, not our stack
+        request.logger.warning(
+            "database unavailable on %s %s: %s", request.method, request.url.path, gone.message
+        )
+        return _app_error(request, gone)
     request.logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return _answer(ErrorBody(error="internal", message="internal error", status=500))
 

@@ -57,8 +57,9 @@ def _stdlib_config(settings: Settings, level: int) -> LoggingConfig:
         loggers={
             "uvicorn": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
             "uvicorn.error": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
-            # the embedded server's helper narrates every pg_ctl call at INFO
-            "pgserver": {"level": "WARNING", "handlers": ["queue_listener"], "propagate": False},
+            # the embedded server's helper narrates every pg_ctl call at INFO and pastes the whole
+            # server log into a failure; matchmaker.embedded says what failed and names the log
+            "pgserver": {"level": "CRITICAL", "handlers": ["queue_listener"], "propagate": False},
             # httpx narrates every request (each group-robot post) at INFO
             "httpx": {"level": "WARNING", "handlers": ["queue_listener"], "propagate": False},
         },

@@ -84,6 +84,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: asyncpg pool bounds.
     pool_min: int = 1
     pool_max: int = 10
+    #: How long a request waits for a free pooled connection before answering 503.
+    pool_timeout_seconds: float = 5.0
     #: How long a match proposal holds capacity while nobody answers it.
     proposal_ttl_hours: int = 168
     #: Worker processes serving HTTP.
@@ -133,6 +135,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 raise Invalid(f"{name} must be between {low} and {high}, got {value}", field=name)
             return value
 
+        def seconds(name: str, default: float, low: float, high: float) -> float:
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                raise Invalid(
+                    f"{name} must be a number of seconds, got {raw!r}", field=name
+                ) from None
+            if not low <= value <= high:  # also refuses nan
+                raise Invalid(f"{name} must be between {low:g} and {high:g}, got {raw}", field=name)
+            return value
+
         log_format = env.get("MATCHMAKER_LOG_FORMAT", "console")
         if log_format not in _LOG_FORMATS:
             raise Invalid(
@@ -155,6 +171,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             log_format=log_format,
             pool_min=integer("MATCHMAKER_POOL_MIN", 1, 0, 100),
             pool_max=integer("MATCHMAKER_POOL_MAX", 10, 1, 200),
+            pool_timeout_seconds=seconds("MATCHMAKER_POOL_TIMEOUT_SECONDS", 5.0, 0.1, 300),
             proposal_ttl_hours=integer("MATCHMAKER_PROPOSAL_TTL_HOURS", 168, 1, 24 * 365),
             workers=integer("MATCHMAKER_WORKERS", 1, 1, 64),
             worker=worker,

@@ -17,6 +17,7 @@ would crash the next one too; the coordinator sees why and runs it again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Coroutine
@@ -33,7 +34,10 @@ from matchmaker.services import delivery, housekeeping, round_parts
 from matchmaker.services import rounds as round_service
 from matchmaker.settings import Settings
 
-__all__ = ["cron_every", "run"]
+__all__ = ["cron_every", "run", "supervised"]
+
+#: How long a web process's worker waits before starting again after it failed.
+RESTART_SECONDS = 2.0
 
 log = structlog.get_logger()
 T = TypeVar("T")
@@ -132,3 +136,29 @@ async def run(
         await asyncio.gather(queue, return_exceptions=True)
         await queue_pool.close()
         log.info("worker stopped", worker=str(worker))
+
+
+async def supervised(
+    pool: asyncpg.Pool,
+    dsn: str,
+    settings: Settings,
+    *,
+    concurrency: int,
+    stop: asyncio.Event,
+) -> None:
+    """:func:`run`, started again whenever it fails, until ``stop`` is set.
+
+    The worker inside a web process must outlive a database outage as the web process does (its
+    queue fails when the connections go); else rounds queued afterwards would wait for a restart.
+    """
+    while not stop.is_set():
+        try:
+            await run(pool, dsn, settings, concurrency=concurrency, stop=stop)
+        except Exception as exc:
+            log.warning(
+                "worker failed; starting it again",
+                reason=f"{type(exc).__name__}: {exc}",
+                seconds=RESTART_SECONDS,
+            )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), RESTART_SECONDS)

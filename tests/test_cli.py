@@ -112,20 +112,22 @@ def serve(tmp_path: Path) -> Iterator[object]:
         port = _free_port()
         env = _env(MATCHMAKER_DATA_DIR=str(tmp_path / "data"), MATCHMAKER_PORT=str(port))
         started = time.monotonic()
-        process = subprocess.Popen(
-            [*COMMAND, "serve"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        # its output goes to a file: a pipe nobody reads fills up and stops the server mid-write
+        log = tmp_path / f"serve-{len(processes)}.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [*COMMAND, "serve", *extra],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        process.log = log  # type: ignore[attr-defined]
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         while time.monotonic() - started < 90:
             if process.poll() is not None:
-                pytest.fail(
-                    f"serve exited early: {process.stdout.read() if process.stdout else ''}"
-                )
+                pytest.fail(f"serve exited early: {_output(process)}")
             try:
                 if _get(f"{url}/ready")[0] == 200:
                     return process, url, time.monotonic() - started
@@ -137,6 +139,11 @@ def serve(tmp_path: Path) -> Iterator[object]:
     yield start
     for process in processes:
         _stop(process)
+
+
+def _output(process: subprocess.Popen[str]) -> str:
+    """What a server started by the ``serve`` fixture has written so far."""
+    return str(process.log.read_text())  # type: ignore[attr-defined]
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
@@ -204,5 +211,79 @@ def test_one_ctrl_c_delivered_twice_still_stops_cleanly(serve: object) -> None:
     process.send_signal(signal.SIGINT)
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
-    output = process.stdout.read() if process.stdout else ""
+    output = _output(process)
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output[-2000:]
+
+
+def _send(url: str, body: object, token: str | None = None) -> dict[str, object]:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return dict(json.loads(response.read()))
+
+
+def _round_finishes(url: str) -> bool:
+    """A coordinator's round, queued now, is carried out by the server's job worker."""
+    login = {"username": "coordinator", "password": "matchmaker-demo"}
+    token = str(_send(f"{url}/api/v1/auth/login", login)["access_token"])
+    round_id = _send(f"{url}/api/v1/rounds", {"scope": {"districts": ["邛崃市"]}}, token)["id"]
+    deadline = time.monotonic() + 60  # a bound on waiting, not a measure of speed
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(
+            f"{url}/api/v1/rounds/{round_id}", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=20) as response:
+            if json.loads(response.read())["status"] == "succeeded":
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def _our_postgres(pgdata: Path) -> list[int]:
+    """Ids of the PostgreSQL processes working in ``pgdata`` (the server and its backends)."""
+    from matchmaker.embedded import server_processes
+
+    return [process.pid for process in server_processes(pgdata)]
+
+
+def test_the_embedded_server_is_adopted_after_a_kill_restarted_when_it_dies_and_stopped_on_exit(
+    serve: object, tmp_path: Path
+) -> None:
+    from matchmaker.embedded import postmaster
+
+    pgdata = (tmp_path / "data" / "pgdata").resolve()
+    killed, _, _ = serve()  # type: ignore[operator]
+    killed.kill()  # SIGKILL: no exit handler runs, its server outlives it
+    killed.wait(timeout=30)
+    stale = postmaster(pgdata)
+    assert stale is not None, "the killed run's server should still be running"
+    try:
+        second, url, _ = serve()  # type: ignore[operator]
+        adopted = postmaster(pgdata)
+        assert adopted is not None and adopted.pid == stale.pid  # reused, not a second server
+
+        adopted.kill()  # the server dies under a running app
+        seen: set[int] = set()
+        deadline = time.monotonic() + 60  # a bound on waiting, not a measure of speed
+        while time.monotonic() < deadline:
+            status = _get(f"{url}/api/v1/opportunities?limit=1")[0]
+            seen.add(status)
+            restarted = postmaster(pgdata)
+            if status == 200 and restarted is not None and restarted.pid != stale.pid:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"the embedded server was not started again; answers seen: {seen}")
+        assert _get(f"{url}/ready")[0] == 200
+        assert _round_finishes(url)  # the job worker inside serve came back too
+        _stop(second)
+        output = _output(second)
+        assert seen <= {200, 503}, output[-5000:]  # while it was down: 503, never 500
+        assert "starting it again" in output and "running again" in output, output[-3000:]
+        assert postmaster(pgdata) is None
+        assert _our_postgres(pgdata) == []  # nothing of its data folder is left running
+    finally:
+        for pid in _our_postgres(pgdata):
+            os.kill(pid, signal.SIGKILL)

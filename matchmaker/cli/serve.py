@@ -13,7 +13,7 @@ from typing import Any
 import click
 import structlog
 
-from matchmaker import db
+from matchmaker import db, embedded
 from matchmaker.cli.running import guard, run, settings_from_env
 from matchmaker.errors import Invalid
 from matchmaker.settings import Settings
@@ -62,6 +62,7 @@ def _graceful_server_class() -> type[Any]:
         first_signal_at = 0.0
 
         def handle_exit(self, sig: int, frame: Any) -> None:
+            embedded.quiesce()  # stopping: the embedded server's stop is not a death to undo
             now = time.monotonic()
             if self.should_exit and now - self.first_signal_at < 1.0:
                 return
@@ -161,7 +162,22 @@ def serve(
         lifespan="on",
         **_forwarding(settings),
     )
-    Multiprocess(config, sockets=[sock]).run()
+    _quiescing(Multiprocess)(config, sockets=[sock]).run()
+
+
+def _quiescing(supervisor: type[Any]) -> type[Any]:
+    """uvicorn's worker supervisor, telling the embedded server's watcher when it stops."""
+
+    class Quiescing(supervisor):  # type: ignore[misc]
+        def handle_int(self) -> None:
+            embedded.quiesce()
+            super().handle_int()
+
+        def handle_term(self) -> None:
+            embedded.quiesce()
+            super().handle_term()
+
+    return Quiescing
 
 
 def _forwarding(settings: Settings) -> dict[str, Any]:

@@ -41,6 +41,8 @@ def _message_key(status: int, message: str) -> str | None:
         return "csrf_failed" if "CSRF" in message else "forbidden"
     if status == 429:
         return "too_many"
+    if status == 503:
+        return "unavailable"
     if status >= 500:
         return "server_error"
     return None
@@ -55,7 +57,7 @@ def _wrap(json_handler: Handler) -> Handler:
         answer = json_handler(request, exc)  # logs server errors and decides status and message
         status = answer.status_code or 500
         message = str(getattr(answer.content, "message", ""))
-        return render(
+        page = render(
             request,
             "_error.html" if is_htmx(request) else "error.html",
             status=status,
@@ -63,6 +65,9 @@ def _wrap(json_handler: Handler) -> Handler:
             message=message,
             message_key=_message_key(status, message),
         )
+        if "Retry-After" in answer.headers:  # 429 and 503 say when to come back, on pages too
+            page.headers["Retry-After"] = answer.headers["Retry-After"]
+        return page
 
     return handle
 

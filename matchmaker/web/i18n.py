@@ -62,6 +62,11 @@ _TEXT: Words = {
         "服务器出了问题，您的操作没有生效，请稍后再试。",
         "The server failed; nothing was changed. Please try again later.",
     ),
+    "unavailable": (
+        "服务暂时不可用（数据库连接中断或繁忙），您的操作没有生效，请过几秒再试。",
+        "The service is briefly unavailable (its database is out of reach or busy); nothing was "
+        "changed. Please try again in a few seconds.",
+    ),
     "csrf_failed": (
         "页面已过期，请刷新后重新提交。",
         "This page has expired; reload it and submit again.",
