@@ -35,7 +35,7 @@ from litestar.middleware.authentication import AuthenticationResult
 from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
 
 from matchmaker.models import CurrentUser
-from matchmaker.queries import sessions as session_queries
+from matchmaker.queries import users as user_queries
 from matchmaker.vocab import Role
 
 __all__ = [
@@ -179,7 +179,7 @@ async def _retrieve_user(
     except ValueError:
         return None
     async with connection.app.state.pool.acquire() as conn:
-        return await session_queries.signed_in(conn, user_id, version, jti)
+        return await user_queries.current(conn, user_id, version, jti)
 
 
 def make_auth(secret_key: str, *, secure: bool = False) -> JWTCookieAuth[CurrentUser, Token]:

@@ -38,7 +38,7 @@ async def _draft_of(conn: Any, community: str) -> int:
 
 
 async def test_hostile_requests_get_a_clear_4xx_and_change_nothing(
-    client: Client, seeded: Any, login: Any
+    client: Client, seeded: Any, login: Any, page_login: Any
 ) -> None:
     staff, coordinator = await login("staff"), await login("coordinator")
     before = await seeded.fetchval("SELECT count(*) FROM demands")
@@ -68,6 +68,16 @@ async def test_hostile_requests_get_a_clear_4xx_and_change_nothing(
     assert await seeded.fetchval("SELECT count(*) FROM demands") == before
     lines = await client.post(DEMANDS, json=need | {"description": "一\n二\t三"}, headers=staff)
     assert lines.status_code == 201 and lines.json()["description"] == "一\n二\t三"
+
+    # …in a page's form: removed (a paste brings them in unseen)
+    csrf = await page_login("staff")
+    posted = await client.post(
+        "/needs/new",
+        data={"title": "周末\x0c托管", "category": "child_care", "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303, posted.text
+    assert await seeded.fetchval("SELECT count(*) FROM demands WHERE title = '周末托管'") == 1
 
     # …in a path: 400 (a NUL once reached the file system), and the files are still served
     for path in ("/static/site.css%00", "/static/a%0Ab.css"):

@@ -1,11 +1,5 @@
--- Sessions: who a token signs in, and the tokens that no longer do (see services/sessions.py).
-
--- name: signed_in
--- The active user a token names, if its version is still theirs and it was not signed out.
-SELECT id, username, display_name, role, community_id, actor_id
-FROM users
-WHERE id = $1 AND active AND token_version = $2
-  AND NOT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $3);
+-- Sessions: the tokens that no longer sign anyone in (see services/sessions.py; the check itself
+-- is in users.sql's current, the one query every signed-in request makes).
 
 -- name: token_version
 SELECT token_version FROM users WHERE id = $1;

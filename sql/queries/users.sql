@@ -1,8 +1,11 @@
 -- Users: sign-in and the current user.
 
 -- name: current
+-- The active user a token names, while the token's version ($2) is still theirs and its id ($3)
+-- was not signed out (see services/sessions.py).
 SELECT id, username, display_name, role, community_id, actor_id
-FROM users WHERE id = $1 AND active;
+FROM users WHERE id = $1 AND active
+  AND token_version = $2 AND NOT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $3);
 
 -- name: by_username
 SELECT id, username, display_name, role, community_id, actor_id, password_hash
