@@ -18,11 +18,12 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from matchmaker import __version__, db, logs, worker
+from matchmaker import __version__, db, edge, logs, worker
 from matchmaker.api.actors import ActorController
 from matchmaker.api.audit import list_audit
 from matchmaker.api.auth import AuthController
@@ -43,7 +44,7 @@ from matchmaker.api.stats import get_stats
 from matchmaker.api.talent import TalentController
 from matchmaker.api.threads import ThreadController
 from matchmaker.api.users import UserController
-from matchmaker.auth import make_auth
+from matchmaker.auth import PasswordChecks, make_auth
 from matchmaker.errors import exception_handlers
 from matchmaker.services.bootstrap import prepare_database
 from matchmaker.settings import Settings
@@ -75,11 +76,12 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
     """Build the app. Without ``dsn`` the lifespan prepares the database from ``settings`` itself."""
     settings = settings or Settings.from_env()
     secret = settings.resolved_secret_key()
-    jwt = make_auth(secret)
+    jwt = make_auth(secret, secure=settings.cookies_secure())
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
         app.state.jwt = jwt
+        app.state.passwords = PasswordChecks(settings.password_checks)
         url = dsn or await prepare_database(settings)
         app.state.pool = await db.create_pool(
             url, min_size=settings.pool_min, max_size=settings.pool_max
@@ -133,7 +135,9 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         lifespan=[database],
         on_app_init=[jwt.on_app_init],
-        middleware=[db.release_connections],
+        middleware=[edge.refuse_control_characters, db.release_connections],
+        before_send=[edge.security_headers],
+        request_class=edge.CheckedRequest,
         dependencies={
             "conn": Provide(db.provide_connection),
             "user": Provide(provide_user, sync_to_thread=False),
@@ -145,6 +149,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             cookie_name="matchmaker_csrf",
             cookie_httponly=True,
             cookie_samesite="lax",
+            cookie_secure=settings.cookies_secure(),
             exclude=["^/api/", "^/schema"],
         ),
         plugins=[logs.plugin(settings)],
@@ -158,5 +163,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             version=__version__,
             description="社区资源对接平台 — resource matching between communities and partners.",
             path="/schema",
+            # the JSON document only: the UIs Litestar offers load their scripts from a CDN
+            render_plugins=[JsonRenderPlugin(path=["/openapi.json", "/"])],
         ),
     )

@@ -2,8 +2,15 @@
 
 Tokens are Litestar JWTs signed with the settings' secret key, sent as ``Authorization: Bearer …``
 (API) or in an HttpOnly cookie (web pages). A request without a token is anonymous — the public may
-browse — while a bad or expired token is refused with 401. Guards then say which roles may call a
-route; ownership (your own community, your own organisation) is checked by the services.
+browse — while a bad or expired token is refused with 401. Each token says what it is for
+(``use``: ``api`` or ``page``; one never works as the other), carries its user's ``token_version``
+(bumped by a password change or deactivation) and an id (``jti``) that signing out revokes; the
+user is read fresh on every request, so all three are checked in that one query. Guards then say
+which roles may call a route; ownership (your own community, your own organisation) is checked by
+the services.
+
+Password hashing is slow on purpose (argon2id), so it runs in worker threads, a bounded number at a
+time (:class:`PasswordChecks`), never on the event loop that serves everyone else.
 
 >>> hashed = hash_password("s3cret-enough")
 >>> verify_password(hashed, "s3cret-enough")
@@ -12,8 +19,11 @@ True
 
 from __future__ import annotations
 
+import asyncio
+import secrets
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -32,8 +42,11 @@ from matchmaker.vocab import Role
 __all__ = [
     "SESSION_COOKIE",
     "TOKEN_LIFETIME",
+    "PasswordChecks",
+    "TokenUse",
     "client_address",
     "hash_password",
+    "issue_token",
     "make_auth",
     "roles",
     "signed_in",
@@ -42,6 +55,9 @@ __all__ = [
 
 TOKEN_LIFETIME = timedelta(hours=8)
 SESSION_COOKIE = "matchmaker_session"
+#: What a token is for: an API bearer token, or a page's session cookie.
+TokenUse = Literal["api", "page"]
+T = TypeVar("T")
 
 
 _hasher = PasswordHasher()
@@ -69,6 +85,51 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+class PasswordChecks:
+    """Hash and verify passwords in worker threads, at most ``limit`` at a time.
+
+    One argon2 verification takes tens of milliseconds of CPU; on the event loop a few clients
+    sending wrong passwords slowed every other request. Off the loop and bounded, a flood of
+    sign-ins waits for a free slot while everything else is served.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._slots = asyncio.Semaphore(limit)
+        #: How many computations are waiting for a slot now.
+        self.waiting = 0
+
+    async def _off_loop(self, work: Callable[..., T], *args: Any) -> T:
+        self.waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self.waiting -= 1
+        try:
+            return await asyncio.to_thread(work, *args)
+        finally:
+            self._slots.release()
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """:func:`verify_password`, off the loop."""
+        return await self._off_loop(verify_password, password_hash, password)
+
+    async def hash(self, password: str) -> str:
+        """:func:`hash_password`, off the loop."""
+        return await self._off_loop(hash_password, password)
+
+
+def issue_token(
+    jwt: JWTCookieAuth[CurrentUser, Token], user: CurrentUser, version: int, use: TokenUse
+) -> str:
+    """A signed token for ``user`` at their current ``version``, good only for ``use``."""
+    return jwt.create_token(
+        identifier=str(user.id),
+        token_unique_jwt_id=secrets.token_urlsafe(18),
+        token_extras={"role": user.role, "use": use, "ver": version},
+    )
 
 
 class _OptionalJWTMiddleware(JWTCookieAuthenticationMiddleware):
@@ -103,16 +164,26 @@ class _OptionalJWTMiddleware(JWTCookieAuthenticationMiddleware):
 async def _retrieve_user(
     token: Token, connection: ASGIConnection[Any, Any, Any, Any]
 ) -> CurrentUser | None:
-    """The active user a token names, read fresh so a deactivated account stops at once."""
+    """The active user a token names, read fresh so a deactivated account stops at once.
+
+    A token sent in the ``Authorization`` header must be an API token, the session cookie's a page
+    token (the middleware reads the header whenever there is one); a token of an old version or a
+    signed-out one names nobody.
+    """
+    expected = "api" if connection.headers.get("authorization") else "page"
+    version = token.extras.get("ver")
+    jti = token.jti
+    if token.extras.get("use") != expected or type(version) is not int or not isinstance(jti, str):
+        return None
     try:
         user_id = int(token.sub)
     except ValueError:
         return None
     async with db.pooled(connection.app) as conn:
-        return await user_queries.current(conn, user_id)
+        return await user_queries.current(conn, user_id, version, jti)
 
 
-def make_auth(secret_key: str) -> JWTCookieAuth[CurrentUser, Token]:
+def make_auth(secret_key: str, *, secure: bool = False) -> JWTCookieAuth[CurrentUser, Token]:
     """The app's JWT configuration: header or cookie, 8-hour tokens, anonymous allowed."""
     return JWTCookieAuth[CurrentUser, Token](
         retrieve_user_handler=_retrieve_user,
@@ -121,14 +192,24 @@ def make_auth(secret_key: str) -> JWTCookieAuth[CurrentUser, Token]:
         default_token_expiration=TOKEN_LIFETIME,
         authentication_middleware_class=_OptionalJWTMiddleware,
         samesite="lax",
-        secure=False,  # set behind TLS by the proxy; local demo runs on http
+        secure=secure,  # MATCHMAKER_SECURE_COOKIES: over TLS only
         exclude=["^/schema", "^/health$", "^/ready$", "^/static/"],
     )
 
 
+def _asking(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[bool, CurrentUser | None]:
+    """(whether the guard applies, the user): an ``OPTIONS`` request only asks which methods a
+    route has — it reads nothing and the authentication middleware skips it — so guards let it
+    through to its ``Allow`` answer."""
+    if connection.scope.get("method") == "OPTIONS":
+        return False, None
+    return True, connection.scope.get("user")
+
+
 def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard: any signed-in user."""
-    if connection.user is None:
+    applies, user = _asking(connection)
+    if applies and user is None:
         raise NotAuthorizedException("sign in first")
 
 
@@ -136,7 +217,9 @@ def roles(*allowed: Role) -> Any:
     """Guard factory: only users whose role is one of ``allowed``."""
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        user = connection.user
+        applies, user = _asking(connection)
+        if not applies:
+            return
         if user is None:
             raise NotAuthorizedException("sign in first")
         if user.role not in allowed:

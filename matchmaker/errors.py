@@ -272,6 +272,10 @@ def unavailable_from(exc: Exception) -> Unavailable | None:
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, UnicodeDecodeError):  # a body (JSON, form) that is not UTF-8
+        return _app_error(request, Invalid("the request body is not valid UTF-8", field="body"))
+    if isinstance(exc, RecursionError):  # JSON nested deeper than the decoder follows
+        return _app_error(request, Invalid("the request body is nested too deeply", field="body"))
     if isinstance(exc, msgspec.ValidationError):  # a service re-validating merged values
         named = _FIELD_IN_MESSAGE.search(str(exc))
         field = named[1].removeprefix("$.") if named else None

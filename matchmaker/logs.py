@@ -11,7 +11,10 @@ from a request look alike. Logs go to stderr; stdout stays for a command's own o
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 from litestar.logging.config import LoggingConfig, StructLoggingConfig
@@ -20,7 +23,24 @@ from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 
 from matchmaker.settings import Settings
 
-__all__ = ["configure", "plugin"]
+__all__ = ["configure", "escape_controls", "plugin"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Fields that are many lines on purpose (a traceback).
+_MULTILINE = ("exception", "stack")
+
+
+def escape_controls(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Processor: control characters in a value written as escapes (``\\n``, ``\\x00``), so text
+    from a request (a path with a newline in it) cannot forge a line of the log.
+
+    >>> escape_controls(None, "info", {"path": "/a\\n2026 [error] forged"})["path"]
+    '/a\\\\n2026 [error] forged'
+    """
+    for key, value in event.items():
+        if isinstance(value, str) and key not in _MULTILINE and _CONTROL.search(value):
+            event[key] = _CONTROL.sub(lambda m: repr(m[0])[1:-1], value)
+    return event
 
 
 def _renderer(settings: Settings) -> structlog.types.Processor:
@@ -39,6 +59,7 @@ def _stdlib_config(settings: Settings, level: int) -> LoggingConfig:
                     structlog.processors.TimeStamper(fmt="iso", utc=True),
                     structlog.stdlib.add_log_level,
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    escape_controls,
                     _renderer(settings),
                 ],
             }
@@ -76,6 +97,7 @@ def _config(settings: Settings) -> StructLoggingConfig:
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
+            escape_controls,
             _renderer(settings),
         ],
         standard_lib_logging_config=_stdlib_config(settings, level),

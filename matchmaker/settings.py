@@ -20,6 +20,10 @@ from matchmaker.errors import Invalid
 __all__ = ["Settings"]
 
 _LOG_FORMATS = ("console", "json")
+#: The shortest secret key accepted, in bytes (HMAC-SHA256 wants a key as long as its output).
+MIN_SECRET_BYTES = 32
+_YES = ("1", "true", "yes", "on")
+_NO = ("0", "false", "no", "off")
 _WORKER_MODES = ("in-process", "none")
 
 
@@ -68,6 +72,27 @@ def _public_url(raw: str) -> str:
     return raw.rstrip("/")
 
 
+def _secret_key(raw: str, source: str = "MATCHMAKER_SECRET_KEY") -> str:
+    """A signing key of at least :data:`MIN_SECRET_BYTES` bytes, or a refusal saying how to make one."""
+    if len(raw.encode("utf-8")) < MIN_SECRET_BYTES:
+        raise Invalid(
+            f"{source} must be at least {MIN_SECRET_BYTES} bytes long "
+            f"(got {len(raw.encode('utf-8'))}); make one with: openssl rand -hex 32",
+            field="MATCHMAKER_SECRET_KEY",
+        )
+    return raw
+
+
+def _flag(raw: str, name: str) -> bool | None:
+    """A yes/no setting; empty: None (the default applies)."""
+    value = raw.strip().lower()
+    if not value:
+        return None
+    if value in _YES or value in _NO:
+        return value in _YES
+    raise Invalid(f"{name} must be true or false, got {raw!r}", field=name)
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything that varies between deployments."""
 
@@ -112,6 +137,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     digest_hour: int = 8
     #: How often an open page asks for the unread count.
     bell_poll_seconds: int = 20
+    #: How many password hashes or verifications run at once (each in a worker thread).
+    password_checks: int = 2
+    #: Whether cookies are marked ``Secure`` (sent over HTTPS only); None: when ``public_url``
+    #: is an https:// address.
+    secure_cookies: bool | None = None
+
+    def cookies_secure(self) -> bool:
+        """Whether the session and CSRF cookies carry ``Secure``."""
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.public_url.startswith("https://")
 
     def link(self, path: str) -> str:
         """An absolute address of a page, for e-mail and group messages."""
@@ -166,7 +202,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             data_dir=Path(env.get("MATCHMAKER_DATA_DIR") or ".matchmaker"),
             host=env.get("MATCHMAKER_HOST") or "127.0.0.1",
             port=integer("MATCHMAKER_PORT", 8000, 1, 65535),
-            secret_key=env.get("MATCHMAKER_SECRET_KEY") or None,
+            secret_key=_secret_key(env["MATCHMAKER_SECRET_KEY"])
+            if env.get("MATCHMAKER_SECRET_KEY")
+            else None,
             log_level=(env.get("MATCHMAKER_LOG_LEVEL") or "INFO").upper(),
             log_format=log_format,
             pool_min=integer("MATCHMAKER_POOL_MIN", 1, 0, 100),
@@ -184,6 +222,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             reminder_hours=integer("MATCHMAKER_REMINDER_HOURS", 48, 1, 24 * 30),
             digest_hour=integer("MATCHMAKER_DIGEST_HOUR", 8, 0, 23),
             bell_poll_seconds=integer("MATCHMAKER_BELL_POLL_SECONDS", 20, 1, 3600),
+            password_checks=integer("MATCHMAKER_PASSWORD_CHECKS", 2, 1, 64),
+            secure_cookies=_flag(
+                env.get("MATCHMAKER_SECURE_COOKIES") or "", "MATCHMAKER_SECURE_COOKIES"
+            ),
         )
 
     def ensure_data_dir(self) -> Path:
@@ -206,10 +248,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def resolved_secret_key(self) -> str:
         """The configured secret key, else the one kept in the data folder (made on first use)."""
         if self.secret_key:
-            return self.secret_key
+            return _secret_key(self.secret_key)
         path = self.ensure_data_dir() / "secret_key"
         if path.exists():
-            return path.read_text().strip()
+            return _secret_key(path.read_text().strip(), str(path))
         key = secrets.token_urlsafe(48)
         path.touch(mode=0o600)
         path.write_text(key)

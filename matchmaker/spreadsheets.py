@@ -28,6 +28,7 @@ from typing import Any, Literal, NamedTuple
 
 import msgspec
 
+from matchmaker import controls
 from matchmaker.errors import Invalid
 from matchmaker.models import Count, Money, Name, ShortList, Text
 from matchmaker.models.demands import Slots
@@ -131,7 +132,9 @@ _ALIASES = {
 }
 
 _LIST_SEPARATORS = re.compile(r"[、，,;；\n]")
-_FORMULA_START = ("=", "+", "-", "@")
+#: What makes Excel (or LibreOffice) read a text cell as a formula: = + - @, and a tab or carriage
+#: return before one (OWASP's CSV-injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DEFAULTS: dict[str, Any] = {
     "description": "",
     "resource_types": [],
@@ -402,7 +405,7 @@ def _text(cell: Cell) -> str:
         return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(" ")
     if isinstance(cell, dt.date | dt.time):
         return cell.isoformat()
-    return str(cell).strip()
+    return controls.clean(str(cell)).strip()
 
 
 @functools.cache
@@ -621,11 +624,12 @@ def _header_of(message: str) -> str:
 
 
 def _cells(demand: SheetDemand) -> list[Cell]:
-    """One demand's cells in :data:`COLUMNS` order, codes as Chinese labels."""
+    """One demand's cells in :data:`COLUMNS` order, codes as Chinese labels; text without the
+    control characters a workbook cannot hold (a row stored before they were refused)."""
     budget: Cell = demand.budget
     if demand.budget is not None and demand.budget.is_integer():
         budget = int(demand.budget)
-    return [
+    cells: list[Cell] = [
         demand.id,
         demand.community,
         demand.title,
@@ -643,6 +647,7 @@ def _cells(demand: SheetDemand) -> list[Cell]:
         label("intake_channel", demand.intake_channel),
         label("demand_status", demand.status),
     ]
+    return [controls.clean(c) if isinstance(c, str) else c for c in cells]
 
 
 def write_xlsx(demands: Iterable[SheetDemand]) -> bytes:

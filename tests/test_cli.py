@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,9 +89,16 @@ def test_port_in_use_is_named(tmp_path: Path) -> None:
     _assert_one_clear_line(result, f"port {port} on 127.0.0.1 is already in use")
 
 
-def test_bad_setting_is_named(tmp_path: Path) -> None:
-    result = _run(["serve"], _env(MATCHMAKER_DATA_DIR=str(tmp_path), MATCHMAKER_PORT="eighty"))
-    _assert_one_clear_line(result, "MATCHMAKER_PORT must be a whole number")
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("MATCHMAKER_PORT", "eighty", "MATCHMAKER_PORT must be a whole number"),
+        ("MATCHMAKER_SECRET_KEY", "x", "MATCHMAKER_SECRET_KEY must be at least 32 bytes long"),
+    ],
+)
+def test_bad_setting_is_named(tmp_path: Path, name: str, value: str, says: str) -> None:
+    result = _run(["serve"], _env(MATCHMAKER_DATA_DIR=str(tmp_path), **{name: value}))
+    _assert_one_clear_line(result, says)
 
 
 def _get(url: str) -> tuple[int, dict[str, object]]:
@@ -208,11 +216,15 @@ def test_one_ctrl_c_delivered_twice_still_stops_cleanly(serve: object) -> None:
     """Under ``uv run`` one Ctrl-C reaches the server twice (the terminal's and uv's copy)."""
     process, url, _ = serve()  # type: ignore[operator]
     assert _get(f"{url}/ready")[0] == 200
+    # by the way: a newline in a path is refused and forges no line of the log
+    forged = "2026-01-01T00:00:00Z [error    ] forged"
+    assert _get(f"{url}/static/x%0A{urllib.parse.quote(forged)}")[0] == 400
     process.send_signal(signal.SIGINT)
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
     output = _output(process)
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output[-2000:]
+    assert not any(line.startswith(forged[:20]) for line in output.splitlines()), output[-2000:]
 
 
 def _send(url: str, body: object, token: str | None = None) -> dict[str, object]:

@@ -1,6 +1,7 @@
 """User administration, for admins: list, read, create, change, deactivate (there is no delete).
 
-Password hashes never leave the database; a deactivated user's tokens stop working at once.
+Password hashes never leave the database; a deactivated user's tokens stop working at once, as do
+every token of a user whose password an admin changes.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, patch, post
+from litestar.datastructures import State
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, User, required
@@ -49,13 +51,18 @@ class UserController(Controller):
         return await q.account(conn, user_id)
 
     @post("/", operation_id="createUser")
-    async def create_user(self, conn: Conn, user: User, data: JSONBody[UserCreate]) -> UserAccount:
+    async def create_user(
+        self, conn: Conn, user: User, data: JSONBody[UserCreate], state: State
+    ) -> UserAccount:
         """Create a user; community_staff need ``community_id``, partners ``actor_id``."""
-        return await service.create(conn, required(user), data)
+        return await service.create(conn, required(user), data, state.passwords)
 
     @patch("/{user_id:int}", operation_id="updateUser")
     async def update_user(
-        self, conn: Conn, user: User, user_id: Id, data: JSONBody[UserPatch]
+        self, conn: Conn, user: User, user_id: Id, data: JSONBody[UserPatch], state: State
     ) -> UserAccount:
-        """Change a user's name, role and binding, password, or deactivate them (``active``)."""
-        return await service.patch(conn, required(user), user_id, data)
+        """Change a user's name, role and binding, password, or deactivate them (``active``).
+
+        A new password or a deactivation ends every session of the user at once.
+        """
+        return await service.patch(conn, required(user), user_id, data, state.passwords)

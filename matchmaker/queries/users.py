@@ -37,9 +37,13 @@ BY_ID = Sort("u.id", descending=False)
 MAX_ID = 2**63 - 1
 
 
-async def current(conn: asyncpg.Connection, user_id: int) -> CurrentUser | None:
-    """The active user with this id, or None."""
-    row = await conn.fetchrow(Q["current"], user_id)
+async def current(
+    conn: asyncpg.Connection, user_id: int, version: int, jti: str
+) -> CurrentUser | None:
+    """The active user with this id while a token of ``version`` named ``jti`` is good, or None."""
+    if not (0 < user_id <= MAX_ID and -(2**31) <= version < 2**31):
+        return None
+    row = await conn.fetchrow(Q["current"], user_id, version, jti)
     return msgspec.convert(dict(row), CurrentUser) if row else None
 
 

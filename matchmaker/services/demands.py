@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Conflict, Forbidden, Invalid
+from matchmaker.errors import Conflict, Forbidden, Invalid, NotFound
 from matchmaker.models import CurrentUser
 from matchmaker.models.demands import (
     DEMAND_TRANSITIONS,
@@ -26,7 +26,12 @@ from matchmaker.queries import actors as actor_queries
 from matchmaker.queries import audit
 from matchmaker.queries import demands as q
 from matchmaker.segment import search_text
-from matchmaker.services.access import curates, require_actor, require_community
+from matchmaker.services.access import (
+    can_manage_community,
+    curates,
+    require_actor,
+    require_community,
+)
 from matchmaker.services.notice_text import sentence
 from matchmaker.services.notify import Notice, tell, tell_groups
 
@@ -81,10 +86,20 @@ async def get_visible(conn: asyncpg.Connection, user: CurrentUser | None, demand
     """The demand, or NotFound when it does not exist or is a draft the user may not see."""
     demand = await q.get(conn, demand_id)
     if not _visible(user, demand):
-        from matchmaker.errors import NotFound
-
         raise NotFound("demand", demand_id)
     return demand
+
+
+async def _lock_managed(
+    conn: asyncpg.Connection, user: CurrentUser, demand_id: int
+) -> dict[str, Any]:
+    """The stored row, locked, for a user who manages its community; another community's draft
+    is NotFound, as it is to a read (a 403 would tell that it exists), anything else Forbidden."""
+    before = await q.row_for_update(conn, demand_id)
+    if before["status"] == "draft" and not can_manage_community(user, before["community_id"]):
+        raise NotFound("demand", demand_id)
+    require_community(user, before["community_id"])
+    return before
 
 
 async def create(conn: asyncpg.Connection, user: CurrentUser, body: DemandCreate) -> Demand:
@@ -112,8 +127,7 @@ async def patch(
     conn: asyncpg.Connection, user: CurrentUser, demand_id: int, body: DemandPatch
 ) -> Demand:
     async with conn.transaction():
-        before = await q.row_for_update(conn, demand_id)
-        require_community(user, before["community_id"])
+        before = await _lock_managed(conn, user, demand_id)
         if before["status"] in ("fulfilled", "cancelled"):
             raise Conflict(f"a {before['status']} need can no longer be edited")
         changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
@@ -133,8 +147,7 @@ async def change_status(
 ) -> Demand:
     """Move a need along draft → open → matched → in_progress → fulfilled | cancelled."""
     async with conn.transaction():
-        before = await q.row_for_update(conn, demand_id)
-        require_community(user, before["community_id"])
+        before = await _lock_managed(conn, user, demand_id)
         allowed = DEMAND_TRANSITIONS[before["status"]]
         if body.status not in allowed:
             moves = ", ".join(allowed) if allowed else "none (it is final)"
@@ -156,8 +169,7 @@ async def change_status(
 
 async def archive(conn: asyncpg.Connection, user: CurrentUser, demand_id: int) -> None:
     async with conn.transaction():
-        before = await q.row_for_update(conn, demand_id)
-        require_community(user, before["community_id"])
+        before = await _lock_managed(conn, user, demand_id)
         await q.archive(conn, demand_id)
         await audit.record(conn, user, "demand", demand_id, "archive", before, None)
 

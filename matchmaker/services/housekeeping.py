@@ -1,6 +1,6 @@
 """Periodic housekeeping: expire proposals past their time, remind people of what waits for them,
 queue the daily digests, wake a sender for messages due again, fail rounds whose worker stopped,
-forget sign-in counters long past their window.
+forget sign-in counters long past their window and signed-out tokens past their expiry.
 
 Run by the queue's scheduler once per interval across every instance (see ``matchmaker.worker``),
 never once per process; each run leaves a row in ``housekeeping_runs``.
@@ -15,7 +15,7 @@ import uuid
 
 import asyncpg
 
-from matchmaker.queries import jobs, login_attempts, outbox
+from matchmaker.queries import jobs, login_attempts, outbox, sessions
 from matchmaker.queries import rounds as q
 from matchmaker.services import proposals, reminders, round_parts, rounds
 from matchmaker.settings import Settings
@@ -43,5 +43,6 @@ async def sweep(
         abandoned = await rounds.fail_abandoned(conn)
         abandoned_parts = await round_parts.fail_abandoned(conn)
         await login_attempts.forget_old(conn)
+        await sessions.forget_expired(conn)
         await q.record_housekeeping(conn, worker, len(expired), len(abandoned) + abandoned_parts)
     return len(expired), len(abandoned) + abandoned_parts

@@ -14,16 +14,19 @@ entry never holds a password or its hash (a new password shows as ``"password_ch
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import asyncpg
 import msgspec
 
-from matchmaker.auth import hash_password, verify_password
+from matchmaker.auth import PasswordChecks
 from matchmaker.errors import Conflict, Invalid
 from matchmaker.models import CurrentUser
 from matchmaker.models.users import UserAccount, UserCreate, UserPatch
 from matchmaker.queries import audit
+from matchmaker.queries import sessions as session_queries
 from matchmaker.queries import users as q
 from matchmaker.services import login_limits
 
@@ -38,26 +41,40 @@ __all__ = [
 ]
 
 
+#: How a service gets a connection for a moment (``functools.partial(db.pooled, app)``: bounded).
+Connect = Callable[[], AbstractAsyncContextManager[asyncpg.Connection]]
+
+
 async def authenticate(
-    conn: asyncpg.Connection, username: str, password: str, *, address: str
+    connect: Connect,
+    passwords: PasswordChecks,
+    username: str,
+    password: str,
+    *,
+    address: str,
 ) -> CurrentUser | None:
     """The active user these credentials name (login recorded and audited), else None.
 
     The API's token login and the pages' form login both come here, so both answer a wrong
     password and an unknown user alike, and in the same time, and both count against the same
     limits (``login_limits``): raises :class:`~matchmaker.errors.TooManyAttempts` past them.
+    No database connection is held while the password is verified (off the loop, bounded), so
+    sign-ins waiting for a verification slot cannot starve the pool.
     """
-    await login_limits.check_address(conn, address)
-    await login_limits.check_account(conn, username)
-    found = await q.by_username(conn, username.strip().lower())
+    async with connect() as conn:
+        await login_limits.check_address(conn, address)
+        await login_limits.check_account(conn, username)
+        found = await q.by_username(conn, username.strip().lower())
     user, password_hash = found if found else (None, None)
-    if not verify_password(password_hash, password) or user is None:
-        await login_limits.failed(conn, username)
-        return None
-    await login_limits.succeeded(conn, username)
-    async with conn.transaction():
-        await q.touch_login(conn, user.id)
-        await audit.record(conn, user, "user", user.id, "login")
+    right = await passwords.verify(password_hash, password)
+    async with connect() as conn:
+        if not right or user is None:
+            await login_limits.failed(conn, username)
+            return None
+        await login_limits.succeeded(conn, username)
+        async with conn.transaction():
+            await q.touch_login(conn, user.id)
+            await audit.record(conn, user, "user", user.id, "login")
     return user
 
 
@@ -110,10 +127,15 @@ async def check_binding(
         )
 
 
-async def create(conn: asyncpg.Connection, by: CurrentUser | None, body: UserCreate) -> UserAccount:
+async def create(
+    conn: asyncpg.Connection,
+    by: CurrentUser | None,
+    body: UserCreate,
+    passwords: PasswordChecks | None = None,
+) -> UserAccount:
     """A new, active user; ``by`` is the admin creating it (None from the command line)."""
     await check_binding(conn, body.role, body.community_id, body.actor_id)
-    password_hash = hash_password(body.password)
+    password_hash = await (passwords or PasswordChecks(1)).hash(body.password)
     async with conn.transaction():
         user_id = await q.insert_account(
             conn,
@@ -130,12 +152,21 @@ async def create(conn: asyncpg.Connection, by: CurrentUser | None, body: UserCre
 
 
 async def patch(
-    conn: asyncpg.Connection, by: CurrentUser, user_id: int, body: UserPatch
+    conn: asyncpg.Connection,
+    by: CurrentUser,
+    user_id: int,
+    body: UserPatch,
+    passwords: PasswordChecks | None = None,
 ) -> UserAccount:
-    """Change some fields of a user; an admin may neither deactivate nor re-role themself."""
+    """Change some fields of a user; an admin may neither deactivate nor re-role themself.
+
+    A new password or a deactivation ends every session of the user (their tokens stop at once).
+    """
     changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
     password = changes.pop("password", None)
-    password_hash = hash_password(password) if password is not None else None
+    password_hash = (
+        await (passwords or PasswordChecks(1)).hash(password) if password is not None else None
+    )
     async with conn.transaction():
         before = await q.lock_account(conn, user_id)
         role_changes = "role" in changes and changes["role"] != before.role
@@ -157,6 +188,8 @@ async def patch(
         await q.update_account(conn, user_id, after)
         if password_hash is not None:
             await q.set_password(conn, user_id, password_hash)
+        if password_hash is not None or (before.active and after["active"] is False):
+            await session_queries.revoke_all(conn, user_id)
         account = await q.account(conn, user_id)
         entry: dict[str, Any] = msgspec.to_builtins(account)
         if password_hash is not None:

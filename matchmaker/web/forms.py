@@ -26,6 +26,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import msgspec
 from litestar.datastructures import FormMultiDict
 
+from matchmaker import controls
 from matchmaker.errors import AppError
 
 __all__ = ["FormValues", "errors_of", "friendly", "parse", "read", "typed"]
@@ -38,11 +39,12 @@ _AT_FIELD = re.compile(r"`\$\.(\w+)")
 
 
 def read(form: FormMultiDict) -> FormValues:
-    """All values of every field (``request.form()`` keeps only the last of a repeated name)."""
+    """All values of every field (``request.form()`` keeps only the last of a repeated name),
+    without the control characters no text may hold (a paste brings them in unseen)."""
     values: FormValues = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
-            values.setdefault(key, []).append(value)
+            values.setdefault(key, []).append(controls.clean(value))
     return values
 
 

@@ -1,11 +1,13 @@
 """Signing in and out of the pages: a form, an HttpOnly SameSite session cookie, a redirect back.
 
-The cookie holds the same JWT the API hands out (8 hours); the pages' forms carry a CSRF token
-(Litestar's CSRF middleware), so the cookie alone can change nothing.
+The cookie holds a page token (8 hours) that the API refuses, as the pages refuse an API token;
+signing out revokes it, so a copied cookie dies with the session. The pages' forms carry a CSRF
+token (Litestar's CSRF middleware), so the cookie alone can change nothing.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 import asyncpg
@@ -15,7 +17,9 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
+from matchmaker import db
 from matchmaker.auth import SESSION_COOKIE, TOKEN_LIFETIME, client_address
+from matchmaker.services import sessions
 from matchmaker.services import users as user_service
 from matchmaker.web.forms import read
 from matchmaker.web.i18n import Words
@@ -46,18 +50,19 @@ async def login_form(request: Req, next_: Next = None) -> Template:
 
 
 @post("/login", include_in_schema=False, status_code=303)
-async def login_submit(
-    request: Req,
-    conn: NamedDependency[asyncpg.Connection],
-) -> Response[Any] | Template:
+async def login_submit(request: Req) -> Response[Any] | Template:
     """Check the credentials; on success set the session cookie and go back where the user was."""
     values = read(await request.form())
     username = (values.get("username") or [""])[-1][:100]
     password = (values.get("password") or [""])[-1][:1000]
     target = safe_next((values.get("next") or ["/"])[-1])
     address = client_address(request)
+    state = request.app.state
+    connect = partial(db.pooled, request.app)  # a moment each side of the check, as the API's
     user = (
-        await user_service.authenticate(conn, username, password, address=address)
+        await user_service.authenticate(
+            connect, state.passwords, username, password, address=address
+        )
         if username
         else None
     )
@@ -66,9 +71,8 @@ async def login_submit(
             request, "login.html", words=WORDS, status=401,
             next=target, username=username, failed=True,
         )  # fmt: skip
-    token = request.app.state.jwt.create_token(
-        identifier=str(user.id), token_extras={"role": user.role}
-    )
+    async with connect() as conn:
+        token = await sessions.open_session(conn, state.jwt, user, "page")
     answer = see_other(request, target)
     answer.set_cookie(
         Cookie(
@@ -78,14 +82,17 @@ async def login_submit(
             samesite="lax",
             max_age=int(TOKEN_LIFETIME.total_seconds()),
             path="/",
+            secure=state.settings.cookies_secure(),
         )
     )
     return answer
 
 
 @post("/logout", include_in_schema=False, status_code=303)
-async def logout(request: Req) -> Response[Any]:
-    """Forget the session cookie."""
+async def logout(request: Req, conn: NamedDependency[asyncpg.Connection]) -> Response[Any]:
+    """End the session (its token is revoked, not only forgotten) and drop the cookie."""
+    if request.scope.get("user") is not None:
+        await sessions.close(conn, request.auth)
     answer = see_other(request, "/board")
     answer.delete_cookie(SESSION_COOKIE, path="/")
     return answer

@@ -1,14 +1,17 @@
 -- Users: sign-in and the current user.
 
 -- name: current
--- The user and, for a coordinator, the ids of the districts they govern (a city's, resolved now).
+-- The active user a token names, while the token's version ($2) is still theirs and its id ($3)
+-- was not signed out (see services/sessions.py); for a coordinator, the ids of the districts they
+-- govern (a city's, resolved now).
 SELECT u.id, u.username, u.display_name, u.role, u.community_id, u.actor_id,
        ARRAY(SELECT DISTINCT d.id
              FROM coordinator_areas a
              JOIN districts d ON d.id = a.district_id OR d.city = a.city
              WHERE a.user_id = u.id
              ORDER BY d.id) AS districts
-FROM users u WHERE u.id = $1 AND u.active;
+FROM users u WHERE u.id = $1 AND u.active
+  AND u.token_version = $2 AND NOT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $3);
 
 -- name: by_username
 SELECT u.id, u.username, u.display_name, u.role, u.community_id, u.actor_id, u.password_hash,

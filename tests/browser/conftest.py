@@ -156,6 +156,16 @@ async def new_tab(browser: Any, base_url: str, *, width: int = 1280, height: int
     tab = await context.new_page()
     tab.js_errors = []
     tab.on("pageerror", lambda exc: tab.js_errors.append(str(exc)))
+    # the pages' Content-Security-Policy refuses inline scripts and styles: a page that needs one
+    # is broken under it, and Chromium says so on the console
+    tab.on(
+        "console",
+        lambda message: (
+            tab.js_errors.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     return tab
 
 
@@ -169,7 +179,7 @@ async def page(browser: Any, live_server: str) -> AsyncIterator[Any]:
     tab = await new_tab(browser, live_server)
     yield tab
     await tab.context.close()
-    assert not tab.js_errors, f"JavaScript errors on the page: {tab.js_errors}"
+    assert not tab.js_errors, f"JavaScript errors or CSP violations on the page: {tab.js_errors}"
 
 
 async def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:

@@ -72,6 +72,12 @@ async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
     bars = first.locator(".bars li")
     assert await bars.count() == 9  # eight components and the total
     assert "类别匹配" in await bars.first.inner_text()
+    # each bar filled to its share by charts.js (no inline style under the page's CSP)
+    widths = await first.locator(".bar > span").evaluate_all(
+        "spans => spans.map(s => s.style.width)"
+    )
+    assert len(widths) == 9 and all(w.endswith("%") for w in widths), widths
+    assert any(w != "0%" for w in widths)
     await screenshot(page, "round_result")
 
     # run the same parameters for real
