@@ -107,25 +107,44 @@ def evaluate(
     open_reasons: dict[Key, str],
     true_reasons: dict[Key, str],
     score_of: Callable[[Key, str], float],
+    detail_of: Callable[[Key, str], str] | None = None,
 ) -> dict[str, Quality]:
     """The figures per split, from the round's proposals and reasons and each pair's score.
 
     ``open_reasons``: the reason the round gave each need it left without any proposal;
     ``true_reasons``: the reason the graph supports for each need (``no_candidate`` when it has
     no candidate, else ``below_threshold`` when every candidate is under the minimum);
-    ``score_of``: the score a round would give the pair, 0 when it is no candidate.
+    ``score_of``: the score a round would give the pair, 0 when it is no candidate;
+    ``detail_of``: what to say of a good pair left unproposed (its components).
     """
+    judged = list(judged)
     by_need: dict[Key, dict[str, Judged]] = defaultdict(dict)
     for j in judged:
         by_need[(j.community, j.need)][j.partner] = j
     proposed: dict[Key, list[str]] = defaultdict(list)
     for key, partner in proposals:
         proposed[key].append(partner)
+    # a good pair under the threshold says how many poor candidates a lower one would admit too
+    poor = np.sort(
+        [
+            s
+            for j in judged
+            if j.judgement == "poor" and (s := score_of((j.community, j.need), j.partner)) > 0
+        ]
+    )
+
+    def missed_good(key: Key, name: str) -> str:
+        score = score_of(key, name)
+        above = len(poor) - int(np.searchsorted(poor, score))
+        detail = f"{detail_of(key, name)}; " if detail_of is not None else ""
+        return f"{name} {score:.3f} ({detail}{above} poor pair{'' if above == 1 else 's'} score as high)"
+
     out = {s: Quality() for s in SPLITS}
     for key, partners in by_need.items():
         split = next(iter(partners.values())).split
         for q_ in (out[split], out["all"]):
-            _need(q_, key, partners, proposed.get(key, []), open_reasons, true_reasons, score_of)
+            _need(q_, key, partners, proposed.get(key, []), open_reasons, true_reasons,
+                  score_of, missed_good)  # fmt: skip
     return out
 
 
@@ -137,6 +156,7 @@ def _need(
     open_reasons: dict[Key, str],
     true_reasons: dict[Key, str],
     score_of: Callable[[Key, str], float],
+    missed_good: Callable[[Key, str], str],
 ) -> None:
     for name in proposed:
         out.proposals += 1
@@ -153,7 +173,7 @@ def _need(
             out.got_good += 1
         else:
             goods = ", ".join(
-                f"{n} {score_of(key, n):.3f}" for n, j in partners.items() if j.judgement == "good"
+                missed_good(key, n) for n, j in partners.items() if j.judgement == "good"
             )
             out.missed.append(
                 f"no good partner proposed: {key[1]} (good: {goods}; proposed: "
@@ -174,14 +194,17 @@ def _need(
             out.pairs_won += 1.0 if g > p else 0.5 if g == p else 0.0
 
 
-async def _scores(conn: asyncpg.Connection) -> dict[tuple[Key, str], float]:
-    """The score a round would give every candidate pair of the open demo needs."""
+async def _scores(
+    conn: asyncpg.Connection,
+) -> tuple[dict[tuple[Key, str], float], dict[tuple[Key, str], str]]:
+    """The score a round would give every candidate pair of the open demo needs, and its
+    components as one line (``text 0.15 · category 1 · …``)."""
     demands = [dict(r) for r in await q.scope_demands(conn, [], [], [])]
     partners = [dict(r) for r in await q.scope_partners(conn)]
     pairs = await scoring.candidate_pairs(
         conn, [r["id"] for r in demands], [r["id"] for r in partners]
     )
-    problem, _ = await scoring.score(conn, demands, partners, pairs, Weights(), seed=1)
+    problem, parts = await scoring.score(conn, demands, partners, pairs, Weights(), seed=1)
     names = await q.pair_names(
         conn,
         list(
@@ -192,13 +215,17 @@ async def _scores(conn: asyncpg.Connection) -> dict[tuple[Key, str], float]:
             )
         ),
     )
-    out = {}
+    out, details = {}, {}
     for e in range(problem.n_edges):
         d = int(problem.demand_ids[problem.edge_demand[e]])
         a = int(problem.partner_ids[problem.edge_partner[e]])
         title, community, actor = names[(d, a)]
         out[((community, title), actor)] = float(problem.score[e])
-    return out
+        details[((community, title), actor)] = " · ".join(
+            f"{name} {parts[name][e]:.2g}"
+            for name in ("text", "category", "resources", "proximity")
+        )
+    return out, details
 
 
 async def _round(
@@ -273,13 +300,14 @@ async def run_quality_bench(
             await migrate(conn)
             await conn.execute(Q["empty_all"])
             await load_demo(conn)
-            scores = await _scores(conn)
+            scores, details = await _scores(conn)
         proposals, open_reasons, true_reasons = await _round(pool, request)
     finally:
         await pool.close()
     figures = evaluate(
         judged, proposals, open_reasons, true_reasons,
         lambda key, partner: scores.get((key, partner), 0.0),
+        lambda key, partner: details.get((key, partner), "no candidate"),
     )  # fmt: skip
     table = _table(figures, request, len(judged))
     if verbose:

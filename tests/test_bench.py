@@ -101,6 +101,11 @@ def test_bench_quality_holds_the_default_round_to_the_judged_pairs(
     # every figure is a share with its counts, or the ranking accuracy
     assert re.search(r"\| all \| [0-9.]+% \(\d+/\d+\) \| [0-9.]+% \(\d+/\d+\) \|", rows["all"])
     assert "0 of pairs outside the set" in out  # the round proposed only judged pairs
+    # a good pair left out says why: its components, and the poor pairs scoring as high
+    for line in (m for m in out.splitlines() if "no good partner proposed" in m):
+        assert re.search(
+            r"\d\.\d{3} \(text [0-9.e-]+ · category .+ poor pairs? score as high", line
+        )
 
 
 def test_the_judged_set_judges_every_open_need_against_every_organisation() -> None:
