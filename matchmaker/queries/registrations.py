@@ -9,6 +9,7 @@ import asyncpg
 from matchmaker.queries import one, sql
 
 __all__ = [
+    "choices",
     "decide",
     "district",
     "get",
@@ -90,3 +91,11 @@ async def decide(
     actor_id: int | None = None,
 ) -> None:
     await conn.execute(Q["decide"], registration_id, status, reason, by, user_id, actor_id)
+
+
+async def choices(conn: asyncpg.Connection) -> dict[str, list[asyncpg.Record]]:
+    """{"district" | "community" | "actor": rows of id, name, district_name} for the form."""
+    found: dict[str, list[asyncpg.Record]] = {"district": [], "community": [], "actor": []}
+    for row in await conn.fetch(Q["choices"]):
+        found[row["kind"]].append(row)
+    return found

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 import asyncpg
 import msgspec
@@ -32,14 +33,18 @@ from matchmaker.models.actors import GRADED_KINDS
 from matchmaker.models.verification import ActorVerification, Evidence, VerificationRequest
 from matchmaker.queries import audit
 from matchmaker.queries import verification as q
+from matchmaker.services.notice_text import CHINA
 from matchmaker.services.notify import Notice, tell
 from matchmaker.services.registrations import area_of, governs_any, require_governs_any
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "Badge",
+    "badges",
     "check_registration_number",
     "file_of",
     "lapse",
+    "partners",
     "pending",
     "refuse",
     "sniff",
@@ -299,3 +304,28 @@ async def lapse(conn: asyncpg.Connection, now: dt.datetime) -> int:
         )
         await tell(conn, notice, actor_id=row["id"])
     return len(lapsed)
+
+
+def _day(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(CHINA).date().isoformat() if moment else None
+
+
+#: A badge as pages draw it: (verified now, the Sichuan date it holds until, or None: no term).
+Badge = tuple[bool, str | None]
+
+
+async def badges(conn: asyncpg.Connection, actor_ids: Sequence[int]) -> dict[int, Badge]:
+    """{organisation: its badge} for the pages (cards, need pages, proposals)."""
+    found = await q.badges(conn, actor_ids)
+    return {i: (verified, _day(until)) for i, (verified, until) in found.items()}
+
+
+async def partners(
+    conn: asyncpg.Connection, demand_ids: Sequence[int]
+) -> dict[int, list[tuple[int, str, Badge]]]:
+    """{need: its partners (active or completed) as (id, name, badge)}."""
+    found = await q.partners_of(conn, demand_ids)
+    return {
+        demand: [(r["id"], r["name"], (r["verified"], _day(r["verified_until"]))) for r in rows]
+        for demand, rows in found.items()
+    }

@@ -76,3 +76,13 @@ SELECT EXISTS (SELECT 1 FROM actors WHERE id = $1 AND archived_at IS NULL);
 
 -- name: community_live
 SELECT EXISTS (SELECT 1 FROM communities WHERE id = $1 AND archived_at IS NULL);
+
+-- name: choices
+-- What the application form offers: districts, communities and organisations, by district.
+SELECT 'district' AS kind, d.id, d.name, d.name AS district_name FROM districts d
+UNION ALL
+SELECT 'community', c.id, c.name, d.name FROM communities c JOIN districts d ON d.id = c.district_id
+WHERE c.archived_at IS NULL
+UNION ALL
+SELECT 'actor', a.id, a.name, '' FROM actors a WHERE a.archived_at IS NULL
+ORDER BY 1, 4, 3;
