@@ -21,6 +21,7 @@ from matchmaker.errors import AppError, TooManyAttempts
 from matchmaker.models.verification import RegistrationCreate
 from matchmaker.queries import registrations as choices_q
 from matchmaker.services import registrations as service
+from matchmaker.services.notice_text import CHINA
 from matchmaker.web.forms import FormValues, errors_of, parse, read, typed
 from matchmaker.web.i18n import Words, say
 from matchmaker.web.page import PathId, Req, lang_of, render, see_other, user_of
@@ -28,6 +29,7 @@ from matchmaker.web.share import absolute_url
 
 __all__ = [
     "WORDS",
+    "day",
     "register_form",
     "register_status",
     "register_submit",
@@ -127,6 +129,11 @@ Token = Annotated[str, Parameter(min_length=10, max_length=100)]
 DECIDERS = roles("coordinator", "admin")
 
 
+def day(moment: Any) -> str:
+    """A moment as its date in Sichuan."""
+    return moment.astimezone(CHINA).date().isoformat() if moment else ""
+
+
 async def _form(
     request: Req, conn: asyncpg.Connection, *, status: int = 200, **values: Any
 ) -> Template:
@@ -191,7 +198,7 @@ async def register_status(
     registration = await service.by_token(conn, token)
     return render(
         request, "register_status.html", words=WORDS, registration=registration,
-        new=new == "1", link=absolute_url(request, f"/register/status/{token}"),
+        new=new == "1", link=absolute_url(request, f"/register/status/{token}"), day=day,
     )  # fmt: skip
 
 
@@ -202,7 +209,8 @@ async def _list(
     assert user is not None
     return render(
         request, "registrations.html", words=WORDS, status=status,
-        items=await service.pending(conn, user), **({"done": None, "refusal": None} | values),
+        items=await service.pending(conn, user), day=day,
+        **({"done": None, "refusal": None} | values),
     )  # fmt: skip
 
 

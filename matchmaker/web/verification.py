@@ -22,11 +22,11 @@ from matchmaker.auth import roles
 from matchmaker.errors import AppError
 from matchmaker.models.verification import Evidence, Verify
 from matchmaker.services import verification as service
-from matchmaker.services.notice_text import CHINA
 from matchmaker.vocab import Grade
 from matchmaker.web.forms import errors_of, parse, read, typed
 from matchmaker.web.i18n import Words, say
 from matchmaker.web.page import PathId, Req, lang_of, render, see_other, user_of
+from matchmaker.web.registration import day
 
 __all__ = [
     "WORDS",
@@ -113,11 +113,6 @@ class EvidenceForm(msgspec.Struct):
 PAGE_ROLES = roles("partner", "coordinator", "admin")
 DECIDERS = roles("coordinator", "admin")
 Done = Annotated[str | None, QueryParameter(max_length=20)]
-
-
-def day(moment: Any) -> str:
-    """A moment as its date in Sichuan."""
-    return moment.astimezone(CHINA).date().isoformat() if moment else ""
 
 
 def _refusal(exc: AppError, lang: str) -> dict[str, str]:
