@@ -83,6 +83,10 @@ async def test_an_application_waits_for_a_coordinator_of_its_area(
     assert (await client.post(f"{url}/approve")).status_code == 401
 
     coordinator = await login("coordinator")
+    # the area's coordinators are told it waits; another area's are not
+    told = (await client.get("/api/v1/notifications", headers=coordinator)).json()["items"]
+    assert [(n["kind"], n["link"]) for n in told] == [("registration_received", "/registrations")]
+    assert (await client.get("/api/v1/notifications", headers=chenghua)).json()["items"] == []
     [waiting] = (await client.get("/api/v1/registrations", headers=coordinator)).json()
     assert (waiting["org_name"], waiting["phone"]) == ("邛崃新苗社工", "028-1234567")
     approved = await client.post(f"{url}/approve", headers=coordinator)
@@ -212,6 +216,8 @@ async def test_evidence_verified_by_the_area_for_a_term_that_lapses(
         "pending",
     )
     assert (await evidence(client, partner, zhuli)).status_code == 409  # one waits already
+    told = (await client.get("/api/v1/notifications", headers=coordinator)).json()["items"]
+    assert told[0]["kind"] == "evidence_submitted"
     # the file: a download for the organisation and its area's coordinators, nobody else
     file_url = f"/api/v1/verification/requests/{request['id']}/file"
     for headers in (partner, coordinator, admin):

@@ -10,6 +10,7 @@ from matchmaker.queries import one, sql
 
 __all__ = [
     "choices",
+    "coordinators_of",
     "decide",
     "district",
     "get",
@@ -99,3 +100,8 @@ async def choices(conn: asyncpg.Connection) -> dict[str, list[asyncpg.Record]]:
     for row in await conn.fetch(Q["choices"]):
         found[row["kind"]].append(row)
     return found
+
+
+async def coordinators_of(conn: asyncpg.Connection, districts: list[int]) -> list[int]:
+    """The active coordinators governing any of ``districts``."""
+    return [r["user_id"] for r in await conn.fetch(Q["coordinators_of"], districts)]

@@ -58,6 +58,14 @@ KINDS: dict[str, tuple[str, str]] = {
     ),
     "actor_verified": ("{actor} 已通过平台认证", "{actor} is now verified"),
     "actor_unverified": ("{actor} 的平台认证已撤销", "{actor} is no longer verified"),
+    "registration_received": (
+        "{name} 申请入驻（{what}），请审核",
+        "{name} applies for an account ({what}); please decide",
+    ),
+    "evidence_submitted": (
+        "{actor} 提交了认证材料，请审核",
+        "{actor} submitted evidence for verification; please decide",
+    ),
     "verification_refused": (
         "{actor} 提交的认证材料未通过：{reason}",
         "The verification evidence of {actor} was refused: {reason}",

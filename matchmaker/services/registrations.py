@@ -36,6 +36,7 @@ from matchmaker.queries import audit, login_attempts
 from matchmaker.queries import registrations as q
 from matchmaker.queries import users as users_q
 from matchmaker.services import actors
+from matchmaker.services.notify import Notice, tell
 
 __all__ = [
     "APPLY_LIMIT",
@@ -166,8 +167,13 @@ async def apply(
             raise Conflict(
                 "username: this username is taken; choose another", field="username"
             ) from None
-        registration = view(await q.get(conn, registration_id=registration_id))
+        row = await q.get(conn, registration_id=registration_id)
+        registration = view(row)
         await audit.record(conn, None, "registration", registration_id, "apply", None, registration)
+        notice = Notice("registration_received", "registration", registration_id,
+                        "/registrations", {"name": registration.display_name,
+                        "what": registration.org_name or registration.community_name or ""})  # fmt: skip
+        await tell(conn, notice, users=await q.coordinators_of(conn, list(row["districts"])))
     return registration, token
 
 

@@ -33,6 +33,7 @@ from matchmaker.models.actors import GRADED_KINDS
 from matchmaker.models.verification import ActorVerification, Evidence, VerificationRequest
 from matchmaker.queries import audit
 from matchmaker.queries import verification as q
+from matchmaker.queries.registrations import coordinators_of
 from matchmaker.services.notice_text import CHINA
 from matchmaker.services.notify import Notice, tell
 from matchmaker.services.registrations import area_of, governs_any, require_governs_any
@@ -174,6 +175,9 @@ async def submit(
         row = next(r for r in await q.requests_of(conn, actor_id) if r["id"] == request_id)
         request = _request(row)
         await audit.record(conn, user, "verification", request_id, "submit", None, request)
+        notice = Notice("evidence_submitted", "verification", request_id, "/verification",
+                        {"actor": actor["name"]})  # fmt: skip
+        await tell(conn, notice, users=await coordinators_of(conn, list(actor["districts"])))
     return request
 
 

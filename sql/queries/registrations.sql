@@ -86,3 +86,11 @@ WHERE c.archived_at IS NULL
 UNION ALL
 SELECT 'actor', a.id, a.name, '' FROM actors a WHERE a.archived_at IS NULL
 ORDER BY 1, 4, 3;
+
+-- name: coordinators_of
+-- The active coordinators whose area holds any of the districts $1 (to tell them what waits).
+SELECT DISTINCT a.user_id
+FROM coordinator_areas a
+JOIN districts d ON d.id = a.district_id OR d.city = a.city
+JOIN users u ON u.id = a.user_id AND u.active AND u.role = 'coordinator'
+WHERE d.id = ANY ($1::bigint[]);
