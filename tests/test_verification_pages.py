@@ -143,6 +143,8 @@ async def test_evidence_verified_on_the_pages_shows_the_badge_until_it_lapses(
     assert 'data-testid="verified-badge"' in card and shown in card
     detail = await client.get(f"/needs/{need}?lang=en")
     assert "Verified by the platform until " + shown in detail.text
+    library = await client.get(f"/libraries/actors/{zhuli}")
+    assert 'data-testid="verified-badge"' in library.text and shown in library.text
     await page_login("staff")
     inbox = await client.get("/inbox?lang=zh")
     row = inbox.text.split(f'id="proposal-{made}"')[1].split("</li>")[0]
