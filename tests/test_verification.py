@@ -247,7 +247,8 @@ async def test_evidence_verified_by_the_area_for_a_term_that_lapses(
     assert standing["requests"][0]["note"] == note["note"]
     assert (await client.post(verify_url, json=note, headers=coordinator)).status_code == 409
     told = (await client.get("/api/v1/notifications", headers=partner)).json()["items"]
-    assert told[0]["kind"] == "actor_verified"
+    assert told[0]["kind"] == "actor_verified_until"
+    assert told[0]["text"].endswith(f"有效期至 {(until + dt.timedelta(hours=8)).date()}")
     audited = await seeded.fetch(
         "SELECT action, username, after FROM audit_log WHERE entity = 'actor' AND entity_id = $1 "
         "ORDER BY id",

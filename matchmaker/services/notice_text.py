@@ -58,6 +58,10 @@ KINDS: dict[str, tuple[str, str]] = {
     ),
     "actor_verified": ("{actor} 已通过平台认证", "{actor} is now verified"),
     "actor_unverified": ("{actor} 的平台认证已撤销", "{actor} is no longer verified"),
+    "actor_verified_until": (
+        "{actor} 已通过平台认证，有效期至 {until}",
+        "{actor} is now verified, until {until}",
+    ),
     "registration_received": (
         "{name} 申请入驻（{what}），请审核",
         "{name} applies for an account ({what}); please decide",

@@ -170,9 +170,10 @@ async def apply(
         row = await q.get(conn, registration_id=registration_id)
         registration = view(row)
         await audit.record(conn, None, "registration", registration_id, "apply", None, registration)
+        what = registration.org_name or registration.community_name or ""
+        names = {"name": registration.display_name, "what": what}
         notice = Notice("registration_received", "registration", registration_id,
-                        "/registrations", {"name": registration.display_name,
-                        "what": registration.org_name or registration.community_name or ""})  # fmt: skip
+                        "/registrations", names)  # fmt: skip
         await tell(conn, notice, users=await q.coordinators_of(conn, list(row["districts"])))
     return registration, token
 

@@ -244,11 +244,11 @@ async def verify(
             {"note": note, "verified_until": until},
         )
         notice = Notice(
-            "actor_verified",
+            "actor_verified_until",
             "actor",
             actor["id"],
             "/verification",
-            {"actor": actor["name"], "until": until.date().isoformat()},
+            {"actor": actor["name"], "until": _day(until)},
         )
         await tell(conn, notice, actor_id=actor["id"], by=user)
     return await standing(conn, user, actor["id"])
@@ -304,7 +304,7 @@ async def lapse(conn: asyncpg.Connection, now: dt.datetime) -> int:
             "actor",
             row["id"],
             "/verification",
-            {"actor": row["name"], "until": row["verified_until"].date().isoformat()},
+            {"actor": row["name"], "until": _day(row["verified_until"])},
         )
         await tell(conn, notice, actor_id=row["id"])
     return len(lapsed)
