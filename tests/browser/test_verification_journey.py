@@ -43,6 +43,7 @@ async def test_apply_on_a_phone_then_approved_verified_and_badged(
         await phone.locator("#password").fill("long-enough-secret")
         await phone.locator("#password2").fill("long-enough-secret")
         await phone.locator("#phone").fill("028-88886666")
+        await screenshot(phone, "register_phone")
         await phone.get_by_role("button", name="提交申请").click()
         await phone.wait_for_url(re.compile(r"/register/status/[\w-]+\?new=1$"))
         await phone.get_by_text("等待审核").wait_for()
