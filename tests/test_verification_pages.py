@@ -49,6 +49,24 @@ async def test_apply_decide_and_sign_in_on_the_pages(
     page = await client.get(status_url)
     assert "Waiting for review" in page.text and "Keep this page" in page.text
     assert 'name="referrer" content="no-referrer"' in page.text
+    # staff of a listed organisation or community type its name (a province lists too many)
+    chenghua = await seeded.fetchval("SELECT id FROM districts WHERE name = '成华区'")
+    staff = {"_csrf_token": token, "as": "community", "display_name": "李梅",
+             "username": "hemei.li", "password": "long-enough-secret",
+             "password2": "long-enough-secret", "community_district_id": str(chenghua)}  # fmt: skip
+    unknown = await client.post("/register", data=staff | {"community_name": "渔箭社区"})
+    assert (
+        unknown.status_code == 422 and "This district has no community of this name" in unknown.text
+    )
+    unknown = await client.post("/register", data=staff | {"as": "join_org", "actor_name": "无名"})
+    assert unknown.status_code == 422 and "No organisation of this name is listed" in unknown.text
+    sent = await client.post("/register", data=staff | {"community_name": "和美社区"})
+    assert sent.status_code == 200 and "Waiting for review" in sent.text  # redirect followed
+    hemei = await seeded.fetchrow(
+        "SELECT kind, community_id FROM registrations WHERE username = 'hemei.li'"
+    )
+    assert tuple(hemei) == ("community_staff", await seeded.fetchval(
+        "SELECT id FROM communities WHERE name = '和美社区'"))  # fmt: skip
     login = await client.post(
         "/login",
         data={"username": "xinmiao", "password": "long-enough-secret", "_csrf_token": token},
@@ -57,12 +75,13 @@ async def test_apply_decide_and_sign_in_on_the_pages(
 
     # another area's coordinator sees nothing and may not decide
     csrf = await page_login("coordinator_chenghua")
-    assert 'data-testid="registration"' not in (await client.get("/registrations")).text
+    theirs = (await client.get("/registrations")).text
+    assert "李梅" in theirs and "邛崃新苗社工" not in theirs  # only their area's
     denied = await client.post("/registrations/1/approve", data={"_csrf_token": csrf})
     assert denied.status_code == 403
     csrf = await page_login("coordinator")
     listed = await client.get("/registrations")
-    assert "邛崃新苗社工" in listed.text and "王芳" in listed.text
+    assert "邛崃新苗社工" in listed.text and "王芳" in listed.text and "李梅" not in listed.text
     no_reason = await client.post("/registrations/1/refuse", data={"_csrf_token": csrf})
     assert no_reason.status_code == 422 and 'id="reason-1-error"' in no_reason.text
     approved = await client.post(

@@ -18,6 +18,7 @@ __all__ = [
     "is_live",
     "lock",
     "name_taken",
+    "named",
     "pending",
 ]
 
@@ -94,8 +95,19 @@ async def decide(
     await conn.execute(Q["decide"], registration_id, status, reason, by, user_id, actor_id)
 
 
+async def named(
+    conn: asyncpg.Connection, name: str, *, district_id: int | None = None
+) -> int | None:
+    """The organisation of this name, or (with ``district_id``) the community there; else None."""
+    if district_id is None:
+        found = await conn.fetchval(Q["actor_named"], name)
+    else:
+        found = await conn.fetchval(Q["community_named"], district_id, name)
+    return int(found) if found is not None else None
+
+
 async def choices(conn: asyncpg.Connection) -> dict[str, list[asyncpg.Record]]:
-    """{"district" | "community" | "actor": rows of id, name, district_name} for the form."""
+    """{"district" | "community" | "actor": rows of id and name} for the form."""
     found: dict[str, list[asyncpg.Record]] = {"district": [], "community": [], "actor": []}
     for row in await conn.fetch(Q["choices"]):
         found[row["kind"]].append(row)

@@ -58,8 +58,21 @@ WORDS: Words = {
         "机构所在地，由该区县的社治委审核。",
         "Where it is based; a coordinator of this district reviews it.",
     ),
-    "actor_id": ("机构", "Organisation"),
-    "community_id": ("社区（村）", "Community (village)"),
+    "actor_name": ("机构名称", "Organisation's name"),
+    "community_district_id": ("所在区县", "Its district"),
+    "community_name": ("社区（村）名称", "Community (village)"),
+    "type_to_find": (
+        "输入名称，可从提示中选择。",
+        "Type its name; suggestions appear as you type.",
+    ),
+    "no_such_org": (
+        "平台上没有这个名称的机构：请核对，或选择“新机构”",
+        "No organisation of this name is listed: check it, or apply as a new one",
+    ),
+    "no_such_community": (
+        "该区县没有这个名称的社区（村），请核对",
+        "This district has no community of this name: check it",
+    ),
     "account": ("账号", "Your account"),
     "username": ("用户名", "Username"),
     "username_hint": (
@@ -121,8 +134,8 @@ WORDS: Words = {
 #: How the form's "I apply as" maps to an application, and the fields each reads.
 PATHS: dict[str, tuple[str, tuple[str, ...]]] = {
     "new_org": ("organisation", ("org_name", "org_kind", "district_id")),
-    "join_org": ("organisation", ("actor_id",)),
-    "community": ("community_staff", ("community_id",)),
+    "join_org": ("organisation", ("actor_name",)),
+    "community": ("community_staff", ("community_district_id", "community_name")),
 }
 ACCOUNT_FIELDS = ("username", "display_name", "password", "phone", "email", "message")
 Token = Annotated[str, Parameter(min_length=10, max_length=100)]
@@ -150,16 +163,45 @@ async def register_form(request: Req, conn: NamedDependency[asyncpg.Connection])
     return await _form(request, conn)
 
 
-def _application(values: FormValues, lang: str) -> tuple[Any, dict[str, str]]:
+def _last(values: FormValues, name: str) -> str:
+    return (values.get(name) or [""])[-1].strip()
+
+
+async def _resolved(
+    conn: asyncpg.Connection, path: str, values: FormValues, lang: str
+) -> tuple[FormValues, dict[str, str]]:
+    """The organisation or community typed by name, as the id an application names."""
+    if path == "join_org":
+        actor = await choices_q.named(conn, _last(values, "actor_name"))
+        if actor is None:
+            return {}, {"actor_name": say(lang, WORDS["no_such_org"])}
+        return {"actor_id": [str(actor)]}, {}
+    if path == "community":
+        district = _last(values, "community_district_id")
+        if not district.isdigit() or len(district) > 18:
+            return {}, {"community_district_id": say(lang, ("请选择", "Choose one"))}
+        name = _last(values, "community_name")
+        community = await choices_q.named(conn, name, district_id=int(district))
+        if community is None:
+            return {}, {"community_name": say(lang, WORDS["no_such_community"])}
+        return {"community_id": [str(community)]}, {}
+    return {}, {}
+
+
+async def _application(
+    conn: asyncpg.Connection, values: FormValues, lang: str
+) -> tuple[Any, dict[str, str]]:
     """The form as a :class:`RegistrationCreate` (only the chosen path's fields), or errors."""
-    path = (values.get("as") or ["new_org"])[-1]
-    kind, fields = PATHS.get(path, PATHS["new_org"])
-    chosen = {k: v for k, v in values.items() if k in ACCOUNT_FIELDS + fields}
-    body, errors = parse(chosen | {"kind": [kind]}, RegistrationCreate, lang=lang)
-    for field in fields:  # what this path needs (the service would say so one at a time)
-        if not (chosen.get(field) or [""])[-1].strip():
-            errors.setdefault(field, say(lang, ("必填", "Required")))
-    if (values.get("password2") or [""])[-1] != (values.get("password") or [""])[-1]:
+    path = _last(values, "as")
+    path = path if path in PATHS else "new_org"
+    kind, fields = PATHS[path]
+    errors = {f: say(lang, ("必填", "Required")) for f in fields if not _last(values, f)}
+    ids, unknown = ({}, {}) if errors else await _resolved(conn, path, values, lang)
+    own = ACCOUNT_FIELDS + (fields if path == "new_org" else ())
+    chosen = {k: v for k, v in values.items() if k in own} | ids | {"kind": [kind]}
+    body, parsed = parse(chosen, RegistrationCreate, lang=lang)
+    errors = parsed | errors | unknown
+    if _last(values, "password2") != _last(values, "password"):
         errors["password2"] = say(lang, WORDS["password_mismatch"])
     return (None if errors else body), errors
 
@@ -172,7 +214,7 @@ async def register_submit(
     lang = lang_of(request)
     values = read(await request.form())
     shown = {k: v for k, v in typed(values).items() if k not in ("password", "password2")}
-    body, errors = _application(values, lang)
+    body, errors = await _application(conn, values, lang)
     if body is None:
         return await _form(request, conn, status=422, values=shown, errors=errors)
     try:

@@ -78,14 +78,22 @@ SELECT EXISTS (SELECT 1 FROM actors WHERE id = $1 AND archived_at IS NULL);
 SELECT EXISTS (SELECT 1 FROM communities WHERE id = $1 AND archived_at IS NULL);
 
 -- name: choices
--- What the application form offers: districts, communities and organisations, by district.
-SELECT 'district' AS kind, d.id, d.name, d.name AS district_name FROM districts d
+-- What the application form offers: every district, and (as suggestions to type from) the first
+-- 500 communities and organisations by name — a province has far too many to list them all.
+(SELECT 'district' AS kind, d.id, d.name FROM districts d ORDER BY d.name)
 UNION ALL
-SELECT 'community', c.id, c.name, d.name FROM communities c JOIN districts d ON d.id = c.district_id
-WHERE c.archived_at IS NULL
+(SELECT 'community', min(c.id), c.name FROM communities c WHERE c.archived_at IS NULL
+ GROUP BY c.name ORDER BY c.name LIMIT 500)
 UNION ALL
-SELECT 'actor', a.id, a.name, '' FROM actors a WHERE a.archived_at IS NULL
-ORDER BY 1, 4, 3;
+(SELECT 'actor', a.id, a.name FROM actors a WHERE a.archived_at IS NULL ORDER BY a.name LIMIT 500);
+
+-- name: actor_named
+SELECT id FROM actors WHERE name = $1 AND archived_at IS NULL;
+
+-- name: community_named
+-- The community of this name in district $1 (names repeat across districts, not within one).
+SELECT id FROM communities WHERE district_id = $1 AND name = $2 AND archived_at IS NULL
+ORDER BY id LIMIT 1;
 
 -- name: coordinators_of
 -- The active coordinators whose area holds any of the districts $1 (to tell them what waits).

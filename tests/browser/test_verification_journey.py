@@ -29,9 +29,9 @@ async def test_apply_on_a_phone_then_approved_verified_and_badged(
         await phone.wait_for_url("**/register")
         # the form shows the chosen path's fields only
         assert await phone.locator("#org_name").is_visible()
-        assert not await phone.locator("#community_id").is_visible()
+        assert not await phone.locator("#community_name").is_visible()
         await phone.get_by_label("社区（村）工作人员").check()
-        assert await phone.locator("#community_id").is_visible()
+        assert await phone.locator("#community_name").is_visible()
         assert not await phone.locator("#org_name").is_visible()
         await phone.get_by_label("新机构（平台上还没有）").check()
         assert await no_horizontal_scroll(phone)
