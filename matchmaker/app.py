@@ -38,12 +38,14 @@ from matchmaker.api.partnerships import PartnershipController
 from matchmaker.api.policies import PolicyController
 from matchmaker.api.products import ProductController
 from matchmaker.api.proposals import ProposalController
+from matchmaker.api.registrations import RegistrationController
 from matchmaker.api.rounds import RoundController
 from matchmaker.api.spreadsheets import DemandSheetController
 from matchmaker.api.stats import get_stats
 from matchmaker.api.talent import TalentController
 from matchmaker.api.threads import ThreadController
 from matchmaker.api.users import UserController
+from matchmaker.api.verification import VerificationController
 from matchmaker.auth import PasswordChecks, make_auth
 from matchmaker.errors import exception_handlers
 from matchmaker.services.bootstrap import prepare_database
@@ -118,6 +120,8 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             get_stats,
             list_audit,
             UserController,
+            RegistrationController,
+            VerificationController,
             PolicyController,
             CaseController,
             ProductController,

@@ -49,6 +49,19 @@ ELSEWHERE = {
         "PATCH",
         "/api/v1/webhooks/{id}",
     ): "tests/test_delivery.py (robots: coordinators only, per role)",
+    # applications and verification: decided by coordinators of the area (another area's: 403)
+    ("POST", "/api/v1/registrations"): "tests/test_verification.py (anyone applies, per address)",
+    ("POST", "/api/v1/registrations/{id}/approve"): "tests/test_verification.py (the area's)",
+    ("POST", "/api/v1/registrations/{id}/refuse"): "tests/test_verification.py (the area's)",
+    ("POST", "/api/v1/verification/actors/{id}/evidence"): "tests/test_verification.py (own org)",
+    (
+        "POST",
+        "/api/v1/verification/requests/{id}/verify",
+    ): "tests/test_verification.py (the area's)",
+    (
+        "POST",
+        "/api/v1/verification/requests/{id}/refuse",
+    ): "tests/test_verification.py (the area's)",
 }
 
 

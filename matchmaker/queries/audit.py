@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import asyncpg
@@ -57,9 +58,14 @@ async def list_entries(
     user_id: int | None,
     limit: int,
     cursor: str | None,
+    action: str | None = None,
+    username: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
 ) -> tuple[list[AuditEntry], str | None]:
-    """Newest first."""
+    """Newest first; ``since`` inclusive, ``until`` exclusive."""
+    filters = [entity, entity_id, user_id, action, username, since, until]
     return await fetch_page(
-        conn, Q["list"], "newest", NEWEST, [entity, entity_id, user_id], limit, cursor,
+        conn, Q["list"], "newest", NEWEST, filters, limit, cursor,
         lambda r: msgspec.convert(dict(r), AuditEntry),
     )  # fmt: skip

@@ -1,6 +1,7 @@
 """Periodic housekeeping: expire proposals past their time, remind people of what waits for them,
-queue the daily digests, wake a sender for messages due again, fail rounds whose worker stopped,
-forget sign-in counters long past their window and signed-out tokens past their expiry.
+queue the daily digests, lapse verifications past their term, wake a sender for messages due
+again, fail rounds whose worker stopped, forget sign-in counters long past their window and
+signed-out tokens past their expiry.
 
 Run by the queue's scheduler once per interval across every instance (see ``matchmaker.worker``),
 never once per process; each run leaves a row in ``housekeeping_runs``.
@@ -17,7 +18,7 @@ import asyncpg
 
 from matchmaker.queries import jobs, login_attempts, outbox, sessions
 from matchmaker.queries import rounds as q
-from matchmaker.services import proposals, reminders, round_parts, rounds
+from matchmaker.services import proposals, reminders, round_parts, rounds, verification
 from matchmaker.settings import Settings
 
 __all__ = ["sweep"]
@@ -36,6 +37,7 @@ async def sweep(
     moment = now or dt.datetime.now(dt.UTC)
     async with pool.acquire() as conn, conn.transaction():
         expired = await proposals.expire(conn, moment)
+        await verification.lapse(conn, moment)
         await reminders.remind(conn, moment, dt.timedelta(hours=settings.reminder_hours))
         await reminders.digests(conn, moment, settings.digest_hour)
         if await outbox.due(conn, moment):

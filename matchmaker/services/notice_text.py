@@ -58,6 +58,26 @@ KINDS: dict[str, tuple[str, str]] = {
     ),
     "actor_verified": ("{actor} 已通过平台认证", "{actor} is now verified"),
     "actor_unverified": ("{actor} 的平台认证已撤销", "{actor} is no longer verified"),
+    "actor_verified_until": (
+        "{actor} 已通过平台认证，有效期至 {until}",
+        "{actor} is now verified, until {until}",
+    ),
+    "registration_received": (
+        "{name} 申请入驻（{what}），请审核",
+        "{name} applies for an account ({what}); please decide",
+    ),
+    "evidence_submitted": (
+        "{actor} 提交了认证材料，请审核",
+        "{actor} submitted evidence for verification; please decide",
+    ),
+    "verification_refused": (
+        "{actor} 提交的认证材料未通过：{reason}",
+        "The verification evidence of {actor} was refused: {reason}",
+    ),
+    "verification_lapsed": (
+        "{actor} 的平台认证已于 {until} 到期，请重新提交材料",
+        "The verification of {actor} lapsed on {until}; submit evidence again",
+    ),
     "message_received": (
         "{author} 在「{demand}」的对话中留言：{excerpt}",
         "{author} wrote about “{demand}”: {excerpt}",

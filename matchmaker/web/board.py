@@ -25,6 +25,7 @@ from matchmaker.queries.communities import districts as districts_of
 from matchmaker.segment import query_text
 from matchmaker.services import demands as demand_service
 from matchmaker.services import fit as fit_service
+from matchmaker.services import verification
 from matchmaker.vocab import LABELS
 from matchmaker.web.i18n import Words, text
 from matchmaker.web.page import PathId, Req, is_htmx, lang_of, render, see_other, user_of
@@ -136,6 +137,7 @@ async def board(
         next_cursor=next_cursor,
         found=found,
         interested=await _interested(conn, actor_id),
+        partners=await verification.partners(conn, [d.id for d in items]),
         is_partner=actor_id is not None,
         sorts=[s for s in SORTS if s != "fit" or actor_id is not None],
         query={
@@ -164,6 +166,7 @@ async def _card(
         words=WORDS,
         d=demand,
         interested=await _interested(conn, actor_id),
+        partners=await verification.partners(conn, [demand.id]),
         is_partner=actor_id is not None,
         message=message,
     )

@@ -79,6 +79,16 @@ _TEXT: Words = {
     "required": ("必填", "Required"),
     "save": ("保存", "Save"),
     "cancel": ("取消", "Cancel"),
+    # the verification badge (cards, need pages, proposals)
+    "badge": ("已认证", "Verified"),
+    "partners": ("合作伙伴", "Partners"),
+    "badge_until": ("平台认证有效期至 {date}", "Verified by the platform until {date}"),
+    "badge_until_short": ("至 {date}", "until {date}"),
+    "badge_no_term": ("已通过平台认证", "Verified by the platform"),
+    "register": ("申请入驻", "Apply"),
+    "registrations_nav": ("入驻申请", "Applications"),
+    "verification_nav": ("机构认证", "Verification"),
+    "audit_nav": ("审计日志", "Audit log"),
     "fix_errors": (
         "请修改标出的内容后再提交。",
         "Please correct the marked fields and submit again.",

@@ -28,7 +28,7 @@ from matchmaker.models.partnerships import Partnership
 from matchmaker.models.rounds import Proposal
 from matchmaker.queries import demands as demand_queries
 from matchmaker.queries import partnerships as q
-from matchmaker.services import contacts
+from matchmaker.services import contacts, verification
 from matchmaker.services.partnerships import for_viewer, scope_of
 from matchmaker.web.i18n import Words
 from matchmaker.web.page import Req, render, user_of
@@ -385,6 +385,7 @@ async def inbox_page(
         form=form,
         when=when,
         contact_of=lambda partnership: contact_parts(partnership, side),
+        badges=await verification.badges(conn, [p.actor_id for p in lists.proposals]),
     )
 
 

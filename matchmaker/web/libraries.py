@@ -34,6 +34,7 @@ from matchmaker.queries import communities as community_q
 from matchmaker.queries.paging import MAX_LIMIT
 from matchmaker.queries.stats import library_counts
 from matchmaker.segment import query_text
+from matchmaker.services import verification
 from matchmaker.services.access import curates
 from matchmaker.vocab import LABELS
 from matchmaker.web.board import chosen_id
@@ -369,4 +370,7 @@ async def library_item(
         standard=standard,
         can_edit=curates(user) or spec.owns(user, item.id),
         saved=saved == "1",
+        badge=(await verification.badges(conn, [item.id])).get(item.id)
+        if spec.name == "actors"
+        else None,
     )

@@ -30,6 +30,7 @@ from matchmaker.queries import policies as policies_q
 from matchmaker.queries import rounds as rounds_q
 from matchmaker.segment import query_text
 from matchmaker.services import demands as service
+from matchmaker.services import verification
 from matchmaker.services.access import can_manage_community
 from matchmaker.web.forms import parse, read
 from matchmaker.web.i18n import Lang, Words, label, say
@@ -272,6 +273,7 @@ async def detail_page(
         manages=can_manage_community(user, demand.community_id),
         can_cancel="cancelled" in DEMAND_TRANSITIONS[demand.status],
         share_url=share_url, summary=need_summary(demand, lang),
+        partners=(await verification.partners(conn, [demand.id])).get(demand.id, []),
         **({"refused": None, "confirm_error": None, "reason": ""} | values),
     )  # fmt: skip
 

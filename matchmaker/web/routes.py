@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matchmaker.web.audit_log import audit_csv, audit_page
 from matchmaker.web.board import board, express_interest, withdraw_interest
 from matchmaker.web.dashboard import dashboard
 from matchmaker.web.inbox import inbox
@@ -46,6 +47,14 @@ from matchmaker.web.profile import (
     save_new_product,
     save_product,
 )
+from matchmaker.web.registration import (
+    register_form,
+    register_status,
+    register_submit,
+    registration_approve,
+    registration_refuse,
+    registrations_page,
+)
 from matchmaker.web.rounds import (
     round_again,
     round_page,
@@ -56,6 +65,13 @@ from matchmaker.web.rounds import (
 from matchmaker.web.session import login_form, login_submit, logout
 from matchmaker.web.share import need_qr
 from matchmaker.web.threads import thread, write_message
+from matchmaker.web.verification import (
+    evidence_file,
+    evidence_refuse,
+    evidence_submit,
+    evidence_verify,
+    verification_page,
+)
 
 __all__ = ["PAGES"]
 
@@ -121,4 +137,17 @@ PAGES: list[Any] = [
     robots_page,
     robot_add,
     robot_switch,
+    register_form,
+    register_submit,
+    register_status,
+    registrations_page,
+    registration_approve,
+    registration_refuse,
+    verification_page,
+    evidence_submit,
+    evidence_file,
+    evidence_verify,
+    evidence_refuse,
+    audit_page,
+    audit_csv,
 ]

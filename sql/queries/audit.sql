@@ -10,6 +10,10 @@ FROM audit_log
 WHERE ($1::text IS NULL OR entity = $1)
   AND ($2::bigint IS NULL OR entity_id = $2)
   AND ($3::bigint IS NULL OR user_id = $3)
+  AND ($4::text IS NULL OR action = $4)
+  AND ($5::text IS NULL OR username = $5)
+  AND ($6::timestamptz IS NULL OR at >= $6)
+  AND ($7::timestamptz IS NULL OR at < $7)
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};
