@@ -186,8 +186,10 @@ async def test_0016_takes_partners_self_ratings_out_of_the_track_record(
 
     folder = tmp_path / "migrations"
     folder.mkdir()
+    # every other migration first (the demo loader writes today's schema), 0016 last: the runner
+    # fills a gap in the numbers when it arrives, as on a database upgraded across branches
     for name in SHIPPED:
-        if name < "0016":
+        if name != "0016_ratings.sql":
             shutil.copy(MIGRATIONS_DIR / name, folder / name)
     dsn = await database_factory(migrated=False)
     conn = await db.connect(dsn)
