@@ -26,7 +26,7 @@ from matchmaker.queries import actors as actor_queries
 from matchmaker.queries import audit
 from matchmaker.queries import demands as q
 from matchmaker.segment import search_text
-from matchmaker.services.access import curates, require_actor, require_community
+from matchmaker.services.access import governs, require_actor, require_community
 from matchmaker.services.notice_text import sentence
 from matchmaker.services.notify import Notice, tell, tell_groups
 
@@ -71,8 +71,8 @@ async def _set_beneficiaries(
 
 
 def _visible(user: CurrentUser | None, demand: Demand) -> bool:
-    """Drafts are seen only by their community's staff and curators."""
-    if demand.status != "draft" or curates(user):
+    """Drafts are seen only by their community's staff and the curators governing its district."""
+    if demand.status != "draft" or governs(user, demand.district_id):
         return True
     return user is not None and user.community_id == demand.community_id
 
@@ -96,7 +96,7 @@ async def create(conn: asyncpg.Connection, user: CurrentUser, body: DemandCreate
                 "community_id: required (you are not bound to a community)", field="community_id"
             )
         community_id = user.community_id
-    require_community(user, community_id)
+    await require_community(conn, user, community_id)
     values = _with_search(msgspec.structs.asdict(body) | {"community_id": community_id})
     async with conn.transaction():
         demand_id = await q.insert(conn, values, user.id)
@@ -113,7 +113,7 @@ async def patch(
 ) -> Demand:
     async with conn.transaction():
         before = await q.row_for_update(conn, demand_id)
-        require_community(user, before["community_id"])
+        await require_community(conn, user, before["community_id"])
         if before["status"] in ("fulfilled", "cancelled"):
             raise Conflict(f"a {before['status']} need can no longer be edited")
         changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
@@ -134,7 +134,7 @@ async def change_status(
     """Move a need along draft → open → matched → in_progress → fulfilled | cancelled."""
     async with conn.transaction():
         before = await q.row_for_update(conn, demand_id)
-        require_community(user, before["community_id"])
+        await require_community(conn, user, before["community_id"])
         allowed = DEMAND_TRANSITIONS[before["status"]]
         if body.status not in allowed:
             moves = ", ".join(allowed) if allowed else "none (it is final)"
@@ -157,7 +157,7 @@ async def change_status(
 async def archive(conn: asyncpg.Connection, user: CurrentUser, demand_id: int) -> None:
     async with conn.transaction():
         before = await q.row_for_update(conn, demand_id)
-        require_community(user, before["community_id"])
+        await require_community(conn, user, before["community_id"])
         await q.archive(conn, demand_id)
         await audit.record(conn, user, "demand", demand_id, "archive", before, None)
 
@@ -168,7 +168,7 @@ async def express_interest(
     """Idempotent: a second call keeps one interest and updates its note."""
     if user.actor_id is None:
         raise Forbidden("only a partner organisation's staff can express interest")
-    require_actor(user, user.actor_id)
+    await require_actor(conn, user, user.actor_id)
     async with conn.transaction():
         demand = await get_visible(conn, user, demand_id)
         if demand.status != "open":
@@ -229,5 +229,5 @@ async def interest_of(
 async def interests(conn: asyncpg.Connection, user: CurrentUser, demand_id: int) -> list[Interest]:
     """Interest in a need, for its community's staff and curators."""
     demand = await get_visible(conn, user, demand_id)
-    require_community(user, demand.community_id)
+    await require_community(conn, user, demand.community_id)
     return await q.interests_of_demand(conn, demand_id)

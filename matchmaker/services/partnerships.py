@@ -20,10 +20,16 @@ from matchmaker.errors import Conflict, Forbidden
 from matchmaker.models import CurrentUser
 from matchmaker.models.partnerships import Cancellation, Completion, DirectPartnership, Partnership
 from matchmaker.queries import audit
+from matchmaker.queries import demands as demand_queries
 from matchmaker.queries import partnerships as q
 from matchmaker.queries import rounds as round_queries
 from matchmaker.segment import search_text
-from matchmaker.services.access import can_manage_community, curates, require_curator
+from matchmaker.services.access import (
+    can_manage_community,
+    curates,
+    require_curator,
+    require_governs,
+)
 
 __all__ = ["cancel", "complete", "create_direct", "open_partnership", "scope_of"]
 
@@ -71,9 +77,11 @@ async def open_partnership(
 async def create_direct(
     conn: asyncpg.Connection, user: CurrentUser, body: DirectPartnership
 ) -> Partnership:
-    """A coordinator pairs a partner with a need it expressed interest in."""
+    """A coordinator of the need's district pairs a partner with a need it expressed interest in."""
     require_curator(user)
     async with conn.transaction():
+        demand = await demand_queries.get(conn, body.demand_id)
+        require_governs(user, demand.district_id)
         if not await q.has_interest(conn, body.demand_id, body.actor_id):
             raise Conflict(
                 "a direct partnership needs the partner's expressed interest in this need first",
@@ -87,7 +95,12 @@ async def create_direct(
 def _require_party(user: CurrentUser, row: dict[str, object]) -> None:
     """The need's community staff, the partner's staff, or a curator."""
     community_id = row["community_id"]
-    if isinstance(community_id, int) and can_manage_community(user, community_id):
+    district_id = row.get("district_id")
+    if (
+        isinstance(community_id, int)
+        and isinstance(district_id, int)
+        and can_manage_community(user, community_id, district_id)
+    ):
         return
     if user.role == "partner" and user.actor_id == row["actor_id"]:
         return

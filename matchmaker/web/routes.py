@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from matchmaker.web.accounts import (
+    account_active,
+    account_areas,
+    account_create,
+    account_password,
+    accounts,
+)
 from matchmaker.web.board import board, express_interest, withdraw_interest
 from matchmaker.web.dashboard import dashboard
 from matchmaker.web.inbox import inbox
@@ -119,4 +126,9 @@ PAGES: list[Any] = [
     robots_page,
     robot_add,
     robot_switch,
+    accounts,
+    account_create,
+    account_active,
+    account_password,
+    account_areas,
 ]
