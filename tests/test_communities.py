@@ -218,7 +218,7 @@ async def test_patch_changes_only_what_is_sent_and_recomputes_the_standing(
 
 
 async def test_a_town_must_lie_in_the_district(client: Client, seeded: Any, login: Any) -> None:
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # moves a community between districts: an admin's
     qionglai, _ = await _place(seeded, "邛崃市", "文君街道")
     _, baohe = await _place(seeded, "成华区", "保和街道")
     count = await seeded.fetchval("SELECT count(*) FROM communities")
