@@ -227,7 +227,7 @@ async def test_the_progress_fragment_polls_until_the_round_has_finished(
     await page_login("coordinator_chenghua")
     # no job: the test moves the round through its states itself, as a worker would
     queued = await service.create(
-        seeded, None, RoundRequest(scope=Scope(districts=["邛崃市"])), enqueue=False
+        seeded, None, RoundRequest(scope=Scope(districts=["成华区"])), enqueue=False
     )
     worker = uuid.uuid4()
     fragment = (await client.get(f"/rounds/{queued.id}/progress", headers=HTMX)).text
