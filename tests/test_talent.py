@@ -209,7 +209,7 @@ async def test_only_coordinators_and_admins_change_people(
 async def test_bad_input_answers_400_naming_the_field_and_changes_nothing(
     client: Client, seeded: Any, login: Any
 ) -> None:
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # 白塔家族 (广安区) and 规划师B (成华区): beyond 邛崃市
     archived_actor = await _actor(seeded, "白塔家族")
     await client.delete(f"/api/v1/actors/{archived_actor}", headers=coordinator)
     count = await seeded.fetchval("SELECT count(*) FROM talent")

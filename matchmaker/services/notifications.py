@@ -23,7 +23,7 @@ from matchmaker.models.notifications import (
     WebhookCreate,
     WebhookPatch,
 )
-from matchmaker.queries import areas, audit, outbox
+from matchmaker.queries import areas, audit, communities, outbox
 from matchmaker.queries import notifications as q
 from matchmaker.services.access import governs, require_curator
 from matchmaker.services.notice_text import sentence
@@ -123,6 +123,8 @@ async def _require_place(conn: asyncpg.Connection, user: CurrentUser, body: Webh
             district = await areas.community_district(conn, body.community_id)
         except NotFound:
             raise Invalid("community_id: no such community", field="community_id") from None
+    if district is not None and not await communities.district_exists(conn, district):
+        raise Invalid("district_id: no such district", field="district_id")
     if not governs(user, district):
         raise Forbidden(
             "only a coordinator of this district (or an admin) may connect its group robots"
