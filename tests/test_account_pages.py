@@ -43,7 +43,7 @@ async def test_a_coordinator_manages_their_areas_staff_on_the_page(
     created = await seeded.fetchrow("SELECT id, active FROM users WHERE username = 'hemei.page'")
     assert created is not None and created["active"]
     # filters: by name, by state
-    found = await client.get("/accounts", params={"q": "hemei.p"})
+    found = await client.get("/accounts", params={"role": "", "active": "", "q": "hemei.p"})
     assert _usernames(found.text) == ["hemei.page"]
     # deactivate, then give a new password, then reactivate
     off = await client.post(

@@ -37,7 +37,8 @@ Answer = Response[Any] | Template
 Conn = NamedDependency[asyncpg.Connection]
 Id = Annotated[int, PathParameter(ge=1, le=2**62)]
 Text = Annotated[str | None, QueryParameter(max_length=100)]
-RoleFilter = Annotated[Role | None, QueryParameter()]
+#: A blank select sends ``role=``: any role (an unknown one is ignored as well).
+RoleFilter = Annotated[str | None, QueryParameter(max_length=40)]
 Cursor = Annotated[str | None, QueryParameter(max_length=500)]
 #: Accounts shown on one page (the next page is a link).
 SHOWN = 50

@@ -41,8 +41,9 @@ async def test_a_coordinator_creates_and_deactivates_an_account_on_a_phone(
 
         await phone.get_by_label("姓名或账号").fill("hemei.phone")
         await phone.get_by_role("button", name="筛选").click()
-        await phone.wait_for_load_state("networkidle")
+        await phone.wait_for_url(re.compile(r"/accounts\?.*q=hemei\.phone"))
         row = phone.locator('[data-testid=account][data-username="hemei.phone"]')
+        await row.wait_for()
         assert await phone.locator("[data-testid=account]").count() == 1
         assert "启用中" in await row.locator("[data-testid=state]").inner_text()
         assert await no_horizontal_scroll(phone)
@@ -50,7 +51,7 @@ async def test_a_coordinator_creates_and_deactivates_an_account_on_a_phone(
 
         await row.locator("summary").click()
         await row.get_by_role("button", name="停用").click()
-        await phone.wait_for_load_state("networkidle")
+        await phone.wait_for_url(re.compile(r"/accounts\?done=updated"))
         await phone.goto("/accounts?q=hemei.phone")
         row = phone.locator('[data-testid=account][data-username="hemei.phone"]')
         assert re.search("已停用", await row.locator("[data-testid=state]").inner_text())
