@@ -119,7 +119,7 @@ async def test_coordinator_curates_cases_with_partners_and_every_change_is_audit
     client: Client, seeded: Any, login: Any
 ) -> None:
     coordinator = await login("coordinator")
-    community = await _id(seeded, "communities", "永前社区")
+    community = await _id(seeded, "communities", "前进社区")  # in 邛崃市, the coordinator's area
     zhuli, xihua, chunquan = [
         await _id(seeded, "actors", name) for name in ("注力社工", "西华大学", "春泉酒业")
     ]
@@ -138,7 +138,11 @@ async def test_coordinator_curates_cases_with_partners_and_every_change_is_audit
     response = await client.post(URL, json=body, headers=coordinator)
     assert response.status_code == 201, response.text
     created = response.json()
-    assert created["community_name"] == "永前社区" and created["district_name"] == "前锋区"
+    assert created["community_name"] == "前进社区" and created["district_name"] == "邛崃市"
+    # a case of another area's community is not theirs to add
+    yongqian = await _id(seeded, "communities", "永前社区")
+    foreign = await client.post(URL, json=body | {"community_id": yongqian}, headers=coordinator)
+    assert foreign.status_code == 403 and "district" in foreign.json()["message"]
     assert [a["id"] for a in created["actors"]] == sorted([zhuli, xihua])
     assert {a["name"] for a in created["actors"]} == {"注力社工", "西华大学"}
     assert created["id"] in [c["id"] for c in await all_pages(client, URL, q="助餐")]

@@ -218,7 +218,7 @@ async def test_patch_changes_only_what_is_sent_and_recomputes_the_standing(
 
 
 async def test_a_town_must_lie_in_the_district(client: Client, seeded: Any, login: Any) -> None:
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # moves a community between districts: an admin's
     qionglai, _ = await _place(seeded, "邛崃市", "文君街道")
     _, baohe = await _place(seeded, "成华区", "保和街道")
     count = await seeded.fetchval("SELECT count(*) FROM communities")
@@ -252,8 +252,8 @@ async def test_a_name_is_unique_within_its_town(client: Client, seeded: Any, log
 async def test_archived_communities_leave_the_lists(
     client: Client, seeded: Any, login: Any
 ) -> None:
-    target = await _id(seeded, "桐林村")
-    response = await client.delete(f"{URL}/{target}", headers=await login("coordinator"))
+    target = await _id(seeded, "桐林村")  # in 大邑县: an admin's (no demo coordinator's)
+    response = await client.delete(f"{URL}/{target}", headers=await login("admin"))
     assert response.status_code == 204
     assert (await client.get(f"{URL}/{target}")).status_code == 404
     assert target not in {c["id"] for c in await all_pages(client, URL, limit=50)}
@@ -265,7 +265,7 @@ async def test_archived_communities_leave_the_lists(
         "AND entity_id = $1",
         target,
     )
-    again = await client.delete(f"{URL}/{target}", headers=await login("coordinator"))
+    again = await client.delete(f"{URL}/{target}", headers=await login("admin"))
     assert again.status_code == 404
 
 

@@ -33,7 +33,7 @@ def chart_data(html: str, source: str) -> Any:
 async def test_the_dashboard_shows_the_databases_numbers(
     client: Client, seeded: Any, page_login: Any
 ) -> None:
-    await page_login("coordinator")
+    await page_login("admin")  # every district's numbers (a coordinator's: their area's, below)
     html = (await client.get("/dashboard")).text
     open_needs = await seeded.fetchval(
         "SELECT count(*) FROM demands WHERE status = 'open' AND archived_at IS NULL"
@@ -81,6 +81,16 @@ async def test_the_dashboard_shows_the_databases_numbers(
     assert open_in_categories == open_needs
     # no partner activity in the demo data yet: the empty state points to the rounds
     assert "还没有伙伴表达意向或收到推荐" in html and 'href="/rounds"' in html
+
+    await page_login("coordinator_chenghua")
+    theirs = (await client.get("/dashboard")).text
+    assert [r[0] for r in table(theirs, "districts-table")] == ["成华区"]
+    assert [r[1:] for r in table(theirs, "districts-table")] == [by_district["成华区"]]
+    in_chenghua = await seeded.fetchval(
+        "SELECT count(*) FROM communities c JOIN districts di ON di.id = c.district_id "
+        "WHERE di.name = '成华区' AND c.archived_at IS NULL"
+    )
+    assert re.search(rf'data-stat="k_meeting">\d+ / {in_chenghua}<', theirs)
 
 
 async def test_partner_activity_counts_a_real_rounds_proposals(

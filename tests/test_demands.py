@@ -16,19 +16,32 @@ async def _community_id(conn: Any, name: str) -> int:
     return int(await conn.fetchval("SELECT id FROM communities WHERE name = $1", name))
 
 
-async def test_anonymous_sees_no_drafts_staff_see_their_own_coordinators_all(
+async def test_anonymous_sees_no_drafts_staff_see_their_own_coordinators_their_areas(
     client: Client, seeded: Any, login: Any
 ) -> None:
     drafts = await ids(seeded, "SELECT id FROM demands WHERE status = 'draft'")
     assert drafts
     public = {d["id"] for d in await all_pages(client, "/api/v1/demands", limit=50)}
     assert not public & set(drafts)
-    coordinator = await login("coordinator")
-    response = await client.get("/api/v1/demands", params={"status": "draft"}, headers=coordinator)
+    admin = await login("admin")
+    response = await client.get("/api/v1/demands", params={"status": "draft"}, headers=admin)
     assert {d["id"] for d in response.json()["items"]} == set(drafts)
-    draft = drafts[0]
+    # a coordinator sees the drafts of their area only; another area's stays hidden (404)
+    coordinator = await login("coordinator")
+    theirs = await ids(
+        seeded,
+        "SELECT d.id FROM demands d JOIN communities c ON c.id = d.community_id "
+        "JOIN districts di ON di.id = c.district_id WHERE d.status = 'draft' AND di.name = '邛崃市'",
+    )
+    assert theirs and set(theirs) != set(drafts)
+    response = await client.get("/api/v1/demands", params={"status": "draft"}, headers=coordinator)
+    assert {d["id"] for d in response.json()["items"]} == set(theirs)
+    draft = theirs[0]
     assert (await client.get(f"/api/v1/demands/{draft}")).status_code == 404
     assert (await client.get(f"/api/v1/demands/{draft}", headers=coordinator)).status_code == 200
+    foreign = next(d for d in drafts if d not in theirs)
+    assert (await client.get(f"/api/v1/demands/{foreign}", headers=coordinator)).status_code == 404
+    assert (await client.get(f"/api/v1/demands/{foreign}", headers=admin)).status_code == 200
 
 
 async def test_staff_post_a_need_for_their_own_community_and_it_reaches_the_board(

@@ -52,7 +52,7 @@ async def test_sort_by_fit_ranks_the_needs_a_round_could_propose_best_first(
     assert fits == sorted(fits, reverse=True)
     assert len({d["id"] for d in ranked}) == len(ranked)
     # exactly the needs a round could propose it for, each at the score the round gives the pair
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # a round over every district: an admin's
     started = await client.post(
         "/api/v1/rounds",
         json={"scope": {}, "dry_run": True, "min_score": 0.0, "include_unverified": True},

@@ -347,11 +347,14 @@ async def test_a_coordinator_edits_talent_and_a_community(
     person = await seeded.fetchrow("SELECT * FROM talent ORDER BY id LIMIT 1")
     form = (await client.get(f"/libraries/talent/{person['id']}/edit")).text
     assert "\n".join(person["skills"]) in form
+    served = await seeded.fetch(  # kept ticked, as the form shows them (邛崃市: the area's)
+        "SELECT district_id FROM talent_districts WHERE talent_id = $1", person["id"]
+    )
     answer = await client.post(
         f"/libraries/talent/{person['id']}/edit",
         data={"display_name": person["display_name"], "roles": ["social_worker", "volunteer"],
               "skills": "个案管理\n 小组工作 \n", "actor_id": "", "hours_per_month": "40",
-              "_csrf_token": token},
+              "district_ids": [str(r["district_id"]) for r in served], "_csrf_token": token},
         follow_redirects=False,
     )  # fmt: skip
     assert answer.status_code == 303, answer.text

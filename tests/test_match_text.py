@@ -24,7 +24,7 @@ async def graph_of_round(client: Client, headers: dict[str, str], scope: dict[st
 async def test_a_pair_scores_the_same_in_a_district_round_and_a_city_round(
     client: Client, seeded: Any, login: Any
 ) -> None:
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # rounds over every district: an admin's
     district = await graph_of_round(client, coordinator, {"districts": ["成华区"]})
     everything = await graph_of_round(client, coordinator, {})
     city = {(e["demand_id"], e["actor_id"]): e["score"] for e in everything["edges"]}
@@ -48,7 +48,7 @@ async def test_the_model_is_refitted_once_the_librarys_text_changes(seeded: Any)
 async def test_an_open_need_says_what_it_would_take(
     client: Client, seeded: Any, login: Any
 ) -> None:
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # rounds over every district: an admin's
     started = await client.post(
         "/api/v1/rounds", json={"scope": {}, "dry_run": True, "seed": 1}, headers=coordinator
     )

@@ -94,6 +94,7 @@ class World:
             "district": await one("SELECT id FROM districts WHERE name = '邛崃市'"),
             "town": await one("SELECT t.id FROM towns t JOIN districts d ON d.id = t.district_id WHERE d.name = '邛崃市' LIMIT 1"),
             "user": await one("SELECT id FROM users WHERE username = 'staff_hemei'"),
+            "own_user": await one("SELECT id FROM users WHERE username = 'staff_zhitai'"),
         }  # fmt: skip
 
     def n(self) -> int:
@@ -113,20 +114,18 @@ class World:
                 "INSERT INTO communities (name, district_id, town_id, kind, population, lat, lon) VALUES ($1, $2, $3, 'urban', 100, 30.4, 103.4) RETURNING id",
                 f"矩阵社区{n}", self.ids["district"], self.ids["town"],
             ))  # fmt: skip
-        if table == "actors":
-            return int(
-                await one(
-                    "INSERT INTO actors (name, kind, lat, lon) VALUES ($1, 'enterprise', 30.4, 103.4) RETURNING id",
-                    f"矩阵机构{n}",
-                )
-            )
+        if table == "actors":  # serving 邛崃市, the coordinator's area
+            return int(await one(
+                "WITH a AS (INSERT INTO actors (name, kind, lat, lon) VALUES ($1, 'enterprise', 30.4, 103.4) RETURNING id), "
+                "d AS (INSERT INTO actor_districts (actor_id, district_id) SELECT id, $2 FROM a) SELECT id FROM a",
+                f"矩阵机构{n}", self.ids["district"],
+            ))  # fmt: skip
         if table == "talent":
-            return int(
-                await one(
-                    "INSERT INTO talent (display_name, roles) VALUES ($1, '{volunteer}') RETURNING id",
-                    f"矩阵人才{n}",
-                )
-            )
+            return int(await one(
+                "WITH t AS (INSERT INTO talent (display_name, roles) VALUES ($1, '{volunteer}') RETURNING id), "
+                "d AS (INSERT INTO talent_districts (talent_id, district_id) SELECT id, $2 FROM t) SELECT id FROM t",
+                f"矩阵人才{n}", self.ids["district"],
+            ))  # fmt: skip
         if table == "policies":
             return int(
                 await one(
@@ -261,7 +260,10 @@ def matrix() -> list[tuple[str, str, Call, Expect]]:
         {("anonymous", "-"): 401, ("staff", "own"): 200, ("staff", "foreign"): 403,
          ("partner", "-"): 403, ("coordinator", "-"): 200, ("admin", "-"): 200},
     ))  # fmt: skip
-    rows += library("talent", lambda n: {"display_name": f"新人才{n}", "roles": ["volunteer"]})
+    rows += library(
+        "talent",
+        lambda n: {"display_name": f"新人才{n}", "roles": ["volunteer"], "district_ids": [0]},
+    )
     rows += library(
         "policies",
         lambda n: {
@@ -282,6 +284,7 @@ def matrix() -> list[tuple[str, str, Call, Expect]]:
             "kind": "enterprise",
             "lat": 30.4,
             "lon": 103.4,
+            "district_ids": [w.ids["district"]],
         }
 
     async def actor_change(w: World, role: str, side: str) -> tuple[str, Any]:
@@ -413,7 +416,7 @@ def matrix() -> list[tuple[str, str, Call, Expect]]:
         ("DELETE", "/api/v1/demands/{id}/interest", withdraw, partners_only),
     ]
 
-    # users: admins only
+    # users: admins; a coordinator their area's staff (邛崃市's 直台村; 和美社区's is hidden: 404)
     async def user_create(w: World, role: str, side: str) -> tuple[str, Any]:
         return "/api/v1/users", {
             "username": f"matrix{w.n()}",
@@ -423,11 +426,13 @@ def matrix() -> list[tuple[str, str, Call, Expect]]:
         }
 
     async def user_change(w: World, role: str, side: str) -> tuple[str, Any]:
-        return f"/api/v1/users/{w.ids['user']}", {"display_name": f"改名{w.n()}"}
+        target = w.ids["own_user"] if side == "own" else w.ids["user"]
+        return f"/api/v1/users/{target}", {"display_name": f"改名{w.n()}"}
 
+    area_staff = {**admins_only(200), ("coordinator", "own"): 200, ("coordinator", "-"): 404}
     rows += [
         ("POST", "/api/v1/users", user_create, admins_only(201)),
-        ("PATCH", "/api/v1/users/{id}", user_change, admins_only(200)),
+        ("PATCH", "/api/v1/users/{id}", user_change, area_staff),
     ]
 
     # rounds: curators
@@ -584,8 +589,10 @@ async def test_each_role_gets_its_answer_and_a_refusal_changes_nothing(
     for (role, side), status in expect.items():
         url, body = await make(world, role, side)
         if isinstance(body, dict):  # fill ids a body needs from the demo data
+            if body.get("district_ids") == [0]:
+                body["district_ids"] = [world.ids["district"]]
             for key in ("district_id", "town_id", "community_id"):
-                if body.get(key) == 0:
+                if body.get(key) == 0:  # (the coordinator's area holds 邛崃市)
                     body[key] = world.ids[
                         "district"
                         if key == "district_id"

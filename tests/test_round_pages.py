@@ -66,7 +66,7 @@ async def rounds_count(conn: Any) -> int:
 async def test_the_form_offers_every_algorithm_the_weights_and_a_dry_run(
     client: Client, seeded: Any, page_login: Any
 ) -> None:
-    await page_login("coordinator")
+    await page_login("coordinator_chenghua")
     page = await client.get("/rounds")
     assert page.status_code == 200
     html = page.text
@@ -77,14 +77,39 @@ async def test_the_form_offers_every_algorithm_the_weights_and_a_dry_run(
     assert f'name="w_urgency" value="{DEFAULT_WEIGHTS["urgency"]:g}"' in html
     assert '<label for="w_text">内容相似</label>' in html
     assert re.search(r'id="dry_run" name="dry_run" value="true" checked', html)
-    assert '<option value="成华区">成华区</option>' in html and "全部区县" in html
+    # a coordinator chooses among the districts of their area; blank is the whole area
+    assert '<option value="成华区">成华区</option>' in html and "我辖区的全部区县" in html
+    assert '<option value="邛崃市">' not in html
     assert "还没有撮合轮次" in html  # the empty state, with the form to start one above
+
+
+async def test_a_coordinator_runs_rounds_only_over_their_area_and_sees_only_those(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    token = await page_login("coordinator_chenghua")
+    refused = await client.post("/rounds", data=form(token, district="邛崃市"))
+    assert refused.status_code == 422 and "outside your area" in refused.text
+    assert await seeded.fetchval("SELECT count(*) FROM rounds") == 0
+    whole = await client.post("/rounds", data=form(token, district=""), follow_redirects=False)
+    assert whole.status_code == 303
+    scope = await seeded.fetchval("SELECT scope FROM rounds")
+    chenghua = await seeded.fetchval("SELECT id FROM districts WHERE name = '成华区'")
+    assert scope["districts"] == [chenghua]
+    round_page = whole.headers["location"]
+    assert (await client.get(round_page)).status_code == 200
+    await page_login("coordinator")  # 邛崃市's coordinator: neither listed nor shown
+    assert round_page not in (await client.get("/rounds")).text
+    assert (await client.get(round_page)).status_code == 404
+    await page_login("admin")
+    admin_page = await client.get("/rounds")
+    assert round_page in admin_page.text and "全部区县" in admin_page.text
+    assert '<option value="邛崃市">' in admin_page.text
 
 
 async def test_a_negative_weight_is_shown_next_to_its_field_and_starts_nothing(
     client: Client, seeded: Any, page_login: Any
 ) -> None:
-    token = await page_login("coordinator")
+    token = await page_login("coordinator_chenghua")
     answer = await client.post("/rounds", data=form(token, w_text="-1", min_score="0.35"))
     assert answer.status_code == 422
     html = answer.text
@@ -98,7 +123,7 @@ async def test_a_negative_weight_is_shown_next_to_its_field_and_starts_nothing(
 async def test_an_unknown_district_is_refused_next_to_the_select(
     client: Client, seeded: Any, page_login: Any
 ) -> None:
-    token = await page_login("coordinator")
+    token = await page_login("coordinator_chenghua")
     answer = await client.post("/rounds", data=form(token, district="不存在区"))
     assert answer.status_code == 422
     assert 'id="district-error">没有这个区县' in answer.text
@@ -109,7 +134,7 @@ async def test_an_unknown_district_is_refused_next_to_the_select(
 async def test_all_weights_zero_or_a_cap_with_stable_are_refused_by_the_service(
     client: Client, seeded: Any, page_login: Any
 ) -> None:
-    token = await page_login("coordinator")
+    token = await page_login("coordinator_chenghua")
     zeros = {f"w_{n}": "0" for n in ("category", "resources", "text", "proximity")}
     zeros |= {f"w_{n}": "0" for n in ("track_record", "interest", "policy", "urgency")}
     answer = await client.post("/rounds", data=form(token, **zeros))
@@ -126,7 +151,7 @@ async def test_all_weights_zero_or_a_cap_with_stable_are_refused_by_the_service(
 async def test_a_dry_run_shows_its_result_but_writes_no_proposal_then_runs_for_real(
     client: Client, seeded: Any, page_login: Any
 ) -> None:
-    token = await page_login("coordinator")
+    token = await page_login("coordinator_chenghua")
     dry_id = await start(client, token, district="成华区")
     result = await finished(client, dry_id)
     row = await seeded.fetchrow("SELECT dry_run, status, stats FROM rounds WHERE id = $1", dry_id)
@@ -179,7 +204,7 @@ async def test_a_dry_run_shows_its_result_but_writes_no_proposal_then_runs_for_r
 async def test_unmatched_needs_are_explained_in_plain_words(
     client: Client, seeded: Any, page_login: Any
 ) -> None:
-    token = await page_login("coordinator")
+    token = await page_login("coordinator_chenghua")
     round_id = await start(client, token, district="成华区", min_score="0.5")
     result = await finished(client, round_id)
     report = await q.report(seeded, round_id)
@@ -199,10 +224,10 @@ async def test_unmatched_needs_are_explained_in_plain_words(
 async def test_the_progress_fragment_polls_until_the_round_has_finished(
     client: Client, seeded: Any, page_login: Any
 ) -> None:
-    await page_login("coordinator")
+    await page_login("coordinator_chenghua")
     # no job: the test moves the round through its states itself, as a worker would
     queued = await service.create(
-        seeded, None, RoundRequest(scope=Scope(districts=["邛崃市"])), enqueue=False
+        seeded, None, RoundRequest(scope=Scope(districts=["成华区"])), enqueue=False
     )
     worker = uuid.uuid4()
     fragment = (await client.get(f"/rounds/{queued.id}/progress", headers=HTMX)).text
@@ -244,7 +269,7 @@ async def test_only_coordinators_and_admins_see_the_round_pages(
 async def test_a_round_split_by_district_from_the_form_runs_and_shows_its_result(
     client: Client, seeded: Any, page_login: Any
 ) -> None:
-    token = await page_login("coordinator")
+    token = await page_login("admin")  # every district, so the split has parts
     round_id = await start(client, token, district="", split_by_district="true")
     await finished(client, round_id)
     round_ = await q.get_round(seeded, round_id)

@@ -44,7 +44,7 @@ async def test_where_districts_share_no_partner_the_split_round_proposes_what_th
                SELECT actor_id, min(district_id) AS keep FROM actor_districts GROUP BY actor_id
            ) k WHERE a.actor_id = k.actor_id AND a.district_id <> k.keep"""
     )
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # rounds over every district: an admin's
     whole = await _round(client, coordinator, dry_run=True)
     split = await _round(client, coordinator, dry_run=True, split="district")
     assert split["params"]["split"] == "district"
@@ -62,7 +62,7 @@ async def test_where_districts_share_no_partner_the_split_round_proposes_what_th
 async def test_a_real_split_round_never_oversubscribes_and_each_part_re_solves_from_its_graph(
     client: Client, seeded: Any, login: Any
 ) -> None:
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # rounds over every district: an admin's
     whole = await _round(client, coordinator, dry_run=True)
     split = await _round(client, coordinator, split="district")
     stats = split["stats"]
@@ -135,7 +135,7 @@ async def test_needs_that_lost_a_partner_to_another_district_are_solved_again(
 ) -> None:
     # two units each: partners that serve several districts are wanted by several parts at once
     await seeded.execute("UPDATE actors SET capacity = 2")
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # rounds over every district: an admin's
     whole = await _round(client, coordinator, dry_run=True, min_score=0.3)
     split = await _round(client, coordinator, split="district", min_score=0.3)
     stats = split["stats"]

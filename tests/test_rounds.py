@@ -155,7 +155,7 @@ async def test_a_real_round_holds_capacity_so_the_next_round_adds_nothing_twice(
 async def test_two_rounds_at_once_over_overlapping_scopes_never_oversubscribe(
     client: Client, seeded: Any, login: Any
 ) -> None:
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # 大邑县 too: beyond the demo coordinator's area
     await seeded.execute("UPDATE actors SET capacity = 1")  # scarce partners make the race real
     bodies = [
         {"scope": QIONGLAI},

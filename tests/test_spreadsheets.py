@@ -88,7 +88,7 @@ async def _clean_demands(conn: Any) -> None:
 async def test_http_round_trip_gives_back_the_same_rows(
     client: Client, seeded: Any, login: Any, fmt: str
 ) -> None:
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")
     before = await _export(client, coordinator, fmt)
     rows = _rows(before, fmt)
     assert len(rows) == await seeded.fetchval("SELECT count(*) FROM demands")
@@ -102,13 +102,13 @@ async def test_http_round_trip_gives_back_the_same_rows(
     assert result["count"] == len(rows) == len(result["ids"])
 
     assert _rows(await _export(client, coordinator, fmt), fmt) == rows
-    coordinator_id = await seeded.fetchval("SELECT id FROM users WHERE username = 'coordinator'")
+    coordinator_id = await seeded.fetchval("SELECT id FROM users WHERE username = 'admin'")
     assert await ids(seeded, "SELECT id FROM demands WHERE created_by = $1 ORDER BY id", coordinator_id) == result["ids"]  # fmt: skip
     entries = await seeded.fetch(
         "SELECT username, action, entity_id FROM audit_log WHERE entity = 'demand' ORDER BY id"
     )
     assert [(e["username"], e["action"], e["entity_id"]) for e in entries] == [
-        ("coordinator", "import", i) for i in result["ids"]
+        ("admin", "import", i) for i in result["ids"]
     ]
     assert await seeded.fetchval("SELECT count(*) FROM demands WHERE search_text = ''") == 0
     board = await client.get("/api/v1/opportunities", params={"q": "暑期托管"})
@@ -134,7 +134,7 @@ async def test_cli_round_trip_gives_back_the_same_rows(
     total = await seeded.fetchval("SELECT count(*) FROM demands")
     assert f"exported {total} demand(s)" in exported.stdout
     rows = _rows(first.read_bytes(), fmt)
-    over_http = _rows(await _export(client, await login("coordinator"), fmt), fmt)
+    over_http = _rows(await _export(client, await login("admin"), fmt), fmt)
     assert rows == over_http
     await _clean_demands(seeded)
 
@@ -190,9 +190,7 @@ async def test_xlsx_export_has_a_bold_frozen_header_and_date_cells(
 async def test_csv_export_is_utf8_with_bom_and_labels(
     client: Client, seeded: Any, login: Any
 ) -> None:
-    response = await client.get(
-        EXPORT, params={"format": "csv"}, headers=await login("coordinator")
-    )
+    response = await client.get(EXPORT, params={"format": "csv"}, headers=await login("admin"))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert "charset=utf-8" in response.headers["content-type"]
@@ -217,7 +215,7 @@ async def test_export_scope_staff_see_only_their_community_and_filters_apply(
     response = await client.get(EXPORT, params={"community_id": other}, headers=staff)
     assert response.status_code == 403
 
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")
     archived = (await ids(seeded, "SELECT id FROM demands ORDER BY id"))[0]
     assert (
         await client.delete(f"/api/v1/demands/{archived}", headers=coordinator)
@@ -277,7 +275,7 @@ async def test_a_file_with_bad_rows_lists_every_one_and_loads_nothing(
 ) -> None:
     rows, expected = _bad_rows(fmt)
     before = await _counts(seeded)
-    response = await _import(client, await login("coordinator"), _file(rows, fmt))
+    response = await _import(client, await login("admin"), _file(rows, fmt))
     assert response.status_code == 400, response.text
     body = response.json()
     assert body["error"] == "invalid" and body["field"] == "file" and body["status"] == 400
@@ -339,7 +337,7 @@ async def test_wrong_or_unreadable_files_are_refused_naming_file(
 ) -> None:
     before = await _counts(seeded)
     response = await _import(
-        client, await login("coordinator"), (name, content, "application/octet-stream")
+        client, await login("admin"), (name, content, "application/octet-stream")
     )
     assert response.status_code == 400, response.text
     assert response.json()["field"] == "file" and needle in response.json()["message"]
@@ -351,7 +349,7 @@ async def test_an_upload_without_the_file_field_is_refused(
 ) -> None:
     before = await _counts(seeded)
     response = await client.post(
-        IMPORT, files={"sheet": ("需求.csv", b"x", "text/csv")}, headers=await login("coordinator")
+        IMPORT, files={"sheet": ("需求.csv", b"x", "text/csv")}, headers=await login("admin")
     )
     assert response.status_code == 400 and response.json()["field"] == "file"
     assert await _counts(seeded) == before
@@ -360,7 +358,7 @@ async def test_an_upload_without_the_file_field_is_refused(
 async def test_bad_headers_are_reported_on_row_1(client: Client, seeded: Any, login: Any) -> None:
     rows = [["社区", "标题党", "类别", "类别"], ["渔箭社区", "x", "教育培训", "教育培训"]]
     before = await _counts(seeded)
-    response = await _import(client, await login("coordinator"), _file(rows, "csv"))
+    response = await _import(client, await login("admin"), _file(rows, "csv"))
     assert response.status_code == 400
     errors = {(e["row"], e["column"]) for e in response.json()["errors"]}
     assert errors == {(1, "标题党"), (1, "类别"), (1, "需求标题")}
@@ -374,7 +372,7 @@ async def test_more_than_the_row_limit_is_refused_whole(
         ["渔箭社区", f"需求{i}", "教育培训"] for i in range(MAX_ROWS + 1)
     ]
     before = await _counts(seeded)
-    response = await _import(client, await login("coordinator"), _file(rows, "csv"))
+    response = await _import(client, await login("admin"), _file(rows, "csv"))
     assert response.status_code == 400
     assert f"more than {MAX_ROWS} rows" in response.json()["message"]
     assert await _counts(seeded) == before
@@ -383,7 +381,7 @@ async def test_more_than_the_row_limit_is_refused_whole(
 async def test_a_body_over_one_mebibyte_is_refused(client: Client, seeded: Any, login: Any) -> None:
     before = await _counts(seeded)
     response = await _import(
-        client, await login("coordinator"), ("需求.csv", b"a" * (1024 * 1024 + 1), "text/csv")
+        client, await login("admin"), ("需求.csv", b"a" * (1024 * 1024 + 1), "text/csv")
     )
     assert response.status_code == 413
     assert await _counts(seeded) == before
@@ -427,7 +425,7 @@ async def test_codes_english_labels_other_separators_and_excel_cells_are_accepte
         [99, "渔箭社区", "=HYPERLINK(\"x\")", "elderly_care", "funding, Volunteers；场地", "助浴;陪诊，理发", "elderly、disabled", 120.0, "¥12,000.50", 2.0, dt.datetime(2026, 3, 1), dt.date(2026, 12, 31), "urgent", "接诉即办"],
         [None, "渔箭社区", "  社区食堂  ", "Meal service", None, None, None, None, None, None, "2026/4/1", "2026年5月1日", None, None],
     ]  # fmt: skip
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")
     response = await _import(client, coordinator, _file(rows, "xlsx"))
     assert response.status_code == 201, response.text
     first, second = response.json()["ids"]
@@ -480,7 +478,7 @@ async def test_csv_as_excel_saves_it_gbk_on_chinese_windows_or_unicode(
         else "渔箭社区,老年助餐,助餐服务\r\n"
     )
     response = await _import(
-        client, await login("coordinator"), ("需求.csv", text.encode(encoding), "text/csv")
+        client, await login("admin"), ("需求.csv", text.encode(encoding), "text/csv")
     )
     assert response.status_code == 201, response.text
     title = await seeded.fetchval(

@@ -125,7 +125,8 @@ async def test_a_coordinator_adds_a_person_with_affiliation_and_districts(
     chenghua, dayi = await _district(seeded, "成华区"), await _district(seeded, "大邑县")
     affiliation = await _actor(seeded, "天府社创中心")
     body = _body(actor_id=affiliation, district_ids=[chenghua, dayi])
-    response = await client.post(URL, json=body, headers=await login("coordinator"))
+    coordinator = await login("coordinator_chenghua")  # 成华区's: the person serves it
+    response = await client.post(URL, json=body, headers=coordinator)
     assert response.status_code == 201, response.text
     created = response.json()
     assert created["actor_name"] == "天府社创中心"
@@ -139,7 +140,13 @@ async def test_a_coordinator_adds_a_person_with_affiliation_and_districts(
         "SELECT username, action, after FROM audit_log WHERE entity = 'talent' AND entity_id = $1",
         created["id"],
     )
-    assert (entry["username"], entry["action"]) == ("coordinator", "create")
+    assert (entry["username"], entry["action"]) == ("coordinator_chenghua", "create")
+    # 邛崃市's coordinator may not add (nor change) a person serving neither district of theirs
+    qionglai = await login("coordinator")
+    refused = await client.post(URL, json=_body(district_ids=[dayi]), headers=qionglai)
+    assert refused.status_code == 403 and refused.json()["field"] == "district_ids"
+    changed = await client.patch(f"{URL}/{created['id']}", json={"bio": "改"}, headers=qionglai)
+    assert changed.status_code == 403
     assert entry["after"]["display_name"] == body["display_name"]
 
 
@@ -147,7 +154,7 @@ async def test_patch_replaces_districts_and_clears_an_affiliation(
     client: Client, seeded: Any, login: Any
 ) -> None:
     target = await _id(seeded, "规划师A")
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # moves them out of every demo coordinator's area
     before = (await client.get(f"{URL}/{target}", headers=coordinator)).json()
     guang_an = await _district(seeded, "广安区")
     response = await client.patch(
@@ -202,7 +209,7 @@ async def test_only_coordinators_and_admins_change_people(
 async def test_bad_input_answers_400_naming_the_field_and_changes_nothing(
     client: Client, seeded: Any, login: Any
 ) -> None:
-    coordinator = await login("coordinator")
+    coordinator = await login("admin")  # 白塔家族 (广安区) and 规划师B (成华区): beyond 邛崃市
     archived_actor = await _actor(seeded, "白塔家族")
     await client.delete(f"/api/v1/actors/{archived_actor}", headers=coordinator)
     count = await seeded.fetchval("SELECT count(*) FROM talent")

@@ -108,8 +108,8 @@ async def test_admin_lists_users_without_password_hashes(
     assert (await client.get("/api/v1/users/99999", headers=admin)).status_code == 404
 
 
-@pytest.mark.parametrize("who", [None, "coordinator", "partner", "staff"])
-async def test_only_admins_manage_users_and_refusals_change_nothing(
+@pytest.mark.parametrize("who", [None, "partner", "staff"])
+async def test_only_admins_and_coordinators_manage_users_and_refusals_change_nothing(
     client: Client, seeded: Any, login: Any, who: str | None
 ) -> None:
     headers = await login(who) if who else {}

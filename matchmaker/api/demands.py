@@ -31,7 +31,7 @@ from matchmaker.models.rounds import Proposal
 from matchmaker.queries import demands as q
 from matchmaker.services import demands as service
 from matchmaker.services import invitations, versions
-from matchmaker.services.access import curates
+from matchmaker.services.access import area_of, curates
 from matchmaker.vocab import (
     Category,
     CommunityKind,
@@ -93,7 +93,7 @@ class DemandController(Controller):
             return Page(items=[])
         filters.status, filters.q = status, tokens
         items, next_cursor = await q.list_demands(
-            conn, filters, sees_all_drafts=curates(user),
+            conn, filters, sees_all_drafts=curates(user), draft_districts=area_of(user),
             own_community_id=user.community_id if user else None,
             sort=sort, limit=limit, cursor=cursor,
         )  # fmt: skip

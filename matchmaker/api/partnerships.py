@@ -30,6 +30,7 @@ from matchmaker.models.partnerships import (
 from matchmaker.queries import partnerships as q
 from matchmaker.services import contacts
 from matchmaker.services import partnerships as service
+from matchmaker.services.access import area_of, governs_community
 from matchmaker.vocab import PartnershipStatus
 
 __all__ = ["PartnershipController"]
@@ -60,7 +61,7 @@ class PartnershipController(Controller):
         community_id, actor_id = service.scope_of(me)
         items, next_cursor = await q.list_partnerships(
             conn, community_id=community_id, actor_id=actor_id, status=status, demand_id=demand_id,
-            limit=limit, cursor=cursor,
+            limit=limit, cursor=cursor, districts=area_of(me),
         )  # fmt: skip
         shown = service.for_viewer(me, await contacts.partnerships(conn, me, items))
         return Page(items=shown, next_cursor=next_cursor)
@@ -75,6 +76,10 @@ class PartnershipController(Controller):
             actor_id is not None and partnership.actor_id != actor_id
         ):
             raise Forbidden("this partnership belongs to others")
+        if me.role == "coordinator" and not await governs_community(
+            conn, me, partnership.community_id
+        ):
+            raise Forbidden("this partnership lies outside your area")
         return await _with_contacts(conn, me, partnership)
 
     @post("/", operation_id="createPartnership", guards=[CURATORS])

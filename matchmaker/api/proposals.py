@@ -14,6 +14,7 @@ from matchmaker.models import Page
 from matchmaker.models.rounds import Decision, Proposal
 from matchmaker.queries import partnerships as q
 from matchmaker.services import proposals as service
+from matchmaker.services.access import area_of, governs_community
 from matchmaker.services.partnerships import scope_of
 from matchmaker.vocab import ProposalStatus
 
@@ -46,6 +47,7 @@ class ProposalController(Controller):
             status=status,
             limit=limit,
             cursor=cursor,
+            districts=area_of(user),
         )
         return Page(items=items, next_cursor=next_cursor)
 
@@ -58,6 +60,10 @@ class ProposalController(Controller):
             raise Forbidden("this proposal is for another organisation")
         if community_id is not None and proposal.community_id != community_id:
             raise Forbidden("this proposal is for another community")
+        me = required(user)
+        outside = me.role == "coordinator" and proposal.community_id is not None
+        if outside and not await governs_community(conn, me, proposal.community_id or 0):
+            raise Forbidden("this proposal lies outside your area")
         return proposal
 
     @post("/{proposal_id:int}/accept", operation_id="acceptProposal", status_code=200)

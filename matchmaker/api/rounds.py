@@ -43,19 +43,20 @@ class RoundController(Controller):
         return await service.create(conn, user, data)
 
     @get("/{round_id:int}", operation_id="getRound")
-    async def get_round(self, conn: Conn, round_id: Id) -> Round:
-        """A round's status, progress, statistics, per-phase timings and input fingerprint."""
-        return await q.get_round(conn, round_id)
+    async def get_round(self, conn: Conn, user: User, round_id: Id) -> Round:
+        """A round's status, progress, statistics, per-phase timings and input fingerprint
+        (a coordinator's: only rounds within their area)."""
+        return await service.visible(conn, user, round_id)
 
     @get("/{round_id:int}/proposals", operation_id="listRoundProposals")
     async def list_proposals(
-        self, conn: Conn, round_id: Id, limit: Limit = 50, cursor: Cursor = None
+        self, conn: Conn, user: User, round_id: Id, limit: Limit = 50, cursor: Cursor = None
     ) -> ProposalsPage:
         """Proposals best first with their score components; unmatched needs and why (first page).
 
         A dry run's proposals were never written: they come from its report, all on one page.
         """
-        round_ = await q.get_round(conn, round_id)
+        round_ = await service.visible(conn, user, round_id)
         if round_.status != "succeeded":
             raise Conflict(f"the round is {round_.status}; it has no proposals yet")
         report = await q.report(conn, round_id)
@@ -71,17 +72,19 @@ class RoundController(Controller):
         return ProposalsPage(items=items, unmatched=unmatched, next_cursor=next_cursor)
 
     @get("/{round_id:int}/graph", operation_id="getRoundGraph")
-    async def get_graph(self, conn: Conn, round_id: Id, part: Part = None) -> RoundGraph:
+    async def get_graph(
+        self, conn: Conn, user: User, round_id: Id, part: Part = None
+    ) -> RoundGraph:
         """The round's frozen, scored input — demands, partners, edges, params — to re-solve and audit.
 
         A round split by district lists each part's demands in ``parts``; ``part`` gives one
         part's graph alone (a province's whole graph is tens of millions of edges).
         """
+        round_ = await service.visible(conn, user, round_id)
         report = await q.report(conn, round_id)
         if report is None:
-            round_ = await q.get_round(conn, round_id)
             raise Conflict(f"the round is {round_.status}; its input graph is not recorded")
-        if (await q.get_round(conn, round_id)).params.get("split") == "district":
+        if round_.params.get("split") == "district":
             return await round_parts.graph_of(conn, round_id, part)
         if part is not None:
             raise Invalid("part: this round was solved whole; it has no parts", field="part")

@@ -26,7 +26,7 @@ from matchmaker.auth import roles
 from matchmaker.errors import Forbidden
 from matchmaker.queries import demand_sheets as sheets_q
 from matchmaker.queries import demands as q
-from matchmaker.services.access import curates
+from matchmaker.services.access import area_of, curates
 from matchmaker.services.demand_import import ImportResult, import_demands
 from matchmaker.spreadsheets import (
     MEDIA_TYPES,
@@ -104,7 +104,7 @@ class DemandSheetController(Controller):
             filters.community_id = caller.community_id
         tokens, can_match = segmented(q_)
         filters.status, filters.q = status, tokens
-        demands = await sheets_q.export(conn, filters) if can_match else []
+        demands = await sheets_q.export(conn, filters, area_of(caller)) if can_match else []
         write = write_xlsx if format == "xlsx" else write_csv
         content = await asyncio.to_thread(write, demands)  # seconds for big files: off the loop
         return Response(

@@ -5,6 +5,7 @@ line on stderr and exit status 2.
 
     matchmaker user add li.na --role community_staff --community 渔箭社区 --display-name 李娜
     printf '%s\\n' "$PASSWORD" | matchmaker user add ops --role admin --password-stdin
+    matchmaker user add wang --role coordinator --area 成华区 --area 广安市
     matchmaker user list --role partner
 """
 
@@ -67,6 +68,13 @@ def user() -> None:
 @click.option("--actor", metavar="NAME|ID", help="Organisation of a partner user.")
 @click.option("--display-name", metavar="TEXT", help="Name shown in the app [default: USERNAME].")
 @click.option(
+    "--area",
+    "areas",
+    multiple=True,
+    metavar="NAME|ID",
+    help="A coordinator's district or whole city (repeat for more).",
+)
+@click.option(
     "--password-stdin", is_flag=True, help="Read the password from stdin instead of prompting."
 )
 def add(
@@ -75,6 +83,7 @@ def add(
     community: str | None,
     actor: str | None,
     display_name: str | None,
+    areas: tuple[str, ...],
     password_stdin: bool,
 ) -> None:
     """Create USERNAME (the password is asked twice, hidden)."""
@@ -93,6 +102,7 @@ def add(
                 "password": password,
                 "community_id": community_id,
                 "actor_id": actor_id,
+                "areas": [int(a) if a.isdigit() else a for a in areas],
             }
         )
         account = await service.create(conn, None, body)

@@ -48,6 +48,8 @@ class Thread(msgspec.Struct):
     demand_title: str
     community_id: int
     community_name: str
+    #: The community's district: its coordinators read and write the thread.
+    district_id: int
     actor_id: int
     actor_name: str
     proposal_id: int | None = None

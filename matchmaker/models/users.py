@@ -13,6 +13,11 @@ __all__ = ["Login", "LoginResult", "UserAccount", "UserCreate", "UserPatch"]
 
 DisplayName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Password = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
+AreaRef = (
+    Annotated[int, msgspec.Meta(ge=1, le=2**62)]
+    | Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+)
+Areas = Annotated[list[AreaRef], msgspec.Meta(max_length=200)]
 Username = Annotated[
     str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.-]{1,39}$", description="lower-case login name")
 ]
@@ -39,6 +44,8 @@ class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
     password: Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
     community_id: int | None = None
     actor_id: int | None = None
+    #: A coordinator's area: district ids, district names or city names (a city: all its districts).
+    areas: Areas = []
 
 
 class UserAccount(msgspec.Struct):
@@ -56,6 +63,8 @@ class UserAccount(msgspec.Struct):
     created_at: Timestamp
     updated_at: Timestamp
     last_login_at: Timestamp | None
+    #: A coordinator's area as given: district names, then names of whole cities.
+    areas: list[str] = []
 
 
 class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -72,3 +81,5 @@ class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
     actor_id: int | msgspec.UnsetType | None = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
     password: Password | msgspec.UnsetType = msgspec.UNSET
+    #: A coordinator's new area (replaces it): district ids, district names or city names.
+    areas: Areas | msgspec.UnsetType = msgspec.UNSET

@@ -24,14 +24,18 @@ class CommunityName(msgspec.Struct, frozen=True):
     id: int
     name: str
     town_name: str
+    district_id: int
 
 
-async def export(conn: asyncpg.Connection, filters: DemandFilters) -> list[SheetDemand]:
-    """Every non-archived demand the filters match, oldest first (``filters.q`` segmented)."""
+async def export(
+    conn: asyncpg.Connection, filters: DemandFilters, districts: list[int] | None = None
+) -> list[SheetDemand]:
+    """Every non-archived demand the filters match, oldest first (``filters.q`` segmented), in
+    ``districts`` only (None: everywhere)."""
     f = filters
     args: list[Any] = [
         f.district_id, f.town_id, f.community_id, f.category, f.status, f.resource_type,
-        f.target_group, f.urgency, f.community_kind, f.q or None,
+        f.target_group, f.urgency, f.community_kind, f.q or None, districts,
     ]  # fmt: skip
     rows = await conn.fetch(Q["export"], *args)
     return [msgspec.convert(dict(r), SheetDemand) for r in rows]

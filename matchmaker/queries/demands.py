@@ -82,13 +82,18 @@ async def list_demands(
     sort: DemandSort,
     limit: int,
     cursor: str | None,
+    draft_districts: list[int] | None = None,
 ) -> tuple[list[Demand], str | None]:
-    """One page of demands; ``filters.q`` must already be segmented (see ``segment.query_text``)."""
+    """One page of demands; ``filters.q`` must already be segmented (see ``segment.query_text``).
+
+    ``sees_all_drafts``: drafts of every community of ``draft_districts`` (None: everywhere).
+    """
     spec = SORTS[sort]
     f = filters
     args: list[Any] = [
         f.district_id, f.town_id, f.community_id, f.category, f.status, f.resource_type,
         f.target_group, f.urgency, f.community_kind, f.q or None, sees_all_drafts, own_community_id,
+        draft_districts,
     ]  # fmt: skip
     return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _demand)
 

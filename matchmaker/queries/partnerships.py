@@ -180,10 +180,11 @@ async def list_partnerships(
     demand_id: int | None,
     limit: int,
     cursor: str | None,
+    districts: list[int] | None = None,
 ) -> tuple[list[Partnership], str | None]:
     return await fetch_page(
         conn, Q["list_partnerships"], "newest", NEWEST_S,
-        [community_id, actor_id, status, demand_id], limit, cursor, _partnership,
+        [community_id, actor_id, status, demand_id, districts], limit, cursor, _partnership,
     )  # fmt: skip
 
 
@@ -195,8 +196,9 @@ async def proposals_for(
     status: str | None,
     limit: int,
     cursor: str | None,
+    districts: list[int] | None = None,
 ) -> tuple[list[Proposal], str | None]:
     return await fetch_page(
-        conn, Q["proposals_for"], "newest", NEWEST_P, [community_id, actor_id, status],
+        conn, Q["proposals_for"], "newest", NEWEST_P, [community_id, actor_id, status, districts],
         limit, cursor, lambda r: msgspec.convert(dict(r), Proposal),
     )  # fmt: skip

@@ -45,9 +45,13 @@ def _by_status(
     ]
 
 
-async def standard_1257n(conn: asyncpg.Connection) -> Standard1257N:
+#: The districts figures are counted over; None: every district (``sql/queries/stats.sql``).
+Districts = list[int] | None
+
+
+async def standard_1257n(conn: asyncpg.Connection, districts: Districts = None) -> Standard1257N:
     """Every community against the "1257N" standard, with the totals meeting and falling short."""
-    rows = await conn.fetch(Q["standard_1257n"], *(r.needs for r in STANDARD_1257N))
+    rows = await conn.fetch(Q["standard_1257n"], districts, *(r.needs for r in STANDARD_1257N))
     communities = [msgspec.convert(dict(row), CommunityStandard) for row in rows]
     meeting = sum(1 for c in communities if c.meets)
     return Standard1257N(
@@ -58,20 +62,22 @@ async def standard_1257n(conn: asyncpg.Connection) -> Standard1257N:
     )
 
 
-async def library_counts(conn: asyncpg.Connection) -> LibraryCounts:
+async def library_counts(conn: asyncpg.Connection, districts: Districts = None) -> LibraryCounts:
     """Rows in each library, archived ones left out (the libraries page's tiles)."""
-    return msgspec.convert(dict(await conn.fetchrow(Q["library_counts"])), LibraryCounts)
+    row = await conn.fetchrow(Q["library_counts"], districts)
+    return msgspec.convert(dict(row), LibraryCounts)
 
 
-async def read(conn: asyncpg.Connection) -> Stats:
-    """All dashboard figures, read in one repeatable-read snapshot so they agree with each other."""
+async def read(conn: asyncpg.Connection, districts: Districts = None) -> Stats:
+    """All dashboard figures (of ``districts``, or everywhere), read in one repeatable-read
+    snapshot so they agree with each other."""
     async with conn.transaction(isolation="repeatable_read", readonly=True):
-        libraries = msgspec.convert(dict(await conn.fetchrow(Q["library_counts"])), LibraryCounts)
-        demand_rows = await conn.fetch(Q["demands_by_status"])
-        district_rows = await conn.fetch(Q["needs_by_district"])
-        category_rows = await conn.fetch(Q["needs_by_category"])
-        partnership_rows = await conn.fetch(Q["partnerships_by_status"])
-        standard = await standard_1257n(conn)
+        libraries = await library_counts(conn, districts)
+        demand_rows = await conn.fetch(Q["demands_by_status"], districts)
+        district_rows = await conn.fetch(Q["needs_by_district"], districts)
+        category_rows = await conn.fetch(Q["needs_by_category"], districts)
+        partnership_rows = await conn.fetch(Q["partnerships_by_status"], districts)
+        standard = await standard_1257n(conn, districts)
     categories = LABELS["category"]
     return Stats(
         libraries=libraries,
@@ -97,11 +103,15 @@ async def read(conn: asyncpg.Connection) -> Stats:
 # --- for the coordinators' dashboard page ----------------------------------------------------
 
 
-async def needs_by_month(conn: asyncpg.Connection, months: int = 12) -> list[asyncpg.Record]:
+async def needs_by_month(
+    conn: asyncpg.Connection, months: int = 12, districts: Districts = None
+) -> list[asyncpg.Record]:
     """(month ``YYYY-MM``, opened, fulfilled) for the last ``months`` months, oldest first."""
-    return list(await conn.fetch(Q["needs_by_month"], months))
+    return list(await conn.fetch(Q["needs_by_month"], districts, months))
 
 
-async def partner_activity(conn: asyncpg.Connection, limit: int = 10) -> list[asyncpg.Record]:
+async def partner_activity(
+    conn: asyncpg.Connection, limit: int = 10, districts: Districts = None
+) -> list[asyncpg.Record]:
     """The most active partners: interests, proposals, proposals accepted, completed work."""
-    return list(await conn.fetch(Q["partner_activity"], limit))
+    return list(await conn.fetch(Q["partner_activity"], districts, limit))

@@ -90,11 +90,15 @@ async def list_accounts(
     active: bool | None,
     limit: int,
     cursor: str | None,
+    districts: list[int] | None = None,
+    name: str | None = None,
 ) -> tuple[list[UserAccount], str | None]:
-    """One page of users, oldest first."""
+    """One page of users, oldest first; ``districts``: only the staff of communities and
+    organisations there (a coordinator's); ``name``: part of the login or display name."""
     return await fetch_page(
-        conn, Q["list_accounts"], "id", BY_ID, [role, active], limit, cursor, _account
-    )
+        conn, Q["list_accounts"], "id", BY_ID, [role, active, districts, name or None], limit,
+        cursor, _account,
+    )  # fmt: skip
 
 
 async def account(conn: asyncpg.Connection, user_id: int) -> UserAccount:

@@ -1,6 +1,7 @@
 """Curating the actor library (主体库): who may add, edit and archive an organisation.
 
-Coordinators and admins curate every actor. An organisation's own staff (a ``partner`` user bound
+Admins curate every actor, a coordinator those serving a district of their area (and an actor
+they add or edit must still serve one). An organisation's own staff (a ``partner`` user bound
 to it) may edit its profile, but not what a curator vouches for: ``verified``, ``grade``, ``kind``.
 Every change runs in one transaction with its audit entry.
 
@@ -26,7 +27,13 @@ from matchmaker.models.actors import (
 from matchmaker.queries import actors as q
 from matchmaker.queries import audit
 from matchmaker.segment import search_text
-from matchmaker.services.access import curates, require_actor, require_curator
+from matchmaker.services.access import (
+    curates,
+    governs_any,
+    require_actor,
+    require_curator,
+    require_governs_actor,
+)
 from matchmaker.services.communities import check_districts
 from matchmaker.services.notify import Notice, tell
 
@@ -72,12 +79,22 @@ def _normalised(values: dict[str, Any], changes: dict[str, Any] | None = None) -
     return values
 
 
+def _require_in_area(user: CurrentUser, district_ids: list[int]) -> None:
+    """A coordinator's organisation must serve a district of their area (else they lose it)."""
+    if curates(user) and not governs_any(user, district_ids):
+        raise Forbidden(
+            "district_ids: a coordinator's organisation must serve a district of their area",
+            field="district_ids",
+        )
+
+
 async def create(conn: asyncpg.Connection, user: CurrentUser, body: ActorCreate) -> Actor:
     require_curator(user)
     body.check_grade()
     values = _normalised(msgspec.structs.asdict(body))
     async with conn.transaction():
         await check_districts(conn, values["district_ids"])
+        _require_in_area(user, values["district_ids"])
         actor_id = await q.insert(conn, values)
         await q.set_districts(conn, actor_id, values["district_ids"])
         actor = await q.get(conn, actor_id)
@@ -103,7 +120,7 @@ async def patch(
     conn: asyncpg.Connection, user: CurrentUser, actor_id: int, body: ActorPatch
 ) -> Actor:
     """Change some fields; ``district_ids`` replaces the districts served."""
-    require_actor(user, actor_id)
+    await require_actor(conn, user, actor_id)
     async with conn.transaction():
         before = await q.row_for_update(conn, actor_id)
         changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
@@ -112,6 +129,7 @@ async def patch(
         msgspec.convert(after, ActorPatch).check_grade()
         if "district_ids" in changes:
             await check_districts(conn, changes["district_ids"])
+            _require_in_area(user, changes["district_ids"])
         values = _normalised(after, changes)
         await q.update(conn, actor_id, values)
         await q.set_districts(conn, actor_id, values["district_ids"])
@@ -128,7 +146,7 @@ async def patch(
 
 async def archive(conn: asyncpg.Connection, user: CurrentUser, actor_id: int) -> None:
     """Archive: the actor leaves every list and GET answers 404; its history stays."""
-    require_curator(user)
+    await require_governs_actor(conn, user, actor_id)
     async with conn.transaction():
         before = await q.row_for_update(conn, actor_id)
         await q.archive(conn, actor_id)

@@ -1,7 +1,7 @@
 """Curating the case library: create, edit and archive cases with their partners, audited.
 
-Only coordinators and admins change cases; everyone may read them. A case names a live community
-and live partner organisations; when it records a partnership, that partnership is completed and
+Only admins and the coordinators of its community's district change a case; everyone may read
+them. A case names a live community and live partner organisations; when it records a partnership, that partnership is completed and
 served a need of the same community.
 
 >>> case = await create(conn, coordinator, CaseCreate(community_id=1, title="小渔乐",
@@ -15,13 +15,13 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Invalid
+from matchmaker.errors import Forbidden, Invalid
 from matchmaker.models import CurrentUser
 from matchmaker.models.cases import Case, CaseCreate, CasePatch
 from matchmaker.queries import audit
 from matchmaker.queries import cases as q
 from matchmaker.segment import search_text
-from matchmaker.services.access import require_curator
+from matchmaker.services.access import governs_community, require_curator
 
 __all__ = ["archive", "create", "patch"]
 
@@ -73,12 +73,21 @@ async def _check_references(
             )
 
 
+async def _require_in_area(conn: asyncpg.Connection, user: CurrentUser, community_id: int) -> None:
+    """A case follows its community: a coordinator curates the cases of their area's communities."""
+    if not await governs_community(conn, user, community_id):
+        raise Forbidden(
+            "only a coordinator of the case's community's district (or an admin) may do this"
+        )
+
+
 async def create(conn: asyncpg.Connection, user: CurrentUser, body: CaseCreate) -> Case:
     require_curator(user)
     values = _with_search(msgspec.structs.asdict(body))
     values["actor_ids"] = list(dict.fromkeys(values["actor_ids"]))
     async with conn.transaction():
         await _check_references(conn, values, set(EDITABLE))
+        await _require_in_area(conn, user, values["community_id"])
         case_id = await q.insert(conn, values)
         await q.set_actors(conn, case_id, values["actor_ids"])
         case = await q.get(conn, case_id)
@@ -91,12 +100,15 @@ async def patch(conn: asyncpg.Connection, user: CurrentUser, case_id: int, body:
     require_curator(user)
     async with conn.transaction():
         before = await q.row_for_update(conn, case_id)
+        await _require_in_area(conn, user, before["community_id"])
         changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
         if "actor_ids" in changes:
             changes["actor_ids"] = list(dict.fromkeys(changes["actor_ids"]))
         after = {k: before[k] for k in EDITABLE} | changes
         msgspec.convert(after, CasePatch)
         await _check_references(conn, after, set(changes))
+        if after["community_id"] != before["community_id"]:
+            await _require_in_area(conn, user, after["community_id"])
         await q.update(conn, case_id, _with_search(after))
         if "actor_ids" in changes:
             await q.set_actors(conn, case_id, after["actor_ids"])
@@ -109,5 +121,6 @@ async def archive(conn: asyncpg.Connection, user: CurrentUser, case_id: int) -> 
     require_curator(user)
     async with conn.transaction():
         before = await q.row_for_update(conn, case_id)
+        await _require_in_area(conn, user, before["community_id"])
         await q.archive(conn, case_id)
         await audit.record(conn, user, "case", case_id, "archive", before, None)

@@ -1,8 +1,8 @@
 """Curating communities: adding, editing and archiving them, each change with its audit entry.
 
 A community's town must lie in its district (the schema holds the pair with a composite foreign
-key); the check here answers first, naming ``district_id`` or ``town_id``. Coordinators and admins
-change everything; a community's own staff change only its contact person (``CONTACT_FIELDS``) —
+key); the check here answers first, naming ``district_id`` or ``town_id``. Admins change every
+community, a coordinator those of their area (and moves one only within it); a community's own staff change only its contact person (``CONTACT_FIELDS``) —
 a field they send unchanged is let through, so a client may send back what it read.
 
 >>> community = await create(conn, coordinator, CommunityCreate(...))  # doctest: +SKIP
@@ -26,7 +26,7 @@ from matchmaker.models.communities import (
 from matchmaker.queries import audit
 from matchmaker.queries import communities as q
 from matchmaker.segment import search_text
-from matchmaker.services.access import curates, require_community, require_curator
+from matchmaker.services.access import curates, require_community, require_governs
 
 __all__ = ["archive", "check_districts", "check_place", "create", "patch"]
 
@@ -66,10 +66,10 @@ async def check_districts(conn: asyncpg.Connection, district_ids: list[int]) -> 
 
 
 async def create(conn: asyncpg.Connection, user: CurrentUser, body: CommunityCreate) -> Community:
-    require_curator(user)
     values = _with_search(msgspec.structs.asdict(body))
     async with conn.transaction():
         await check_place(conn, body.district_id, body.town_id)
+        require_governs(user, body.district_id)
         community_id = await q.insert(conn, values)
         community = await q.get(conn, community_id)
         await audit.record(conn, user, "community", community_id, "create", None, community)
@@ -95,7 +95,7 @@ async def patch(
     conn: asyncpg.Connection, user: CurrentUser, community_id: int, body: CommunityPatch
 ) -> Community:
     """Change some fields: a curator any, the community's own staff only its contact."""
-    require_community(user, community_id)
+    await require_community(conn, user, community_id)
     async with conn.transaction():
         before = await q.row_for_update(conn, community_id)
         changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
@@ -104,6 +104,8 @@ async def patch(
         msgspec.convert(after, CommunityPatch)
         if "district_id" in changes or "town_id" in changes:
             await check_place(conn, after["district_id"], after["town_id"])
+        if after["district_id"] != before["district_id"]:  # moved: to a district of theirs
+            require_governs(user, after["district_id"])
         await q.update(conn, community_id, _with_search(after))
         community = await q.get(conn, community_id)
         await audit.record(conn, user, "community", community_id, "update", before, community)
@@ -112,8 +114,8 @@ async def patch(
 
 async def archive(conn: asyncpg.Connection, user: CurrentUser, community_id: int) -> None:
     """Archive: the community leaves every list and GET answers 404; its history stays."""
-    require_curator(user)
     async with conn.transaction():
         before = await q.row_for_update(conn, community_id)
+        require_governs(user, before["district_id"])
         await q.archive(conn, community_id)
         await audit.record(conn, user, "community", community_id, "archive", before, None)

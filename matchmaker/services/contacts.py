@@ -6,7 +6,8 @@ before they do. When any signed-in account could list them, another community's 
 given an account) could download every partner's phone and e-mail in one request and go around the
 matching. So a contact is shown:
 
-- to coordinators and admins, always — they broker, and they alone see contacts in lists;
+- to admins, always, and to coordinators in their area (a community of one of their districts, an
+  organisation serving one) — they broker, and they alone see contacts in lists;
 - to the side's own people: an organisation's partner staff see its contact, a community's staff
   see the community's;
 - from confirmation on — the two have a partnership that is **active or completed** (a cancelled
@@ -44,7 +45,13 @@ from matchmaker.models.communities import Community
 from matchmaker.models.contacts import PartnershipContacts
 from matchmaker.models.partnerships import Partnership
 from matchmaker.queries import contacts as q
-from matchmaker.services.access import curates
+from matchmaker.services.access import (
+    curates,
+    governs,
+    governs_actor,
+    governs_any,
+    governs_community,
+)
 
 __all__ = [
     "actor",
@@ -61,17 +68,18 @@ __all__ = [
 
 
 def shown_in_lists(user: CurrentUser | None) -> bool:
-    """Lists carry contacts to coordinators and admins only."""
+    """Lists carry contacts to coordinators (of their area's rows) and admins only."""
     return curates(user)
 
 
 def may_see_actor(user: CurrentUser | None, actor_id: int, *, confirmed: Collection[int]) -> bool:
     """The rule for an organisation's contact; ``confirmed``: the organisations the user's
-    community has an active or completed partnership with (ignored for other roles)."""
+    community has an active or completed partnership with (for a coordinator: those of their
+    area; ignored for other roles)."""
     if user is None:
         return False
-    if curates(user):
-        return True
+    if user.role in ("admin", "coordinator"):
+        return user.role == "admin" or actor_id in confirmed
     if user.role == "partner":
         return user.actor_id == actor_id
     return user.role == "community_staff" and actor_id in confirmed
@@ -81,11 +89,12 @@ def may_see_community(
     user: CurrentUser | None, community_id: int, *, confirmed: Collection[int]
 ) -> bool:
     """The rule for a community's contact; ``confirmed``: the communities the user's organisation
-    has an active or completed partnership with (ignored for other roles)."""
+    has an active or completed partnership with (for a coordinator: those of their area; ignored
+    for other roles)."""
     if user is None:
         return False
-    if curates(user):
-        return True
+    if user.role in ("admin", "coordinator"):
+        return user.role == "admin" or community_id in confirmed
     if user.role == "community_staff":
         return user.community_id == community_id
     return user.role == "partner" and community_id in confirmed
@@ -96,6 +105,12 @@ async def sees_actor(conn: asyncpg.Connection, user: CurrentUser | None, actor_i
     confirmed: set[int] = set()
     staff_of = user.community_id if user is not None and user.role == "community_staff" else None
     if staff_of is not None and await q.confirmed_pair(conn, staff_of, actor_id):
+        confirmed = {actor_id}
+    if (
+        user is not None
+        and user.role == "coordinator"
+        and await governs_actor(conn, user, actor_id)
+    ):
         confirmed = {actor_id}
     return may_see_actor(user, actor_id, confirmed=confirmed)
 
@@ -108,17 +123,21 @@ async def sees_community(
     staff_of = user.actor_id if user is not None and user.role == "partner" else None
     if staff_of is not None and await q.confirmed_pair(conn, community_id, staff_of):
         confirmed = {community_id}
+    coordinator = user is not None and user.role == "coordinator"
+    if coordinator and await governs_community(conn, user, community_id):
+        confirmed = {community_id}
     return may_see_community(user, community_id, confirmed=confirmed)
 
 
 def actor_in_list(user: CurrentUser | None, item: Actor) -> Actor:
-    """An organisation as a list shows it to ``user``: with its contact for curators only."""
-    return item if shown_in_lists(user) else item.public()
+    """An organisation as a list shows it to ``user``: with its contact for its curators only."""
+    governed = governs_any(user, [d.id for d in item.districts])
+    return item if shown_in_lists(user) and governed else item.public()
 
 
 def community_in_list(user: CurrentUser | None, item: Community) -> Community:
-    """A community as a list shows it to ``user``: with its contact for curators only."""
-    return item if shown_in_lists(user) else item.public()
+    """A community as a list shows it to ``user``: with its contact for its curators only."""
+    return item if governs(user, item.district_id) else item.public()
 
 
 async def actor(conn: asyncpg.Connection, user: CurrentUser | None, item: Actor) -> Actor:
@@ -149,6 +168,12 @@ async def partnerships(
         confirmed_partners = await q.confirmed_partners(conn, user.community_id)
     if user.role == "partner" and user.actor_id is not None:
         confirmed_communities = await q.confirmed_communities(conn, user.actor_id)
+    if user.role == "coordinator":  # their area's sides
+        for s in items:
+            if await governs_community(conn, user, s.community_id):
+                confirmed_communities.add(s.community_id)
+            if await governs_actor(conn, user, s.actor_id):
+                confirmed_partners.add(s.actor_id)
 
     def partner_shown(s: Partnership) -> bool:
         own = user.role == "partner" and user.actor_id == s.actor_id

@@ -23,6 +23,7 @@ from matchmaker.queries import audit
 from matchmaker.queries import demand_sheets as sheets_q
 from matchmaker.queries import demands as q
 from matchmaker.segment import search_text
+from matchmaker.services.access import governs
 from matchmaker.spreadsheets import CellError, Sheet, community_cells, parse_demands
 
 __all__ = ["ImportResult", "import_demands"]
@@ -65,6 +66,12 @@ async def _community_resolver(
             raise CellError(f"{len(matches)} communities are named {text!r}; write one of: {towns}")
         if not any_community and matches[0].id != own:
             raise CellError(f"you may import needs only for your own community, not {text!r}")
+        if (
+            user is not None
+            and user.role == "coordinator"
+            and not governs(user, matches[0].district_id)
+        ):
+            raise CellError(f"{text!r} lies outside your area; a coordinator imports only there")
         return matches[0].id
 
     return resolve

@@ -26,12 +26,7 @@ from matchmaker.queries import actors as actor_queries
 from matchmaker.queries import audit
 from matchmaker.queries import demands as q
 from matchmaker.segment import search_text
-from matchmaker.services.access import (
-    can_manage_community,
-    curates,
-    require_actor,
-    require_community,
-)
+from matchmaker.services.access import governs, governs_community, require_actor, require_community
 from matchmaker.services.notice_text import sentence
 from matchmaker.services.notify import Notice, tell, tell_groups
 
@@ -76,8 +71,8 @@ async def _set_beneficiaries(
 
 
 def _visible(user: CurrentUser | None, demand: Demand) -> bool:
-    """Drafts are seen only by their community's staff and curators."""
-    if demand.status != "draft" or curates(user):
+    """Drafts are seen only by their community's staff and the curators governing its district."""
+    if demand.status != "draft" or governs(user, demand.district_id):
         return True
     return user is not None and user.community_id == demand.community_id
 
@@ -96,10 +91,17 @@ async def _lock_managed(
     """The stored row, locked, for a user who manages its community; another community's draft
     is NotFound, as it is to a read (a 403 would tell that it exists), anything else Forbidden."""
     before = await q.row_for_update(conn, demand_id)
-    if before["status"] == "draft" and not can_manage_community(user, before["community_id"]):
+    if before["status"] == "draft" and not await _manages(conn, user, before["community_id"]):
         raise NotFound("demand", demand_id)
-    require_community(user, before["community_id"])
+    await require_community(conn, user, before["community_id"])
     return before
+
+
+async def _manages(conn: asyncpg.Connection, user: CurrentUser, community_id: int) -> bool:
+    """Staff of the community, or a coordinator (admin) governing its district."""
+    if user.role == "community_staff":
+        return user.community_id == community_id
+    return await governs_community(conn, user, community_id)
 
 
 async def create(conn: asyncpg.Connection, user: CurrentUser, body: DemandCreate) -> Demand:
@@ -111,7 +113,7 @@ async def create(conn: asyncpg.Connection, user: CurrentUser, body: DemandCreate
                 "community_id: required (you are not bound to a community)", field="community_id"
             )
         community_id = user.community_id
-    require_community(user, community_id)
+    await require_community(conn, user, community_id)
     values = _with_search(msgspec.structs.asdict(body) | {"community_id": community_id})
     async with conn.transaction():
         demand_id = await q.insert(conn, values, user.id)
@@ -180,7 +182,7 @@ async def express_interest(
     """Idempotent: a second call keeps one interest and updates its note."""
     if user.actor_id is None:
         raise Forbidden("only a partner organisation's staff can express interest")
-    require_actor(user, user.actor_id)
+    await require_actor(conn, user, user.actor_id)
     async with conn.transaction():
         demand = await get_visible(conn, user, demand_id)
         if demand.status != "open":
@@ -241,5 +243,5 @@ async def interest_of(
 async def interests(conn: asyncpg.Connection, user: CurrentUser, demand_id: int) -> list[Interest]:
     """Interest in a need, for its community's staff and curators."""
     demand = await get_visible(conn, user, demand_id)
-    require_community(user, demand.community_id)
+    await require_community(conn, user, demand.community_id)
     return await q.interests_of_demand(conn, demand_id)

@@ -43,7 +43,7 @@ __all__ = ["decline", "invite"]
 async def _answerable(conn: asyncpg.Connection, user: CurrentUser, demand_id: int) -> Demand:
     """The need, when the user may answer interest in it (NotFound, Forbidden otherwise)."""
     demand = await get_visible(conn, user, demand_id)
-    require_community(user, demand.community_id)
+    await require_community(conn, user, demand.community_id)
     return demand
 
 

@@ -1,4 +1,5 @@
-"""Reading what you were told, and choosing how you hear; the group robots coordinators keep.
+"""Reading what you were told, and choosing how you hear; the group robots coordinators keep
+(each coordinator those of their area).
 
 Every call acts on the signed-in user's own notifications only: ids of someone else's are
 ignored, never an error that would say they exist.
@@ -11,7 +12,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Invalid
+from matchmaker.errors import Forbidden, Invalid, NotFound
 from matchmaker.models import CurrentUser
 from matchmaker.models.notifications import (
     MarkRead,
@@ -22,9 +23,9 @@ from matchmaker.models.notifications import (
     WebhookCreate,
     WebhookPatch,
 )
-from matchmaker.queries import audit, outbox
+from matchmaker.queries import areas, audit, communities, outbox
 from matchmaker.queries import notifications as q
-from matchmaker.services.access import require_curator
+from matchmaker.services.access import governs, require_curator
 from matchmaker.services.notice_text import sentence
 
 __all__ = [
@@ -97,13 +98,37 @@ async def save_settings(
 
 
 async def webhooks(conn: asyncpg.Connection, user: CurrentUser) -> list[Webhook]:
+    """The robots of the user's area (a district's, or a community's there); all for admins."""
     require_curator(user)
-    return [msgspec.convert(dict(r), Webhook) for r in await outbox.list_webhooks(conn)]
+    return [
+        msgspec.convert(dict(r), Webhook)
+        for r in await outbox.list_webhooks(conn)
+        if governs(user, r["place_district_id"])
+    ]
 
 
-async def _one(conn: asyncpg.Connection, webhook_id: int) -> Webhook:
+async def _one(conn: asyncpg.Connection, webhook_id: int, user: CurrentUser) -> Webhook:
+    """The robot, or NotFound when there is none in the user's area (others' stay unseen)."""
     found = [w for w in await outbox.list_webhooks(conn) if w["id"] == webhook_id]
+    if not found or not governs(user, found[0]["place_district_id"]):
+        raise NotFound("webhook", webhook_id)
     return msgspec.convert(dict(found[0]), Webhook)
+
+
+async def _require_place(conn: asyncpg.Connection, user: CurrentUser, body: WebhookCreate) -> None:
+    """A coordinator connects robots only for a district of their area or a community in it."""
+    district = body.district_id
+    if district is None and body.community_id is not None:
+        try:
+            district = await areas.community_district(conn, body.community_id)
+        except NotFound:
+            raise Invalid("community_id: no such community", field="community_id") from None
+    if district is not None and not await communities.district_exists(conn, district):
+        raise Invalid("district_id: no such district", field="district_id")
+    if not governs(user, district):
+        raise Forbidden(
+            "only a coordinator of this district (or an admin) may connect its group robots"
+        )
 
 
 async def add_webhook(conn: asyncpg.Connection, user: CurrentUser, body: WebhookCreate) -> Webhook:
@@ -111,6 +136,7 @@ async def add_webhook(conn: asyncpg.Connection, user: CurrentUser, body: Webhook
     require_curator(user)
     if (body.district_id is None) == (body.community_id is None):
         raise Invalid("send district_id or community_id (exactly one)", field="district_id")
+    await _require_place(conn, user, body)
     async with conn.transaction():
         try:
             webhook_id = await outbox.insert_webhook(
@@ -120,7 +146,7 @@ async def add_webhook(conn: asyncpg.Connection, user: CurrentUser, body: Webhook
         except asyncpg.ForeignKeyViolationError:
             field = "district_id" if body.district_id is not None else "community_id"
             raise Invalid(f"{field}: no such {field.removesuffix('_id')}", field=field) from None
-        made = await _one(conn, webhook_id)
+        made = await _one(conn, webhook_id, user)
         await audit.record(conn, user, "webhook", webhook_id, "create", None, made)
     return made
 
@@ -130,6 +156,7 @@ async def change_webhook(
 ) -> Webhook:
     require_curator(user)
     async with conn.transaction():
+        await _one(conn, webhook_id, user)
         before = await outbox.webhook(conn, webhook_id)
         changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
         after = {**dict(before), **changes}
@@ -137,6 +164,6 @@ async def change_webhook(
             conn, webhook_id, after["name"], after["provider"], after["url"], after["secret"],
             after["active"],
         )  # fmt: skip
-        made = await _one(conn, webhook_id)
+        made = await _one(conn, webhook_id, user)
         await audit.record(conn, user, "webhook", webhook_id, "update", None, made)
     return made

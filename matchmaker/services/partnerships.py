@@ -34,10 +34,16 @@ from matchmaker.models.partnerships import (
     Partnership,
 )
 from matchmaker.queries import audit
+from matchmaker.queries import demands as demand_queries
 from matchmaker.queries import partnerships as q
 from matchmaker.queries import rounds as round_queries
 from matchmaker.segment import search_text
-from matchmaker.services.access import can_manage_community, curates, require_curator
+from matchmaker.services.access import (
+    can_manage_community,
+    curates,
+    require_curator,
+    require_governs,
+)
 
 __all__ = [
     "cancel", "complete", "create_direct", "for_viewer", "open_partnership", "review", "scope_of",
@@ -107,9 +113,11 @@ def _respect_holds(counts: dict[str, int]) -> None:
 async def create_direct(
     conn: asyncpg.Connection, user: CurrentUser, body: DirectPartnership
 ) -> Partnership:
-    """A coordinator pairs a partner with a need it expressed interest in."""
+    """A coordinator of the need's district pairs a partner with a need it expressed interest in."""
     require_curator(user)
     async with conn.transaction():
+        demand = await demand_queries.get(conn, body.demand_id)
+        require_governs(user, demand.district_id)
         if not await q.has_interest(conn, body.demand_id, body.actor_id):
             raise Conflict(
                 "a direct partnership needs the partner's expressed interest in this need first",
@@ -123,7 +131,12 @@ async def create_direct(
 def _require_party(user: CurrentUser, row: dict[str, object]) -> None:
     """The need's community staff, the partner's staff, or a curator."""
     community_id = row["community_id"]
-    if isinstance(community_id, int) and can_manage_community(user, community_id):
+    district_id = row.get("district_id")
+    if (
+        isinstance(community_id, int)
+        and isinstance(district_id, int)
+        and can_manage_community(user, community_id, district_id)
+    ):
         return
     if user.role == "partner" and user.actor_id == row["actor_id"]:
         return
@@ -132,8 +145,12 @@ def _require_party(user: CurrentUser, row: dict[str, object]) -> None:
 
 def _require_community_side(user: CurrentUser, row: dict[str, object]) -> None:
     """The need's community staff, or a curator: the side whose word rates the partner."""
-    community_id = row["community_id"]
-    if isinstance(community_id, int) and can_manage_community(user, community_id):
+    community_id, district_id = row["community_id"], row["district_id"]
+    if (
+        isinstance(community_id, int)
+        and isinstance(district_id, int)
+        and can_manage_community(user, community_id, district_id)
+    ):
         return
     if user.role == "partner" and user.actor_id == row["actor_id"]:
         raise Forbidden(

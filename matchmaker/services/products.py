@@ -1,6 +1,7 @@
 """Offering products: partners keep their own organisation's catalogue, curators any, audited.
 
-Coordinators and admins may create, edit and archive any actor's products; a partner only their own
+Admins may create, edit and archive any actor's products, a coordinator those of an actor serving
+their area; a partner only their own
 organisation's (on create ``actor_id`` defaults to theirs). A refusal changes nothing.
 
 >>> product = await create(conn, partner, ProductCreate(name="法律咨询进社区", category="legal_services"))  # doctest: +SKIP
@@ -42,11 +43,11 @@ async def create(conn: asyncpg.Connection, user: CurrentUser, body: ProductCreat
                 "actor_id: required (you are not bound to a partner organisation)", field="actor_id"
             )
         actor_id = user.actor_id
-    require_actor(user, actor_id)
+    if not await q.actor_exists(conn, actor_id):
+        raise Invalid(f"actor_id: actor {actor_id} does not exist", field="actor_id")
+    await require_actor(conn, user, actor_id)
     values = _with_search(msgspec.structs.asdict(body) | {"actor_id": actor_id})
     async with conn.transaction():
-        if not await q.actor_exists(conn, actor_id):
-            raise Invalid(f"actor_id: actor {actor_id} does not exist", field="actor_id")
         product_id = await q.insert(conn, values)
         product = await q.get(conn, product_id)
         await audit.record(conn, user, "product", product_id, "create", None, product)
@@ -58,7 +59,7 @@ async def patch(
 ) -> Product:
     async with conn.transaction():
         before = await q.row_for_update(conn, product_id)
-        require_actor(user, before["actor_id"])
+        await require_actor(conn, user, before["actor_id"])
         changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
         after = {k: before[k] for k in EDITABLE} | changes
         msgspec.convert(after, ProductPatch)
@@ -71,6 +72,6 @@ async def patch(
 async def archive(conn: asyncpg.Connection, user: CurrentUser, product_id: int) -> None:
     async with conn.transaction():
         before = await q.row_for_update(conn, product_id)
-        require_actor(user, before["actor_id"])
+        await require_actor(conn, user, before["actor_id"])
         await q.archive(conn, product_id)
         await audit.record(conn, user, "product", product_id, "archive", before, None)

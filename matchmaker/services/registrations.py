@@ -21,14 +21,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 import msgspec
 
 from matchmaker.auth import hash_password
-from matchmaker.errors import Conflict, Forbidden, Invalid, TooManyAttempts
+from matchmaker.errors import Conflict, Invalid, TooManyAttempts
 from matchmaker.models import CurrentUser
 from matchmaker.models.actors import ActorCreate
 from matchmaker.models.verification import PendingRegistration, Registration, RegistrationCreate
@@ -36,6 +35,7 @@ from matchmaker.queries import audit, login_attempts
 from matchmaker.queries import registrations as q
 from matchmaker.queries import users as users_q
 from matchmaker.services import actors
+from matchmaker.services.access import require_governs_any
 from matchmaker.services.notify import Notice, tell
 
 __all__ = [
@@ -43,10 +43,8 @@ __all__ = [
     "apply",
     "approve",
     "by_token",
-    "governs_any",
     "pending",
     "refuse",
-    "require_governs_any",
     "token_hash",
 ]
 
@@ -54,26 +52,13 @@ __all__ = [
 APPLY_LIMIT = (5, 3600)
 
 
-def governs_any(user: CurrentUser | None, districts: Sequence[int]) -> bool:
-    """Admins govern everything; a coordinator what touches a district of their area."""
-    if user is None:
-        return False
-    if user.role == "admin":
-        return True
-    return user.role == "coordinator" and any(d in user.districts for d in districts)
-
-
-def require_governs_any(user: CurrentUser | None, districts: Sequence[int], what: str) -> None:
-    if not governs_any(user, districts):
-        raise Forbidden(f"only a coordinator of {what}'s area (or an admin) may decide this")
-
-
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def area_of(user: CurrentUser) -> list[int] | None:
-    """The districts a decider sees: None (everywhere) for an admin."""
+def decider_area(user: CurrentUser) -> list[int] | None:
+    """The districts a decider sees: None (everywhere) for an admin, a coordinator's own, else
+    none (unlike ``access.area_of``, which leaves views unlimited for everyone but coordinators)."""
     return None if user.role == "admin" else list(user.districts)
 
 
@@ -185,7 +170,7 @@ async def by_token(conn: asyncpg.Connection, token: str) -> Registration:
 
 async def pending(conn: asyncpg.Connection, user: CurrentUser) -> list[PendingRegistration]:
     """Applications waiting in the user's area (an admin's: all), oldest first."""
-    rows = await q.pending(conn, area_of(user))
+    rows = await q.pending(conn, decider_area(user))
     return [msgspec.convert(dict(r), PendingRegistration) for r in rows]
 
 

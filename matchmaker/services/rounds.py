@@ -17,19 +17,21 @@ import datetime as dt
 import secrets
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import asyncpg
 import msgspec
 import structlog
 
-from matchmaker.errors import Invalid
+from matchmaker.errors import Forbidden, Invalid, NotFound
 from matchmaker.matching import replay
 from matchmaker.matching.lottery import MAX_SEED
 from matchmaker.models import CurrentUser
 from matchmaker.models.rounds import Round, RoundGraph, RoundRequest
-from matchmaker.queries import audit, jobs
+from matchmaker.queries import areas, audit, jobs
 from matchmaker.queries import rounds as q
 from matchmaker.services import leases, round_parts
+from matchmaker.services.access import area_of
 from matchmaker.services.round_compute import Clock, compute
 from matchmaker.services.round_write import LeaseLost, finish
 
@@ -66,6 +68,50 @@ async def _resolve(
     return sorted({p if isinstance(p, int) else found[p] for p in places})
 
 
+async def in_area(
+    conn: asyncpg.Connection, user: CurrentUser | None, scope: dict[str, Any]
+) -> bool:
+    """Does a round's scope lie within the user's area? (always, for an admin; a round over every
+    district is an admin's)"""
+    area = area_of(user)
+    if area is None:
+        return True
+    places = list(scope.get("districts", []))
+    places += await areas.town_districts(conn, list(scope.get("towns", [])))
+    return bool(places) and all(d in area for d in places)
+
+
+async def visible(conn: asyncpg.Connection, user: CurrentUser | None, round_id: int) -> Round:
+    """The round, or NotFound when it lies outside a coordinator's area (theirs alone they see)."""
+    round_ = await q.get_round(conn, round_id)
+    if not await in_area(conn, user, round_.scope):
+        raise NotFound("round", round_id)
+    return round_
+
+
+async def _within_area(
+    conn: asyncpg.Connection, user: CurrentUser | None, scope: dict[str, Any]
+) -> None:
+    """A coordinator's round lies within their area: a scope naming no district (nor town) is
+    their area; one reaching outside it is refused (403) naming the districts outside."""
+    area = area_of(user)
+    if area is None:
+        return
+    if not scope["districts"] and not scope["towns"]:
+        if not area:
+            raise Forbidden("you govern no district: ask an admin to set your area")
+        scope["districts"] = sorted(area)
+        return
+    places = scope["districts"] + await areas.town_districts(conn, scope["towns"])
+    outside = sorted({d for d in places if d not in area})
+    if outside:
+        raise Forbidden(
+            f"scope: district {', '.join(map(str, outside))} lies outside your area; a "
+            "coordinator runs rounds only over the districts they govern",
+            field="scope",
+        )
+
+
 async def create(
     conn: asyncpg.Connection,
     user: CurrentUser | None,
@@ -89,6 +135,7 @@ async def create(
         "towns": await _resolve(conn, "town", request.scope.towns, "scope.towns"),
         "categories": list(request.scope.categories),
     }
+    await _within_area(conn, user, scope)
     params = {
         "weights": msgspec.to_builtins(request.weights),
         "min_score": request.min_score,

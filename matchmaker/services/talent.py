@@ -1,6 +1,7 @@
 """Curating the talent library (人才库): adding, editing and archiving people.
 
-Only coordinators and admins change it; every change runs in one transaction with its audit entry.
+Only admins and coordinators change it — a coordinator only people who (or whose organisation)
+serve a district of their area; every change runs in one transaction with its audit entry.
 An affiliation (``actor_id``) must be an organisation in the library; ``district_ids`` replaces the
 districts a person serves.
 
@@ -14,14 +15,14 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Invalid
+from matchmaker.errors import Forbidden, Invalid
 from matchmaker.models import CurrentUser
 from matchmaker.models.talent import Talent, TalentCreate, TalentPatch
 from matchmaker.queries import actors as actor_queries
-from matchmaker.queries import audit
+from matchmaker.queries import areas, audit
 from matchmaker.queries import talent as q
 from matchmaker.segment import search_text
-from matchmaker.services.access import require_curator
+from matchmaker.services.access import governs_any, require_curator
 from matchmaker.services.communities import check_districts
 
 __all__ = ["archive", "create", "patch"]
@@ -46,12 +47,29 @@ async def _check_actor(conn: asyncpg.Connection, actor_id: int | None) -> None:
         raise Invalid(f"actor_id: no actor {actor_id}", field="actor_id")
 
 
+async def _require_in_area(
+    conn: asyncpg.Connection, user: CurrentUser, district_ids: list[int], actor_id: int | None
+) -> None:
+    """A coordinator's person serves a district of their area, or belongs to an organisation that does."""
+    require_curator(user)
+    served = list(district_ids)
+    if actor_id is not None:
+        served += await areas.actor_districts(conn, actor_id)
+    if not governs_any(user, served):
+        raise Forbidden(
+            "district_ids: a coordinator curates only people who (or whose organisation) serve "
+            "a district of their area",
+            field="district_ids",
+        )
+
+
 async def create(conn: asyncpg.Connection, user: CurrentUser, body: TalentCreate) -> Talent:
     require_curator(user)
     values = _normalised(msgspec.structs.asdict(body))
     async with conn.transaction():
         await _check_actor(conn, values["actor_id"])
         await check_districts(conn, values["district_ids"])
+        await _require_in_area(conn, user, values["district_ids"], values["actor_id"])
         talent_id = await q.insert(conn, values)
         await q.set_districts(conn, talent_id, values["district_ids"])
         person = await q.get(conn, talent_id)
@@ -66,6 +84,7 @@ async def patch(
     require_curator(user)
     async with conn.transaction():
         before = await q.row_for_update(conn, talent_id)
+        await _require_in_area(conn, user, await areas.talent_districts(conn, talent_id), None)
         changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
         after = {k: before[k] for k in EDITABLE} | changes
         msgspec.convert(after, TalentPatch)
@@ -74,6 +93,7 @@ async def patch(
         if "district_ids" in changes:
             await check_districts(conn, changes["district_ids"])
         values = _normalised(after)
+        await _require_in_area(conn, user, values["district_ids"], values["actor_id"])
         await q.update(conn, talent_id, values)
         await q.set_districts(conn, talent_id, values["district_ids"])
         person = await q.get(conn, talent_id)
@@ -86,5 +106,6 @@ async def archive(conn: asyncpg.Connection, user: CurrentUser, talent_id: int) -
     require_curator(user)
     async with conn.transaction():
         before = await q.row_for_update(conn, talent_id)
+        await _require_in_area(conn, user, await areas.talent_districts(conn, talent_id), None)
         await q.archive(conn, talent_id)
         await audit.record(conn, user, "talent", talent_id, "archive", before, None)

@@ -2,7 +2,8 @@
 
 There is one thread per (need, partner) pair, and only for a pair with a proposal or a partnership
 (any status) — for any other pair it is not found. Its two sides are the need's community staff
-and the partner's staff; coordinators and admins read and write any thread; anyone else is
+and the partner's staff; admins read and write any thread, coordinators those of needs in their
+area; anyone else is
 refused. A message is plain text: 1–2000 characters once trimmed, newlines kept (a CRLF counts as
 one), any other control character refused; pages escape it when they show it. Each message is
 recorded in the audit log and told to the other side (both sides when a coordinator writes, and
@@ -23,7 +24,7 @@ from matchmaker.models import CurrentUser
 from matchmaker.models.threads import MESSAGE_MAX, Message, MessagesPage, Side, Thread
 from matchmaker.queries import audit
 from matchmaker.queries import threads as q
-from matchmaker.services.access import curates
+from matchmaker.services.access import governs
 from matchmaker.services.notify import Notice, tell
 
 __all__ = ["EXCERPT", "clean", "excerpt", "open_thread", "read", "side_of", "thread_path", "write"]
@@ -39,15 +40,15 @@ def thread_path(demand_id: int, actor_id: int) -> str:
 
 def side_of(user: CurrentUser, thread: Thread) -> Side:
     """The side the user reads and writes the thread as; Forbidden for anyone else."""
-    if curates(user):
+    if governs(user, thread.district_id):
         return "coordinator"
     if user.role == "community_staff" and user.community_id == thread.community_id:
         return "community"
     if user.role == "partner" and user.actor_id == thread.actor_id:
         return "partner"
     raise Forbidden(
-        "only the need's community staff, the partner's staff or a coordinator may read or "
-        "write this thread"
+        "only the need's community staff, the partner's staff or a coordinator of the need's "
+        "district may read or write this thread"
     )
 
 

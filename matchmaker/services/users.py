@@ -28,7 +28,7 @@ from matchmaker.models.users import UserAccount, UserCreate, UserPatch
 from matchmaker.queries import audit
 from matchmaker.queries import sessions as session_queries
 from matchmaker.queries import users as q
-from matchmaker.services import login_limits
+from matchmaker.services import login_limits, user_areas
 
 __all__ = [
     "authenticate",
@@ -133,8 +133,10 @@ async def create(
     body: UserCreate,
     passwords: PasswordChecks | None = None,
 ) -> UserAccount:
-    """A new, active user; ``by`` is the admin creating it (None from the command line)."""
+    """A new, active user; ``by`` is the admin or coordinator creating it (None from the command
+    line; a coordinator only staff of their area, see ``user_areas``)."""
     await check_binding(conn, body.role, body.community_id, body.actor_id)
+    await user_areas.require_manages(conn, by, body.role, body.community_id, body.actor_id)
     password_hash = await (passwords or PasswordChecks(1)).hash(body.password)
     async with conn.transaction():
         user_id = await q.insert_account(
@@ -146,6 +148,7 @@ async def create(
             actor_id=body.actor_id,
             password_hash=password_hash,
         )
+        await user_areas.apply_areas(conn, by, user_id, body.role, body.areas)
         account = await q.account(conn, user_id)
         await audit.record(conn, by, "user", user_id, "create", None, account)
     return account
@@ -164,11 +167,14 @@ async def patch(
     """
     changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
     password = changes.pop("password", None)
+    new_areas = changes.pop("areas", msgspec.UNSET)
     password_hash = (
         await (passwords or PasswordChecks(1)).hash(password) if password is not None else None
     )
     async with conn.transaction():
         before = await q.lock_account(conn, user_id)
+        if by.role != "admin":
+            await user_areas.visible(conn, by, before)
         role_changes = "role" in changes and changes["role"] != before.role
         if user_id == by.id:
             if changes.get("active") is False:
@@ -185,7 +191,13 @@ async def patch(
         after = {k: getattr(before, k) for k in EDITABLE} | changes
         msgspec.convert(after, UserPatch)
         await check_binding(conn, after["role"], after["community_id"], after["actor_id"])
+        await user_areas.require_manages(
+            conn, by, after["role"], after["community_id"], after["actor_id"]
+        )
         await q.update_account(conn, user_id, after)
+        await user_areas.apply_areas(
+            conn, by, user_id, after["role"], new_areas, role_changed=role_changes
+        )
         if password_hash is not None:
             await q.set_password(conn, user_id, password_hash)
         if password_hash is not None or (before.active and after["active"] is False):

@@ -34,9 +34,10 @@ from matchmaker.models.verification import ActorVerification, Evidence, Verifica
 from matchmaker.queries import audit
 from matchmaker.queries import verification as q
 from matchmaker.queries.registrations import coordinators_of
+from matchmaker.services.access import governs_any, require_governs_any
 from matchmaker.services.notice_text import CHINA
 from matchmaker.services.notify import Notice, tell
-from matchmaker.services.registrations import area_of, governs_any, require_governs_any
+from matchmaker.services.registrations import decider_area
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -183,7 +184,7 @@ async def submit(
 
 async def pending(conn: asyncpg.Connection, user: CurrentUser) -> list[VerificationRequest]:
     """Submissions waiting in the user's area (an admin's: all), oldest first."""
-    return [_request(r) for r in await q.pending(conn, area_of(user))]
+    return [_request(r) for r in await q.pending(conn, decider_area(user))]
 
 
 async def file_of(

@@ -18,8 +18,9 @@ from litestar.response import Template
 from matchmaker.auth import roles
 from matchmaker.models.stats import STANDARD_1257N, Stats
 from matchmaker.queries import stats as q
+from matchmaker.services.access import area_of
 from matchmaker.web.i18n import Lang, Words, text
-from matchmaker.web.page import Req, lang_of, render
+from matchmaker.web.page import Req, lang_of, render, user_of
 
 __all__ = ["dashboard"]
 
@@ -217,10 +218,12 @@ def _figures(lang: Lang, stats: Stats, months: list[Any], partners: list[Any]) -
     include_in_schema=False,
 )
 async def dashboard(request: Req, conn: NamedDependency[asyncpg.Connection]) -> Template:
-    """Charts of needs, partnerships, the "1257N" standard and partner activity."""
-    stats = await q.read(conn)
-    months = [dict(r) for r in await q.needs_by_month(conn, MONTHS)]
-    partners = [dict(r) for r in await q.partner_activity(conn, TOP_PARTNERS)]
+    """Charts of needs, partnerships, the "1257N" standard and partner activity (a
+    coordinator's: of their area only)."""
+    area = area_of(user_of(request))
+    stats = await q.read(conn, area)
+    months = [dict(r) for r in await q.needs_by_month(conn, MONTHS, area)]
+    partners = [dict(r) for r in await q.partner_activity(conn, TOP_PARTNERS, area)]
     return render(
         request,
         "dashboard.html",

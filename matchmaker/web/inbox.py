@@ -29,6 +29,7 @@ from matchmaker.models.rounds import Proposal
 from matchmaker.queries import demands as demand_queries
 from matchmaker.queries import partnerships as q
 from matchmaker.services import contacts, verification
+from matchmaker.services.access import area_of
 from matchmaker.services.partnerships import for_viewer, scope_of
 from matchmaker.web.i18n import Words
 from matchmaker.web.page import Req, render, user_of
@@ -313,7 +314,7 @@ async def _proposals(conn: asyncpg.Connection, user: CurrentUser) -> list[Propos
     for status in LIVE:
         items, _ = await q.proposals_for(
             conn, community_id=community_id, actor_id=actor_id, status=status, limit=SHOWN,
-            cursor=None,
+            cursor=None, districts=area_of(user),
         )  # fmt: skip
         live += items
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -326,7 +327,7 @@ async def _partnerships(
     community_id, actor_id = scope_of(user)
     items, _ = await q.list_partnerships(
         conn, community_id=community_id, actor_id=actor_id, status=status, demand_id=None,
-        limit=SHOWN, cursor=None,
+        limit=SHOWN, cursor=None, districts=area_of(user),
     )  # fmt: skip
     return for_viewer(user, await contacts.partnerships(conn, user, items))
 

@@ -40,7 +40,7 @@ from matchmaker.services import contacts
 from matchmaker.services import policies as policy_service
 from matchmaker.services import products as product_service
 from matchmaker.services import talent as talent_service
-from matchmaker.services.access import can_manage_community
+from matchmaker.services.access import is_staff_of
 from matchmaker.web.i18n import Words
 
 __all__ = ["KINDS", "WORDS", "FormField", "Kind", "ListFilter", "Related", "Show"]
@@ -502,7 +502,7 @@ COMMUNITIES = Kind(
     view_one=contacts.community,
     related=(Related("its_cases", "cases", "community_id"),),
     own_fields=CONTACT_FIELDS,
-    owns=can_manage_community,
+    owns=is_staff_of,
 )
 
 #: The libraries by URL name, in the order the libraries page shows them.

@@ -185,7 +185,7 @@ async def edit_need(
     """The need's form, filled in; only for those who may change it (the services' rule)."""
     user = user_of(request)
     demand = await service.get_visible(conn, user, demand_id)
-    require_community(user, demand.community_id)
+    await require_community(conn, user, demand.community_id)
     form = form_of_demand(demand) | {"_version": versions.version(demand.updated_at)}
     return form_page(request, form=form, errors={}, demand=demand)
 

@@ -226,7 +226,7 @@ def need_words(demand: Demand) -> list[str]:
 
 def moves(user: CurrentUser | None, demand: Demand) -> list[str]:
     """The status changes to offer as buttons (cancelling has its own confirming form)."""
-    if not can_manage_community(user, demand.community_id):
+    if not can_manage_community(user, demand.community_id, demand.district_id):
         return []
     return [s for s in DEMAND_TRANSITIONS[demand.status] if s != "cancelled"]
 
@@ -270,7 +270,7 @@ async def detail_page(
         demand=demand, community=community, indicators=indicators(community, lang),
         beneficiary_names=[beneficiaries[i] for i in demand.beneficiary_actor_ids if i in beneficiaries],
         cases=cases, policies=policies, moves=moves(user, demand),
-        manages=can_manage_community(user, demand.community_id),
+        manages=can_manage_community(user, demand.community_id, demand.district_id),
         can_cancel="cancelled" in DEMAND_TRANSITIONS[demand.status],
         share_url=share_url, summary=need_summary(demand, lang),
         partners=(await verification.partners(conn, [demand.id])).get(demand.id, []),

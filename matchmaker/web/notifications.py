@@ -28,6 +28,7 @@ from matchmaker.models.notifications import (
 from matchmaker.queries import notifications as notification_queries
 from matchmaker.queries.communities import districts as districts_of
 from matchmaker.services import notifications as service
+from matchmaker.services.access import governs
 from matchmaker.services.notice_text import local_time
 from matchmaker.web.forms import errors_of, parse, read, typed
 from matchmaker.web.i18n import Words
@@ -209,7 +210,8 @@ async def _robots(
     assert user is not None
     return render(
         request, "robots.html", words=WORDS, status=status, robots=await service.webhooks(conn, user),
-        districts=await districts_of(conn), values=values or {}, errors=errors or {},
+        districts=[d for d in await districts_of(conn) if governs(user, d.id)],
+        values=values or {}, errors=errors or {},
     )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from litestar.params import PathParameter, QueryParameter
 from litestar.response import Template
 
 from matchmaker.auth import roles
-from matchmaker.errors import AppError, Conflict, Invalid, PreconditionFailed
+from matchmaker.errors import AppError, Conflict, Forbidden, Invalid, PreconditionFailed
 from matchmaker.models import CurrentUser
 from matchmaker.models.actors import PARTNER_FIXED_FIELDS, Actor, ActorPatch
 from matchmaker.models.products import Product, ProductCreate, ProductPatch
@@ -208,7 +208,8 @@ def _me(request: Req) -> CurrentUser:
 
 def _actor_id(user: CurrentUser) -> int:
     """The organisation a partner speaks for (the database binds every partner to one)."""
-    require_actor(user, user.actor_id or 0)
+    if user.role != "partner" or user.actor_id is None:
+        raise Forbidden("only staff of this organisation may do this")
     assert user.actor_id is not None
     return user.actor_id
 
@@ -333,7 +334,7 @@ async def save_new_product(request: Req, conn: Conn) -> Answer:
 async def _own_product(conn: asyncpg.Connection, user: CurrentUser, product_id: int) -> Product:
     """The product, when it is the user's organisation's (403 otherwise, 404 when gone)."""
     product = await product_queries.get(conn, product_id)
-    require_actor(user, product.actor_id)
+    await require_actor(conn, user, product.actor_id)
     return product
 
 

@@ -16,6 +16,7 @@ WORDS: Words = {
     "new_round": ("发起新一轮", "Start a new round"),
     "scope": ("范围", "Scope"),
     "all_districts": ("全部区县", "All districts"),
+    "my_area": ("我辖区的全部区县", "Every district of my area"),
     "all_categories": ("全部类别", "All categories"),
     "category_hint": (
         "只撮合这一类别的需求（可不选）。",

@@ -23,10 +23,12 @@ from litestar.response import Template
 from matchmaker.auth import roles
 from matchmaker.errors import AppError
 from matchmaker.matching.score import COMPONENTS
+from matchmaker.models import CurrentUser
 from matchmaker.models.rounds import Proposal, Round, Unmatched
 from matchmaker.queries import rounds as q
 from matchmaker.queries.communities import districts as districts_of
 from matchmaker.services import rounds as service
+from matchmaker.services.access import area_of
 from matchmaker.vocab import LABELS
 from matchmaker.web.forms import FormValues, parse, read, typed
 from matchmaker.web.i18n import Lang, label, text
@@ -75,6 +77,8 @@ def _field_errors(exc: AppError, lang: Lang) -> dict[str, str]:
     field = exc.field or ""
     if field.startswith("scope.districts"):
         return {"district": w["unknown_district"]}
+    if field == "scope":
+        return {"district": exc.message}
     if field == "weights":
         return {"weights": w["weights_zero"]}
     if field == "max_per_community":
@@ -90,10 +94,12 @@ def _shown(values: FormValues) -> dict[str, str]:
 
 
 async def _past(
-    conn: asyncpg.Connection, lang: Lang, names: dict[int, str]
+    conn: asyncpg.Connection, user: CurrentUser | None, lang: Lang, names: dict[int, str]
 ) -> list[dict[str, Any]]:
-    """The latest rounds as the list shows them."""
-    rows = await q.recent_rounds(conn, 30)
+    """The latest rounds as the list shows them (a coordinator's: those within their area)."""
+    rows = [
+        r for r in await q.recent_rounds(conn, 30) if await service.in_area(conn, user, r["scope"])
+    ]
     return [
         {
             "id": r["id"],
@@ -118,8 +124,10 @@ async def _rounds_view(
     status: int = 200,
 ) -> Template:
     lang = lang_of(request)
+    user = user_of(request)
     districts = await districts_of(conn)
     names = {d.id: d.name for d in districts}
+    area = area_of(user)
     return render(
         request,
         "rounds.html",
@@ -127,10 +135,11 @@ async def _rounds_view(
         status=status,
         values=values,
         errors=errors,
-        districts=[d.name for d in districts],
+        districts=[d.name for d in districts if area is None or d.id in area],
+        area_only=area is not None,
         algorithms=list(LABELS["algorithm"]),
         weights=[(name, DEFAULT_WEIGHTS[name]) for name in COMPONENTS],
-        rounds=await _past(conn, lang, names),
+        rounds=await _past(conn, user, lang, names),
     )
 
 
@@ -315,7 +324,7 @@ async def round_page(
     request: Req, conn: NamedDependency[asyncpg.Connection], round_id: PathId
 ) -> Template:
     """A round: its progress while it runs, its result when done."""
-    round_ = await q.get_round(conn, round_id)
+    round_ = await service.visible(conn, user_of(request), round_id)
     return render(
         request, "round.html", words=WORDS, **await _round_values(conn, round_, lang_of(request))
     )
@@ -331,7 +340,7 @@ async def round_progress(
     request: Req, conn: NamedDependency[asyncpg.Connection], round_id: PathId
 ) -> Template:
     """The live part of a round's page; once the round has finished it carries no poll trigger."""
-    round_ = await q.get_round(conn, round_id)
+    round_ = await service.visible(conn, user_of(request), round_id)
     return render(
         request,
         "_round_body.html",
@@ -351,7 +360,7 @@ async def round_again(
     request: Req, conn: NamedDependency[asyncpg.Connection], round_id: PathId
 ) -> Response[Any]:
     """Run a dry run's parameters for real (a real round just shows itself again)."""
-    round_ = await q.get_round(conn, round_id)
+    round_ = await service.visible(conn, user_of(request), round_id)
     if not round_.dry_run:
         return see_other(request, f"/rounds/{round_id}")
     real = await service.create(conn, user_of(request), again(round_))

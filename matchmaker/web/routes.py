@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from matchmaker.web.accounts import (
+    account_active,
+    account_areas,
+    account_create,
+    account_password,
+    accounts,
+)
 from matchmaker.web.audit_log import audit_csv, audit_page
 from matchmaker.web.board import board, express_interest, withdraw_interest
 from matchmaker.web.dashboard import dashboard
@@ -150,4 +157,9 @@ PAGES: list[Any] = [
     evidence_refuse,
     audit_page,
     audit_csv,
+    accounts,
+    account_create,
+    account_active,
+    account_password,
+    account_areas,
 ]

@@ -25,11 +25,12 @@ WHERE d.archived_at IS NULL
   AND ($8::text IS NULL OR d.urgency = $8)
   AND ($9::text IS NULL OR c.kind = $9)
   AND ($10::text IS NULL OR d.search @@ plainto_tsquery('simple', $10))
+  AND ($11::bigint[] IS NULL OR c.district_id = ANY ($11))
 ORDER BY d.id;
 
 -- name: communities_named
 -- Non-archived communities whose name is one of $1, with their town (to tell namesakes apart).
-SELECT c.id, c.name, t.name AS town_name
+SELECT c.id, c.name, t.name AS town_name, c.district_id
 FROM communities c JOIN towns t ON t.id = c.town_id
 WHERE c.archived_at IS NULL AND c.name = ANY ($1::text[])
 ORDER BY c.id;

@@ -1,8 +1,9 @@
 -- Demands (需求库) and interests in them.
 
 -- name: list
--- Filters are optional (NULL = any). Visibility: $11 true sees drafts of every community, else only
--- drafts of community $12 (the caller's own). Archived demands never appear.
+-- Filters are optional (NULL = any). Visibility: $11 true sees drafts of every community of the
+-- districts $13 (NULL: of every district), else only drafts of community $12 (the caller's own).
+-- Archived demands never appear.
 SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
        c.theme AS community_theme, c.district_id, di.name AS district_name, c.town_id,
        t.name AS town_name, d.title, d.description, d.category, d.resource_types, d.skills,
@@ -28,7 +29,8 @@ WHERE d.archived_at IS NULL
   AND ($8::text IS NULL OR d.urgency = $8)
   AND ($9::text IS NULL OR c.kind = $9)
   AND ($10::text IS NULL OR d.search @@ plainto_tsquery('simple', $10))
-  AND (d.status <> 'draft' OR $11::boolean OR d.community_id = $12::bigint)
+  AND (d.status <> 'draft' OR d.community_id = $12::bigint
+       OR ($11::boolean AND ($13::bigint[] IS NULL OR c.district_id = ANY ($13))))
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};

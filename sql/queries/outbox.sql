@@ -74,7 +74,7 @@ ORDER BY id;
 -- name: list_webhooks
 SELECT w.id, w.name, w.provider, w.url, w.secret IS NOT NULL AS signed, w.district_id,
        dd.name AS district_name, w.community_id, c.name AS community_name, w.active,
-       w.created_at, w.updated_at
+       w.created_at, w.updated_at, coalesce(w.district_id, c.district_id) AS place_district_id
 FROM group_webhooks w
 LEFT JOIN districts dd ON dd.id = w.district_id
 LEFT JOIN communities c ON c.id = w.community_id

@@ -80,7 +80,8 @@ WHERE s.id = $1;
 
 -- name: partnership_for_update
 SELECT s.id, s.demand_id, s.actor_id, s.status, s.reviewed_at, d.community_id, d.title,
-       d.category, d.status AS demand_status
+       d.category, d.status AS demand_status,
+       (SELECT c.district_id FROM communities c WHERE c.id = d.community_id) AS district_id
 FROM partnerships s JOIN demands d ON d.id = s.demand_id
 WHERE s.id = $1
 FOR UPDATE OF s;
@@ -120,7 +121,8 @@ RETURNING id;
 INSERT INTO case_actors (case_id, actor_id) VALUES ($1, $2);
 
 -- name: list_partnerships
--- Scoped: $1 community (staff), $2 actor (partner), both NULL for coordinators.
+-- Scoped: $1 community (staff), $2 actor (partner), both NULL for curators; $5 the districts of
+-- a coordinator's area (NULL: everywhere).
 SELECT s.id, s.demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
        s.actor_id, a.name AS actor_name, s.origin, s.proposal_id, s.status, s.started_at,
        s.ended_at, s.beneficiaries_served, s.rating, s.feedback, s.cancel_reason,
@@ -135,13 +137,14 @@ WHERE ($1::bigint IS NULL OR d.community_id = $1)
   AND ($2::bigint IS NULL OR s.actor_id = $2)
   AND ($3::text IS NULL OR s.status = $3)
   AND ($4::bigint IS NULL OR s.demand_id = $4)
+  AND ($5::bigint[] IS NULL OR c.district_id = ANY ($5))
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};
 
 -- name: proposals_for
 -- Proposals a user can answer: of community $1 or of actor $2, newest first — a round's and
--- a community's invitations alike.
+-- a community's invitations alike; $4: the districts of a coordinator's area (NULL: everywhere).
 SELECT p.id, p.round_id, p.origin, p.demand_id, d.title AS demand_title, d.community_id,
        c.name AS community_name, p.actor_id, a.name AS actor_name, p.score, p.components,
        p.status, p.unverified, p.community_accepted_at, p.partner_accepted_at, p.expires_at,
@@ -153,6 +156,7 @@ JOIN actors a ON a.id = p.actor_id
 WHERE ($1::bigint IS NULL OR d.community_id = $1)
   AND ($2::bigint IS NULL OR p.actor_id = $2)
   AND ($3::text IS NULL OR p.status = $3)
+  AND ($4::bigint[] IS NULL OR c.district_id = ANY ($4))
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};

@@ -5,7 +5,7 @@
 -- The pair demand $1 × actor $2 with its latest proposal and partnership; no row when there is
 -- no such demand or actor, nulls in both when the pair has neither (then there is no thread).
 SELECT d.id AS demand_id, d.title AS demand_title, d.community_id, c.name AS community_name,
-       a.id AS actor_id, a.name AS actor_name,
+       c.district_id, a.id AS actor_id, a.name AS actor_name,
        p.id AS proposal_id, p.status AS proposal_status,
        s.id AS partnership_id, s.status AS partnership_status
 FROM demands d

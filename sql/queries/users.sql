@@ -31,22 +31,37 @@ VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING id, username, display_name, role, community_id, actor_id;
 
 -- name: list_accounts
--- Users for admins, with their binding's name; filters optional (NULL = any). Never the hash.
+-- Users for admins and coordinators, with their binding's name and a coordinator's area; filters
+-- optional (NULL = any). Never the hash.
 SELECT u.id, u.username, u.display_name, u.role, u.community_id, c.name AS community_name,
        u.actor_id, a.name AS actor_name, u.active, u.created_at, u.updated_at, u.last_login_at,
+       ARRAY(SELECT coalesce(dd.name, ca.city) FROM coordinator_areas ca
+             LEFT JOIN districts dd ON dd.id = ca.district_id
+             WHERE ca.user_id = u.id ORDER BY ca.city IS NOT NULL, dd.id, ca.city) AS areas,
        {sort_key} AS sort_key
 FROM users u
 LEFT JOIN communities c ON c.id = u.community_id
 LEFT JOIN actors a ON a.id = u.actor_id
 WHERE ($1::text IS NULL OR u.role = $1)
   AND ($2::boolean IS NULL OR u.active = $2)
+  -- $3: a coordinator's districts (NULL: every account, for admins) — only the staff of their
+  -- area's communities and organisations; $4: part of the login or display name.
+  AND ($3::bigint[] IS NULL
+       OR c.district_id = ANY ($3)
+       OR EXISTS (SELECT 1 FROM actor_districts ad
+                  WHERE ad.actor_id = u.actor_id AND ad.district_id = ANY ($3)))
+  AND ($4::text IS NULL OR strpos(lower(u.username), lower($4)) > 0
+       OR strpos(lower(u.display_name), lower($4)) > 0)
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};
 
 -- name: account
 SELECT u.id, u.username, u.display_name, u.role, u.community_id, c.name AS community_name,
-       u.actor_id, a.name AS actor_name, u.active, u.created_at, u.updated_at, u.last_login_at
+       u.actor_id, a.name AS actor_name, u.active, u.created_at, u.updated_at, u.last_login_at,
+       ARRAY(SELECT coalesce(dd.name, ca.city) FROM coordinator_areas ca
+             LEFT JOIN districts dd ON dd.id = ca.district_id
+             WHERE ca.user_id = u.id ORDER BY ca.city IS NOT NULL, dd.id, ca.city) AS areas
 FROM users u
 LEFT JOIN communities c ON c.id = u.community_id
 LEFT JOIN actors a ON a.id = u.actor_id
@@ -55,7 +70,10 @@ WHERE u.id = $1;
 -- name: lock_account
 -- The account, its users row locked until the caller's transaction ends.
 SELECT u.id, u.username, u.display_name, u.role, u.community_id, c.name AS community_name,
-       u.actor_id, a.name AS actor_name, u.active, u.created_at, u.updated_at, u.last_login_at
+       u.actor_id, a.name AS actor_name, u.active, u.created_at, u.updated_at, u.last_login_at,
+       ARRAY(SELECT coalesce(dd.name, ca.city) FROM coordinator_areas ca
+             LEFT JOIN districts dd ON dd.id = ca.district_id
+             WHERE ca.user_id = u.id ORDER BY ca.city IS NOT NULL, dd.id, ca.city) AS areas
 FROM users u
 LEFT JOIN communities c ON c.id = u.community_id
 LEFT JOIN actors a ON a.id = u.actor_id

@@ -44,7 +44,7 @@ async def start_round(page: Any, district: str, *, min_score: str, dry_run: bool
 async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
     page: Any, browser: Any, live_server: str
 ) -> None:
-    await sign_in(page, "coordinator")
+    await sign_in(page, "coordinator_chenghua")  # 成华区's coordinator, over their district
     await page.get_by_role("link", name="撮合轮次").click()
     await page.wait_for_url("**/rounds")
     assert await page.get_by_label(re.compile("^试运行")).is_checked()  # dry run by default
@@ -99,7 +99,7 @@ async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
 
     # the same result on a phone: nothing wider than the screen, the chart redrawn to fit
     phone = await new_tab(browser, live_server, width=375, height=800)
-    await sign_in(phone, "coordinator")
+    await sign_in(phone, "coordinator_chenghua")
     await phone.goto(page.url)
     await phone.wait_for_function(
         "document.querySelector('.chart-sankey')?.dataset.drawn === 'true'"
