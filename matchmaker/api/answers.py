@@ -12,7 +12,8 @@ the OpenAPI description as each route is registered:
 - 503 when it needs the database (unreachable, or no connection free in time).
 
 What a route answers beyond that it says in its decorator, ``responses=errors(429)`` (its own
-``ResponseSpec`` for a status wins over these); a new status is a line in :data:`ERRORS`.
+``ResponseSpec`` for a status wins over these); a new status is a line in :data:`ERRORS`, and the
+headers an error carries (``Retry-After``) are in :data:`HEADERS`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     OpenAPIFormat,
+    OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIType,
     Operation,
@@ -40,7 +42,7 @@ from matchmaker.errors import ErrorBody
 if TYPE_CHECKING:
     from litestar._kwargs import KwargsModel
 
-__all__ = ["ERRORS", "ErrorAnswers", "download", "errors"]
+__all__ = ["ERRORS", "HEADERS", "Documented", "ErrorAnswers", "download", "errors"]
 
 #: What each error status means, as the OpenAPI description says it.
 ERRORS = {
@@ -68,6 +70,28 @@ def errors(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
+#: The headers an error answer carries: name, whether always, what it says.
+HEADERS = {
+    429: ("Retry-After", True, "Seconds to wait before trying again."),
+    503: ("Retry-After", False, "Seconds to wait before trying again, when known."),
+}
+
+
+@dataclass
+class Documented(Operation):
+    """An operation whose error answers document their headers (:data:`HEADERS`)."""
+
+    def __post_init__(self) -> None:
+        for status, answer in (self.responses or {}).items():
+            if status.isdigit() and int(status) in HEADERS and not isinstance(answer, Reference):
+                name, required, description = HEADERS[int(status)]
+                header = OpenAPIHeader(
+                    schema=Schema(type=OpenAPIType.INTEGER), required=required,
+                    description=description,
+                )  # fmt: skip
+                answer.headers = {**(answer.headers or {}), name: header}
+
+
 def download(media_types: Iterable[str]) -> type[Operation]:
     """An operation class (a route's ``operation_class=``) whose success answer is a file in one
     of ``media_types``: Litestar documents one media type per answer, a download may have several.
@@ -80,8 +104,9 @@ def download(media_types: Iterable[str]) -> type[Operation]:
     }
 
     @dataclass
-    class Download(Operation):
+    class Download(Documented):
         def __post_init__(self) -> None:
+            super().__post_init__()
             for status, answer in (self.responses or {}).items():
                 if status.startswith("2") and not isinstance(answer, Reference):
                     answer.content = dict(files)
@@ -127,6 +152,8 @@ def _document(route: HTTPRoute) -> None:
             continue
         own = dict(handler.responses or {})
         handler.responses = {**errors(*sorted(_statuses_of(route, handler, kwargs, method))), **own}
+        if handler.operation_class is Operation:
+            handler.operation_class = Documented
 
 
 class ErrorAnswers(ReceiveRoutePlugin):
