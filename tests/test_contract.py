@@ -1,11 +1,11 @@
 """The OpenAPI description is a contract the server keeps: a bounded Schemathesis run.
 
 Every operation of ``/schema/openapi.json`` gets generated requests — valid ones and ones that
-break the schema — from each role in turn (anonymous, community staff, partner, coordinator,
-admin), against the app in-process on the demo data. Each answer must not be a server error, and
+break the schema — each sent as one of the roles, drawn like the rest of the input (anonymous,
+community staff, partner, coordinator, admin), to the app in-process on the demo data. Each answer must not be a server error, and
 its status, content type, headers and body must be the ones the description documents. The run is
 seeded (Hypothesis derandomised) and bounded (``EXAMPLES`` per operation), so it finds the same
-things every time and takes about a minute; it has its own marker, ``contract``.
+things every time and takes a minute or two; it has its own marker, ``contract`` (CI runs it once).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def _exercise(operation: Any, headers: dict[str, dict[str, str]]) -> str | None:
     return None
 
 
-@pytest.mark.timeout(600)  # a minute or two on a busy machine; the suite's 300 s suits one request
+@pytest.mark.timeout(600)  # a minute or two on a busy machine: past the suite's 300 s per test
 async def test_every_operation_keeps_its_contract_for_every_role(
     seeded: asyncpg.Connection, database_dsn: str
 ) -> None:
