@@ -25,6 +25,7 @@ from litestar.template.config import TemplateConfig
 
 from matchmaker import __version__, db, edge, logs, worker
 from matchmaker.api.actors import ActorController
+from matchmaker.api.answers import ErrorAnswers
 from matchmaker.api.audit import list_audit
 from matchmaker.api.auth import AuthController
 from matchmaker.api.cases import CaseController
@@ -156,7 +157,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             cookie_secure=settings.cookies_secure(),
             exclude=["^/api/", "^/schema"],
         ),
-        plugins=[logs.plugin(settings)],
+        plugins=[logs.plugin(settings), ErrorAnswers()],
         request_max_body_size=MAX_BODY_BYTES,
         # pages and their scripts travel gzipped to a browser that asks (ECharts: 1.1 MB → ~0.4 MB)
         compression_config=CompressionConfig(

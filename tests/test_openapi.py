@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Litestar
@@ -52,3 +53,46 @@ async def test_core_routes_of_the_design_are_present(client: AsyncTestClient[Lit
     for path in ("/api/v1/auth/login", "/api/v1/opportunities", "/api/v1/stats", "/api/v1/audit",
                  "/api/v1/demands/{demand_id}/interest", "/health", "/ready"):  # fmt: skip
         assert path in paths, path
+
+
+async def test_every_operation_documents_what_its_guards_answer(
+    app: Litestar, client: AsyncTestClient[Litestar]
+) -> None:
+    """Each guard is asked, as the anonymous caller and as every role, and each refusal it gives
+    (401, 403, …) must be among the operation's documented answers."""
+    from types import SimpleNamespace
+    from typing import get_args
+
+    from litestar.exceptions import HTTPException
+    from litestar.routes import HTTPRoute
+
+    from matchmaker.errors import AppError
+    from matchmaker.models import CurrentUser
+    from matchmaker.vocab import Role
+
+    schema = (await client.get("/schema/openapi.json")).json()
+    callers = [None] + [
+        CurrentUser(id=1, username=role, display_name=role, role=role, community_id=1, actor_id=1)
+        for role in get_args(Role)
+    ]
+    missing: list[str] = []
+    guarded = 0
+    for route in app.routes:
+        path = re.sub(r":\w+}", "}", route.path)  # /demands/{demand_id:int} → {demand_id}
+        if not isinstance(route, HTTPRoute) or path not in schema["paths"]:
+            continue
+        for method, (handler, _) in route.route_handler_map.items():
+            documented = schema["paths"][path].get(method.lower(), {}).get("responses")
+            if documented is None or not handler.resolve_guards():
+                continue
+            guarded += 1
+            for caller in callers:
+                for guard in handler.resolve_guards():
+                    try:
+                        await guard(SimpleNamespace(user=caller), handler)  # type: ignore[arg-type]
+                    except (HTTPException, AppError) as refusal:
+                        status = getattr(refusal, "status_code", getattr(refusal, "status", 0))
+                        if str(status) not in documented:
+                            missing.append(f"{method} {path}: {status}")
+    assert guarded >= 40
+    assert sorted(set(missing)) == []

@@ -11,6 +11,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 
 from matchmaker import db
+from matchmaker.api.answers import errors
 from matchmaker.api.params import Conn, User
 from matchmaker.auth import TOKEN_LIFETIME, client_address, signed_in
 from matchmaker.models import CurrentUser
@@ -25,7 +26,7 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/login", operation_id="login", status_code=200)
+    @post("/login", operation_id="login", status_code=200, responses=errors(429))
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[Login], state: State
     ) -> LoginResult:

@@ -8,6 +8,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import JSONBody, Parameter
 
+from matchmaker.api.answers import errors
 from matchmaker.api.params import Conn, Cursor, Limit, User
 from matchmaker.auth import roles
 from matchmaker.errors import Conflict, Invalid
@@ -48,7 +49,7 @@ class RoundController(Controller):
         (a coordinator's: only rounds within their area)."""
         return await service.visible(conn, user, round_id)
 
-    @get("/{round_id:int}/proposals", operation_id="listRoundProposals")
+    @get("/{round_id:int}/proposals", operation_id="listRoundProposals", responses=errors(409))
     async def list_proposals(
         self, conn: Conn, user: User, round_id: Id, limit: Limit = 50, cursor: Cursor = None
     ) -> ProposalsPage:
@@ -71,7 +72,7 @@ class RoundController(Controller):
         items, next_cursor = await q.list_proposals(conn, round_id, limit, cursor)
         return ProposalsPage(items=items, unmatched=unmatched, next_cursor=next_cursor)
 
-    @get("/{round_id:int}/graph", operation_id="getRoundGraph")
+    @get("/{round_id:int}/graph", operation_id="getRoundGraph", responses=errors(409))
     async def get_graph(
         self, conn: Conn, user: User, round_id: Id, part: Part = None
     ) -> RoundGraph:

@@ -20,6 +20,7 @@ from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromQuery, QueryParameter
 
+from matchmaker.api.answers import download
 from matchmaker.api.demands import FILTERS
 from matchmaker.api.params import Conn, Query, User, required, segmented
 from matchmaker.auth import roles
@@ -61,7 +62,7 @@ class ImportRefusal(msgspec.Struct):
     message: str
     status: int
     field: str | None
-    errors: list[RowError]
+    errors: list[RowError] = msgspec.field(default_factory=list)  # none when the file itself is bad
 
 
 def _refused(_: Request[Any, Any, Any], exc: SheetRejected) -> Response[ImportRefusal]:
@@ -86,7 +87,7 @@ class DemandSheetController(Controller):
     guards = [STAFF]
     dependencies = FILTERS
 
-    @get("/export", operation_id="exportDemands")
+    @get("/export", operation_id="exportDemands", operation_class=download(MEDIA_TYPES.values()))
     async def export_demands(
         self,
         conn: Conn,
