@@ -89,7 +89,10 @@ async def test_every_operation_documents_what_its_guards_answer(
             for caller in callers:
                 for guard in handler.resolve_guards():
                     try:
-                        await guard(SimpleNamespace(user=caller), handler)  # type: ignore[arg-type]
+                        asking = SimpleNamespace(
+                            user=caller, scope={"method": method, "user": caller}
+                        )
+                        await guard(asking, handler)  # type: ignore[arg-type]
                     except (HTTPException, AppError) as refusal:
                         status = getattr(refusal, "status_code", getattr(refusal, "status", 0))
                         if str(status) not in documented:
