@@ -66,7 +66,14 @@ def server_dsn() -> Iterator[str]:
     if external:
         yield external
         return
-    folder = Path(tempfile.mkdtemp(prefix="matchmaker-test-"))
+    # under pytest-xdist every worker process attaches to one server for the run (pgserver counts
+    # the processes using a folder and stops the server when the last one exits); alone, its own
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run:
+        folder = Path(tempfile.gettempdir()) / f"matchmaker-test-{run}"
+        folder.mkdir(exist_ok=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="matchmaker-test-"))
     dsn = db.start_embedded(folder)
     # a throw-away server: a commit need not wait for its WAL to reach the disk (every test's
     # setup commits a few hundred rows; on a slow disk that wait was most of a test's time)
