@@ -99,3 +99,17 @@ async def test_every_operation_documents_what_its_guards_answer(
                             missing.append(f"{method} {path}: {status}")
     assert guarded >= 40
     assert sorted(set(missing)) == []
+
+
+async def test_a_patch_that_takes_if_match_documents_412(client: AsyncTestClient[Litestar]) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    patches = [
+        (path, operation)
+        for path, item in schema["paths"].items()
+        if (operation := item.get("patch"))
+        and any(p["name"] == "If-Match" for p in operation.get("parameters", []))
+    ]
+    assert len(patches) >= 7  # the seven libraries
+    assert [path for path, operation in patches if "412" not in operation["responses"]] == []
+    ready = schema["paths"]["/ready"]["get"]["responses"]["503"]
+    assert ready["headers"]["Retry-After"]["required"] is True

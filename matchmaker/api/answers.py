@@ -73,7 +73,7 @@ def errors(*statuses: int) -> dict[int, ResponseSpec]:
 #: The headers an error answer carries: name, whether always, what it says.
 HEADERS = {
     429: ("Retry-After", True, "Seconds to wait before trying again."),
-    503: ("Retry-After", False, "Seconds to wait before trying again, when known."),
+    503: ("Retry-After", True, "Seconds to wait before trying again."),
 }
 
 
@@ -141,6 +141,8 @@ def _statuses_of(
         statuses.add(400)
     if method in _WRITES:
         statuses.add(409)
+    if any(p.field_alias.lower() == "if-match" for p in kwargs.expected_header_params):
+        statuses.add(412)  # a stale version (api/versioned.py)
     if route.path not in _NO_DATABASE:
         statuses.add(503)
     return statuses
