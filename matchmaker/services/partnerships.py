@@ -128,15 +128,19 @@ async def create_direct(
         )
 
 
-def _require_party(user: CurrentUser, row: dict[str, object]) -> None:
-    """The need's community staff, the partner's staff, or a curator."""
-    community_id = row["community_id"]
-    district_id = row.get("district_id")
-    if (
+def _community_side(user: CurrentUser, row: dict[str, object]) -> bool:
+    """Staff of the need's community, or a curator governing its district."""
+    community_id, district_id = row["community_id"], row.get("district_id")
+    return (
         isinstance(community_id, int)
         and isinstance(district_id, int)
         and can_manage_community(user, community_id, district_id)
-    ):
+    )
+
+
+def _require_party(user: CurrentUser, row: dict[str, object]) -> None:
+    """The need's community staff, the partner's staff, or a curator."""
+    if _community_side(user, row):
         return
     if user.role == "partner" and user.actor_id == row["actor_id"]:
         return
@@ -145,12 +149,7 @@ def _require_party(user: CurrentUser, row: dict[str, object]) -> None:
 
 def _require_community_side(user: CurrentUser, row: dict[str, object]) -> None:
     """The need's community staff, or a curator: the side whose word rates the partner."""
-    community_id, district_id = row["community_id"], row["district_id"]
-    if (
-        isinstance(community_id, int)
-        and isinstance(district_id, int)
-        and can_manage_community(user, community_id, district_id)
-    ):
+    if _community_side(user, row):
         return
     if user.role == "partner" and user.actor_id == row["actor_id"]:
         raise Forbidden(

@@ -138,24 +138,16 @@ async def audit_page(
     )  # fmt: skip
 
 
-def _cell(value: Any) -> Any:
-    """A text cell Excel would run as a formula gets a leading ' (a TAB or CR start as well)."""
-    guarded = _guard(value)
-    if isinstance(guarded, str) and guarded[:1] in ("\t", "\r"):
-        return "'" + guarded
-    return guarded
-
-
 def write_csv(entries: list[AuditEntry]) -> bytes:
     """UTF-8 with a BOM and CRLF lines, so Excel opens the Chinese text right."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
     for e in entries:
-        row = [e.id, e.at.astimezone(CHINA).isoformat(), e.username or "", e.entity,
+        row: list[str | int] = [e.id, e.at.astimezone(CHINA).isoformat(), e.username or "", e.entity,
                "" if e.entity_id is None else e.entity_id, e.action, _json(e.before),
                _json(e.after)]  # fmt: skip
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([_guard(v) for v in row])  # formulas (and a TAB/CR start) disarmed
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
