@@ -236,13 +236,16 @@ async def test_the_longest_message_fits_and_a_bad_one_on_the_page_keeps_what_was
     )
     assert too_long.status_code == 422 and "最多 2000 个字" in too_long.text
     assert "超" * 2001 in too_long.text and 'aria-invalid="true"' in too_long.text
+    # a form's control characters are removed at the edge (the JSON API refuses them instead)
     bell = await client.post(
-        f"/threads/{thread}/messages", data={"body": "响铃\x07", "_csrf_token": token}
-    )
-    assert bell.status_code == 422 and "control character" in bell.text
+        f"/threads/{thread}/messages", data={"body": "响铃\x07", "_csrf_token": token},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert bell.status_code == 303
+    assert await seeded.fetchval("SELECT body FROM messages ORDER BY id DESC LIMIT 1") == "响铃"
     no_csrf = await client.post(f"/threads/{thread}/messages", data={"body": "没有令牌"})
     assert no_csrf.status_code == 403
-    assert await count(seeded) == 2
+    assert await count(seeded) == 3
     swapped = await client.post(
         f"/threads/{thread}/messages",
         data={"body": "htmx 留言", "_csrf_token": token},
