@@ -12,11 +12,12 @@ import csv
 import datetime as dt
 import io
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import asyncpg
 from litestar import Response, get
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Template
 
@@ -104,6 +105,34 @@ def _filters(
     return found, errors
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """The filters as typed (echoed back into the form), as the query takes them, and what was
+    wrong with them; read once for the page and the export alike."""
+
+    typed: dict[str, str]
+    filters: dict[str, Any]
+    errors: dict[str, str]
+
+
+def _read_query(
+    request: Req,
+    who: Annotated[str | None, QueryParameter(name="user", max_length=100)] = None,
+    action: Text = None,
+    entity: Text = None,
+    entity_id: Text = None,
+    from_: Annotated[str | None, QueryParameter(name="from", max_length=20)] = None,
+    to: Text = None,
+) -> AuditQuery:
+    filters, errors = _filters(who, action, entity, entity_id, from_, to, lang_of(request))
+    typed = {"user": who or "", "action": action or "", "entity": entity or "",
+             "entity_id": entity_id or "", "from": from_ or "", "to": to or ""}  # fmt: skip
+    return AuditQuery(typed, filters, errors)
+
+
+QUERY = {"asked": Provide(_read_query, sync_to_thread=False)}
+
+
 async def _entries(
     conn: asyncpg.Connection, filters: dict[str, Any], limit: int, cursor: str | None
 ) -> tuple[list[AuditEntry], str | None]:
@@ -114,26 +143,21 @@ def _json(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-@get("/audit", include_in_schema=False, name="audit", guards=[ADMINS])
+@get("/audit", include_in_schema=False, name="audit", guards=[ADMINS], dependencies=QUERY)
 async def audit_page(
     request: Req,
     conn: NamedDependency[asyncpg.Connection],
-    who: Annotated[str | None, QueryParameter(name="user", max_length=100)] = None,
-    action: Text = None,
-    entity: Text = None,
-    entity_id: Text = None,
-    from_: Annotated[str | None, QueryParameter(name="from", max_length=20)] = None,
-    to: Text = None,
+    asked: AuditQuery,
     cursor: Cursor = None,
 ) -> Template:
     """The log, newest first, filtered; "older entries" pages on by cursor."""
-    filters, errors = _filters(who, action, entity, entity_id, from_, to, lang_of(request))
-    items, next_cursor = ([], None) if errors else await _entries(conn, filters, PAGE_SIZE, cursor)
-    query = {"user": who or "", "action": action or "", "entity": entity or "",
-             "entity_id": entity_id or "", "from": from_ or "", "to": to or ""}  # fmt: skip
+    errors = asked.errors
+    items, next_cursor = (
+        ([], None) if errors else await _entries(conn, asked.filters, PAGE_SIZE, cursor)
+    )
     return render(
         request, "audit.html", words=WORDS, status=400 if errors else 200, items=items,
-        next_cursor=next_cursor, query=query, errors=errors, json=_json,
+        next_cursor=next_cursor, query=asked.typed, errors=errors, json=_json,
         when=lambda moment: moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
     )  # fmt: skip
 
@@ -151,19 +175,12 @@ def write_csv(entries: list[AuditEntry]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-@get("/audit.csv", include_in_schema=False, name="audit_csv", guards=[ADMINS])
+@get("/audit.csv", include_in_schema=False, name="audit_csv", guards=[ADMINS], dependencies=QUERY)
 async def audit_csv(
-    request: Req,
-    conn: NamedDependency[asyncpg.Connection],
-    who: Annotated[str | None, QueryParameter(name="user", max_length=100)] = None,
-    action: Text = None,
-    entity: Text = None,
-    entity_id: Text = None,
-    from_: Annotated[str | None, QueryParameter(name="from", max_length=20)] = None,
-    to: Text = None,
+    conn: NamedDependency[asyncpg.Connection], asked: AuditQuery
 ) -> Response[bytes]:
     """The filtered log as CSV (newest first, at most ``EXPORT_LIMIT`` entries)."""
-    filters, errors = _filters(who, action, entity, entity_id, from_, to, lang_of(request))
+    filters, errors = asked.filters, asked.errors
     if errors:
         field, message = next(iter(errors.items()))
         raise Invalid(f"{field}: {message}", field=field)
