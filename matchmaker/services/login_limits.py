@@ -25,6 +25,7 @@ __all__ = [
     "ADDRESS_LIMIT",
     "check_account",
     "check_address",
+    "count_or_refuse",
     "failed",
     "succeeded",
 ]
@@ -39,15 +40,24 @@ def _account(username: str) -> str:
     return f"account:{username.strip().lower()}"
 
 
+async def count_or_refuse(
+    conn: asyncpg.Connection, key: str, limit: tuple[int, int], what: str
+) -> None:
+    """Count this attempt under ``key``; past ``limit`` (attempts, window in seconds) refuse it
+    with 429 saying how long to wait ("too many {what}")."""
+    most, window = limit
+    attempts, retry_after = await q.count(conn, key, window)
+    if attempts > most:
+        raise TooManyAttempts(
+            f"too many {what}; try again in {retry_after} s", retry_after=retry_after
+        )
+
+
 async def check_address(conn: asyncpg.Connection, address: str) -> None:
     """Count this attempt from ``address``; refuse it past the limit."""
-    limit, window = ADDRESS_LIMIT
-    attempts, retry_after = await q.count(conn, f"address:{address}", window)
-    if attempts > limit:
-        raise TooManyAttempts(
-            f"too many sign-in attempts from this address; try again in {retry_after} s",
-            retry_after=retry_after,
-        )
+    await count_or_refuse(
+        conn, f"address:{address}", ADDRESS_LIMIT, "sign-in attempts from this address"
+    )
 
 
 async def check_account(conn: asyncpg.Connection, username: str) -> None:

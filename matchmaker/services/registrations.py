@@ -27,14 +27,14 @@ import asyncpg
 import msgspec
 
 from matchmaker.auth import hash_password
-from matchmaker.errors import Conflict, Invalid, TooManyAttempts
+from matchmaker.errors import Conflict, Invalid
 from matchmaker.models import CurrentUser
 from matchmaker.models.actors import ActorCreate
 from matchmaker.models.verification import PendingRegistration, Registration, RegistrationCreate
-from matchmaker.queries import audit, login_attempts
+from matchmaker.queries import audit
 from matchmaker.queries import registrations as q
 from matchmaker.queries import users as users_q
-from matchmaker.services import actors
+from matchmaker.services import actors, login_limits
 from matchmaker.services.access import require_governs_any
 from matchmaker.services.notify import Notice, tell
 
@@ -67,13 +67,9 @@ def view(row: asyncpg.Record) -> Registration:
 
 
 async def _check_rate(conn: asyncpg.Connection, address: str) -> None:
-    limit, window = APPLY_LIMIT
-    attempts, retry_after = await login_attempts.count(conn, f"register:{address}", window)
-    if attempts > limit:
-        raise TooManyAttempts(
-            f"too many applications from this address; try again in {retry_after} s",
-            retry_after=retry_after,
-        )
+    await login_limits.count_or_refuse(
+        conn, f"register:{address}", APPLY_LIMIT, "applications from this address"
+    )
 
 
 async def _check_shape(conn: asyncpg.Connection, body: RegistrationCreate) -> None:
