@@ -45,6 +45,7 @@ __all__ = [
     "PasswordChecks",
     "TokenUse",
     "client_address",
+    "curators",
     "hash_password",
     "issue_token",
     "make_auth",
@@ -226,3 +227,7 @@ def roles(*allowed: Role) -> Any:
             raise PermissionDeniedException(f"this needs the role {' or '.join(allowed)}")
 
     return guard
+
+
+#: Guard: coordinators and admins (the curators); their area is checked by the services.
+curators = roles("coordinator", "admin")

@@ -15,7 +15,7 @@ from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
-from matchmaker.auth import roles
+from matchmaker.auth import curators, roles
 from matchmaker.models import Page
 from matchmaker.models.actors import Actor, ActorCreate, ActorPatch, ActorSort
 from matchmaker.queries import actors as q
@@ -25,7 +25,7 @@ from matchmaker.vocab import ActorKind, Category, ResourceType
 
 __all__ = ["ActorController"]
 
-CURATORS = roles("coordinator", "admin")
+CURATORS = curators
 EDITORS = roles("partner", "coordinator", "admin")
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="actor id")]
 DistrictFilter = Annotated[

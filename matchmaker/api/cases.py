@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, Query, User, required, segmented
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
-from matchmaker.auth import roles
+from matchmaker.auth import curators
 from matchmaker.models import Page
 from matchmaker.models.cases import Case, CaseCreate, CasePatch, CaseSort
 from matchmaker.queries import cases as q
@@ -22,7 +22,7 @@ from matchmaker.vocab import Category
 
 __all__ = ["CaseController"]
 
-CURATORS = roles("coordinator", "admin")
+CURATORS = curators
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="case id")]
 ModelTag = Annotated[
     str | None, QueryParameter(max_length=100, description="a model tag, e.g. 社企校居联动")

@@ -15,7 +15,7 @@ from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
-from matchmaker.auth import roles
+from matchmaker.auth import curators, roles
 from matchmaker.models import Page
 from matchmaker.models.communities import (
     Community,
@@ -31,7 +31,7 @@ from matchmaker.vocab import CommunityKind
 
 __all__ = ["CommunityController", "list_districts"]
 
-CURATORS = roles("coordinator", "admin")
+CURATORS = curators
 #: Curators edit every field; a community's own staff its contact (``services.communities``).
 EDITORS = roles("community_staff", "coordinator", "admin")
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="community id")]

@@ -8,7 +8,7 @@ from litestar import Controller, get, patch, post, put
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, User, required
-from matchmaker.auth import roles
+from matchmaker.auth import curators, roles
 from matchmaker.models.notifications import (
     MarkRead,
     NotificationPage,
@@ -75,7 +75,7 @@ class NotificationController(Controller):
 class WebhookController(Controller):
     path = "/api/v1/webhooks"
     tags = ["notifications"]
-    guards = [roles("coordinator", "admin")]
+    guards = [curators]
 
     @get("/", operation_id="listWebhooks")
     async def list_webhooks(self, conn: Conn, user: User) -> list[Webhook]:

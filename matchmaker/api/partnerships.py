@@ -17,7 +17,7 @@ from litestar import Controller, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, User, required
-from matchmaker.auth import roles
+from matchmaker.auth import curators, roles
 from matchmaker.errors import Forbidden
 from matchmaker.models import CurrentUser, Page
 from matchmaker.models.partnerships import (
@@ -36,7 +36,7 @@ from matchmaker.vocab import PartnershipStatus
 __all__ = ["PartnershipController"]
 
 PARTIES = roles("community_staff", "partner", "coordinator", "admin")
-CURATORS = roles("coordinator", "admin")
+CURATORS = curators
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="partnership id")]
 
 

@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
-from matchmaker.auth import roles
+from matchmaker.auth import curators
 from matchmaker.models import Page
 from matchmaker.models.policies import Policy, PolicyCreate, PolicyPatch, PolicySort
 from matchmaker.queries import policies as q
@@ -22,7 +22,7 @@ from matchmaker.vocab import ActorKind, Category, CommunityKind, PolicyLevel
 
 __all__ = ["PolicyController"]
 
-CURATORS = roles("coordinator", "admin")
+CURATORS = curators
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="policy id")]
 
 

@@ -13,7 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody, Parameter
 
 from matchmaker.api.params import Conn, User, required
-from matchmaker.auth import client_address, roles
+from matchmaker.auth import client_address, curators
 from matchmaker.models.verification import (
     PendingRegistration,
     Refusal,
@@ -27,7 +27,7 @@ __all__ = ["RegistrationController", "status_path"]
 
 RegistrationId = Annotated[int, Parameter(ge=1, le=2**62, description="the application's id")]
 Token = Annotated[str, Parameter(min_length=10, max_length=100, description="the status token")]
-DECIDERS = roles("coordinator", "admin")
+DECIDERS = curators
 
 
 def status_path(token: str) -> str:

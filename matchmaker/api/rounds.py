@@ -10,7 +10,7 @@ from litestar.params import JSONBody, Parameter
 
 from matchmaker.api.answers import errors
 from matchmaker.api.params import Conn, Cursor, Limit, User
-from matchmaker.auth import roles
+from matchmaker.auth import curators
 from matchmaker.errors import Conflict, Invalid
 from matchmaker.models.rounds import (
     Proposal,
@@ -26,7 +26,7 @@ from matchmaker.services import rounds as service
 
 __all__ = ["RoundController"]
 
-CURATORS = roles("coordinator", "admin")
+CURATORS = curators
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="round id")]
 Part = Annotated[
     int | None, Parameter(ge=0, le=100_000, description="one part of a round split by district")

@@ -13,7 +13,7 @@ from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
-from matchmaker.auth import roles, signed_in
+from matchmaker.auth import curators, signed_in
 from matchmaker.models import Page
 from matchmaker.models.talent import Talent, TalentCreate, TalentPatch, TalentSort
 from matchmaker.queries import talent as q
@@ -23,7 +23,7 @@ from matchmaker.vocab import TalentRole
 
 __all__ = ["TalentController"]
 
-CURATORS = roles("coordinator", "admin")
+CURATORS = curators
 Id = Annotated[int, Parameter(ge=1, le=2**62, description="talent id")]
 SkillFilter = Annotated[
     str | None, QueryParameter(min_length=1, max_length=100, description="has exactly this skill")

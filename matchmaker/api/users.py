@@ -15,7 +15,7 @@ from litestar.datastructures import State
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, User, required
-from matchmaker.auth import roles
+from matchmaker.auth import curators
 from matchmaker.models import Page
 from matchmaker.models.users import UserAccount, UserCreate, UserPatch
 from matchmaker.queries import users as q
@@ -36,7 +36,7 @@ Name = Annotated[
 class UserController(Controller):
     path = "/api/v1/users"
     tags = ["users"]
-    guards = [roles("coordinator", "admin")]
+    guards = [curators]
 
     @get("/", operation_id="listUsers")
     async def list_users(

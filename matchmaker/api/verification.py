@@ -14,7 +14,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, Parameter
 
 from matchmaker.api.params import Conn, User, required
-from matchmaker.auth import roles, signed_in
+from matchmaker.auth import curators, signed_in
 from matchmaker.models.verification import (
     ActorVerification,
     Evidence,
@@ -28,7 +28,7 @@ __all__ = ["VerificationController", "attachment"]
 
 ActorId = Annotated[int, Parameter(ge=1, le=2**62, description="the organisation's id")]
 RequestId = Annotated[int, Parameter(ge=1, le=2**62, description="the submission's id")]
-DECIDERS = roles("coordinator", "admin")
+DECIDERS = curators
 #: A 2 MiB file in base64 with the rest of the body.
 MAX_EVIDENCE_BODY = 3 * 1024 * 1024
 

@@ -17,7 +17,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Template
 
-from matchmaker.auth import roles
+from matchmaker.auth import curators, roles
 from matchmaker.errors import AppError
 from matchmaker.models import CurrentUser
 from matchmaker.models.users import UserPatch
@@ -32,7 +32,7 @@ from matchmaker.web.page import Req, lang_of, render, see_other, user_of
 
 __all__ = ["account_active", "account_areas", "account_create", "account_password", "accounts"]
 
-MANAGERS = roles("coordinator", "admin")
+MANAGERS = curators
 Answer = Response[Any] | Template
 Conn = NamedDependency[asyncpg.Connection]
 Id = Annotated[int, PathParameter(ge=1, le=2**62)]

@@ -15,7 +15,7 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from matchmaker.auth import roles
+from matchmaker.auth import curators
 from matchmaker.models.stats import STANDARD_1257N, Stats
 from matchmaker.queries import stats as q
 from matchmaker.services.access import area_of
@@ -214,7 +214,7 @@ def _figures(lang: Lang, stats: Stats, months: list[Any], partners: list[Any]) -
 @get(
     "/dashboard",
     name="dashboard",
-    guards=[roles("coordinator", "admin")],
+    guards=[curators],
     include_in_schema=False,
 )
 async def dashboard(request: Req, conn: NamedDependency[asyncpg.Connection]) -> Template:

@@ -30,7 +30,7 @@ from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from matchmaker.auth import roles, signed_in
+from matchmaker.auth import curators, signed_in
 from matchmaker.errors import AppError, Forbidden, NotFound, PreconditionFailed
 from matchmaker.queries.versions import Library
 from matchmaker.services import versions
@@ -44,7 +44,7 @@ from matchmaker.web.page import PathId, Req, lang_of, render, see_other, user_of
 
 __all__ = ["archive_item", "edit_form", "edit_submit", "new_form", "new_submit"]
 
-CURATORS = roles("coordinator", "admin")
+CURATORS = curators
 
 WORDS = LIBRARY_WORDS | {
     "new_title": ("新增", "Add to"),

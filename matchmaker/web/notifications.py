@@ -17,7 +17,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
-from matchmaker.auth import roles
+from matchmaker.auth import curators, roles
 from matchmaker.errors import AppError, NotFound
 from matchmaker.models.notifications import (
     MarkRead,
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 SIGNED_IN = roles("community_staff", "partner", "coordinator", "admin")
-CURATORS = roles("coordinator", "admin")
+CURATORS = curators
 Answer = Response[Any] | Template
 Conn = NamedDependency[asyncpg.Connection]
 Id = Annotated[int, PathParameter(ge=1, le=2**62)]

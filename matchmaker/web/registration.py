@@ -16,7 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter, QueryParameter
 from litestar.response import Template
 
-from matchmaker.auth import client_address, roles
+from matchmaker.auth import client_address, curators
 from matchmaker.errors import AppError, TooManyAttempts
 from matchmaker.models.verification import RegistrationCreate
 from matchmaker.queries import registrations as choices_q
@@ -139,7 +139,7 @@ PATHS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 ACCOUNT_FIELDS = ("username", "display_name", "password", "phone", "email", "message")
 Token = Annotated[str, Parameter(min_length=10, max_length=100)]
-DECIDERS = roles("coordinator", "admin")
+DECIDERS = curators
 
 
 def day(moment: Any) -> str:

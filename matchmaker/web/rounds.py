@@ -20,7 +20,7 @@ from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from matchmaker.auth import roles
+from matchmaker.auth import curators
 from matchmaker.errors import AppError
 from matchmaker.matching.score import COMPONENTS
 from matchmaker.models import CurrentUser
@@ -38,7 +38,7 @@ from matchmaker.web.round_words import WORDS
 
 __all__ = ["round_again", "round_page", "round_progress", "rounds_page", "rounds_submit"]
 
-CURATORS = [roles("coordinator", "admin")]
+CURATORS = [curators]
 #: Times on the pages are Sichuan's (UTC+8).
 LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
 #: The result page lists this many proposals and unmatched needs at most (the API pages the rest).

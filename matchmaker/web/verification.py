@@ -18,7 +18,7 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from matchmaker.api.verification import MAX_EVIDENCE_BODY, file_response
-from matchmaker.auth import roles
+from matchmaker.auth import curators, roles
 from matchmaker.errors import AppError
 from matchmaker.models.verification import Evidence, Verify
 from matchmaker.services import verification as service
@@ -111,7 +111,7 @@ class EvidenceForm(msgspec.Struct):
 
 
 PAGE_ROLES = roles("partner", "coordinator", "admin")
-DECIDERS = roles("coordinator", "admin")
+DECIDERS = curators
 Done = Annotated[str | None, QueryParameter(max_length=20)]
 
 
