@@ -180,14 +180,14 @@ def read_archive(path: Path, *, embedded: bool) -> Archive:
     """The header of a backup file, or :class:`BackupError` in one line; reads nothing else."""
     try:
         with path.open("rb") as file:
-            start = file.read(len(MAGIC))
+            start = file.read(len(MAGIC) + 2)
     except FileNotFoundError:
         raise BackupError(f"{path} does not exist") from None
     except IsADirectoryError:
         raise BackupError(f"{path} is a folder, not a backup file") from None
     except OSError as exc:
         raise BackupError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
-    if start != MAGIC:
+    if start[: len(MAGIC)] != MAGIC:
         raise BackupError(
             f"{path} is not a matchmaker backup (a backup is a pg_dump custom-format archive, "
             "made by `matchmaker backup`)"
@@ -207,13 +207,19 @@ def read_archive(path: Path, *, embedded: bool) -> Archive:
         if listed.returncode == 0:
             return _archive(path, listed.stdout, reader)
         said = _last_error(listed.stderr)
-        if "unsupported version" not in said:
+        if "unsupported version" not in said or not _plausible(start[len(MAGIC) :]):
             raise BackupError(f"{path} is not a readable backup: {said}")
     have = ", ".join(f"{r.version} ({r.origin})" for r in readers)
     raise pgtools.ToolMissing(
         f"{path} was written by a newer pg_dump than any pg_restore here can read ({have}): {said}; "
         "install newer PostgreSQL client tools and put them first on PATH"
     )
+
+
+def _plausible(version: bytes) -> bool:
+    """Whether an archive's format version could be a real one (1.x from PostgreSQL 9 on), so an
+    unreadable one was written by a newer pg_dump rather than broken."""
+    return len(version) == 2 and version[0] == 1 and 12 <= version[1] < 100
 
 
 def _archive(path: Path, listing: str, reader: pgtools.Tool) -> Archive:
