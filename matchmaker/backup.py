@@ -40,6 +40,7 @@ __all__ = [
     "Archive",
     "BackupError",
     "Contents",
+    "check_target",
     "contents",
     "dump",
     "human_size",
@@ -145,8 +146,8 @@ def _follow(stream: Iterator[str], progress: Progress, kept: list[str]) -> None:
             kept.append(line)
 
 
-def dump(dsn: str, target: Path, tool: pgtools.Tool, progress: Progress) -> int:
-    """Write the database to ``target`` with pg_dump; return the file's size in bytes."""
+def check_target(target: Path) -> None:
+    """That a backup can be written to ``target`` (checked before any server is started)."""
     folder = target.parent
     if not folder.is_dir():
         raise BackupError(f"cannot write {target}: folder {folder} does not exist")
@@ -154,6 +155,11 @@ def dump(dsn: str, target: Path, tool: pgtools.Tool, progress: Progress) -> int:
         raise BackupError(f"cannot write {target}: folder {folder} is not writable")
     if target.is_dir():
         raise BackupError(f"cannot write {target}: it is a folder")
+
+
+def dump(dsn: str, target: Path, tool: pgtools.Tool, progress: Progress) -> int:
+    """Write the database to ``target`` with pg_dump; return the file's size in bytes."""
+    check_target(target)
     partial = target.with_name(target.name + ".partial")
     uri, env = _libpq(dsn)
     kept: list[str] = []

@@ -21,8 +21,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from matchmaker import db
-from matchmaker.backup import BackupError, read_archive
+from matchmaker import db, pgtools
+from matchmaker.backup import BackupError, check_target, read_archive
 from matchmaker.migrate import migrate, pending
 from matchmaker.seed import load_demo
 
@@ -104,7 +104,7 @@ async def _digests_of(dsn: str) -> dict[str, Any]:
 HOLDER = """
 import asyncio, json, sys
 from pathlib import Path
-from matchmaker import db
+from matchmaker import db, pgtools
 from tests.test_backup import _digests_of, _seed
 async def databases(folders):
     return [await db.ensure_database(db.start_embedded(Path(f)), db.EMBEDDED_DATABASE) for f in folders]
@@ -285,3 +285,25 @@ def test_a_bad_file_is_one_line_and_touches_no_database(tmp_path: Path) -> None:
         f"{file} is not a matchmaker backup",
     )
     assert not data.exists()  # no server was started, no database made
+
+
+def test_no_pg_dump_new_enough_names_the_versions_found_and_needed() -> None:
+    found = pgtools.candidates("pg_dump", embedded=False)
+    assert found  # the embedded server's at least
+    newest = max(tool.major for tool in found)
+    with pytest.raises(pgtools.ToolMissing) as refused:
+        pgtools.pick("pg_dump", embedded=False, at_least=newest + 1, why="a server from the future")
+    message = refused.value.message
+    assert f"version {newest + 1} or newer for a server from the future" in message
+    for tool in found:
+        assert f"{tool.version} ({tool.origin}, {tool.path})" in message
+    assert f"postgresql-client-{newest + 1}" in message
+    # and one new enough is taken, the system's before the embedded one
+    assert pgtools.pick("pg_dump", embedded=False, at_least=0) == found[0]
+
+
+def test_a_backup_is_not_started_without_a_folder_to_write_it_to(tmp_path: Path) -> None:
+    with pytest.raises(BackupError, match=r"folder .* does not exist"):
+        check_target(tmp_path / "missing" / "backup.dump")
+    with pytest.raises(BackupError, match="it is a folder"):
+        check_target(tmp_path)

@@ -19,6 +19,7 @@ from matchmaker import db, pgtools
 from matchmaker.backup import (
     BackupError,
     Contents,
+    check_target,
     contents,
     dump,
     human_size,
@@ -52,6 +53,7 @@ def backup_command(file: Path) -> None:
     from matchmaker.services.bootstrap import resolve_dsn
 
     settings = settings_from_env()
+    check_target(file)
 
     async def work() -> None:
         dsn, embedded = await resolve_dsn(settings)
