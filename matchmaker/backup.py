@@ -54,7 +54,7 @@ Progress = Callable[[str], None]
 
 #: The first bytes of every pg_dump custom-format archive.
 MAGIC = b"PGDMP"
-#: How long a replacing restore waits for locks (a running ``serve`` holds them) before it fails.
+#: How long a restore waits for a lock (an open transaction of a running app holds one) before it fails.
 LOCK_TIMEOUT = "10s"
 
 _TABLE_STEP = re.compile(r'(?:dumping contents of|processing data for) table "([^"]+)"')

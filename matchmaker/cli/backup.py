@@ -104,8 +104,9 @@ def restore_command(file: Path, replace: bool) -> None:
                 "restore into an empty database, or pass --replace to drop what it holds"
             )
         _say(
-            f"restoring {file} ({human_size(archive.size)}; PostgreSQL {archive.server_version}, "
-            f"made {archive.created}) into {where} (PostgreSQL {major}) with {archive.reader.describe()}"
+            f"restoring {file} ({human_size(archive.size)}; made {archive.created} by pg_dump "
+            f"{archive.dumped_by_major} from PostgreSQL {archive.server_version}) into {where} "
+            f"(PostgreSQL {major}) with {archive.reader.describe()}"
         )
         if archive.server_major > major:
             _say(
