@@ -9,6 +9,7 @@ seed row) into one line on stderr and exit status 2, never a traceback.
     matchmaker seed --synthetic --demands 100000 --seed 7
     matchmaker user add NAME --role coordinator
     matchmaker export demands --format xlsx      matchmaker import demands FILE.xlsx
+    matchmaker backup FILE.dump                   matchmaker restore FILE.dump [--replace]
     matchmaker round --district 邛崃市 --dry-run
     matchmaker bench api | bench match
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import click
 
+from matchmaker.cli.backup import backup_command, restore_command
 from matchmaker.cli.bench import bench
 from matchmaker.cli.database import migrate, seed
 from matchmaker.cli.rounds import round_command
@@ -34,5 +36,17 @@ def main() -> None:
     """matchmaker — 社区资源对接平台: match community needs with partners."""
 
 
-for command in (serve, worker_command, migrate, seed, user, export, import_, round_command, bench):
+for command in (
+    serve,
+    worker_command,
+    migrate,
+    seed,
+    user,
+    export,
+    import_,
+    backup_command,
+    restore_command,
+    round_command,
+    bench,
+):
     main.add_command(command)
