@@ -1,0 +1,78 @@
+"""Reports for 社治委 as JSON or an Excel workbook: ``GET /api/v1/reports?area=…&from=…&to=…``.
+
+Coordinators of the area and admins only; a bad area or date is a 400 naming ``area``, ``from``
+or ``to``; a place outside a coordinator's area is a 403 and reads nothing of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from litestar import Response, get
+from litestar.params import QueryParameter
+
+from matchmaker.api.answers import download
+from matchmaker.api.params import Conn, User
+from matchmaker.auth import curators
+from matchmaker.models.reports import Report
+from matchmaker.services import reports as service
+from matchmaker.services.report_sheets import write_xlsx
+
+__all__ = ["XLSX", "attachment", "get_report", "get_report_xlsx"]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AreaKey = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=120,
+        description="city:<name>, district:<id>, town:<id> or community:<id>; omit for all you govern",
+    ),
+]
+From = Annotated[str | None, QueryParameter(name="from", max_length=20, description="YYYY-MM-DD")]
+To = Annotated[str | None, QueryParameter(name="to", max_length=20, description="YYYY-MM-DD")]
+Format = Annotated[Literal["json", "xlsx"], QueryParameter(description="json or xlsx")]
+
+
+def attachment(report: Report) -> str:
+    """``attachment`` with an ASCII filename and the Chinese one (RFC 6266 ``filename*``)."""
+    span = f"{report.since.isoformat()}_{report.until.isoformat()}"
+    return (
+        f'attachment; filename="report-{span}.xlsx"; '
+        f"filename*=UTF-8''{quote(f'报表-{report.area.name}-{span}.xlsx')}"
+    )
+
+
+async def _workbook(report: Report) -> Response[bytes]:
+    content = await asyncio.to_thread(write_xlsx, report)
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": attachment(report)})
+
+
+@get("/api/v1/reports", operation_id="getReport", tags=["reports"], guards=[curators])
+async def get_report(
+    conn: Conn,
+    user: User,
+    area: AreaKey = None,
+    from_: From = None,
+    to: To = None,
+    format: Format = "json",
+) -> Report | Response[bytes]:
+    """An area's report for a period: needs, partnerships, rounds, "1257N" and 五社联动, each
+    place rolled up from its communities (``?format=xlsx``: the workbook)."""
+    report = await service.build(conn, user, area, from_, to)
+    return await _workbook(report) if format == "xlsx" else report
+
+
+@get(
+    "/api/v1/reports.xlsx",
+    operation_id="getReportWorkbook",
+    tags=["reports"],
+    guards=[curators],
+    operation_class=download([XLSX]),
+)
+async def get_report_xlsx(
+    conn: Conn, user: User, area: AreaKey = None, from_: From = None, to: To = None
+) -> Response[bytes]:
+    """The report as an Excel workbook, one sheet per section, Chinese headers."""
+    return await _workbook(await service.build(conn, user, area, from_, to))
