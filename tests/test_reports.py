@@ -286,3 +286,35 @@ def test_roll_up_sums_every_field_of_its_children(
     assert places[0].figures.communities == len(leaves)
     assert sum(1 for p in places if p.level == "community") == len(leaves)
     assert places[0].average_rating == (4.0 if any(r for *_, r in rows) else None)
+
+
+async def test_the_page_shows_the_report_and_says_what_is_wrong_in_its_language(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    await page_login("coordinator")
+    town = await seeded.fetchrow(
+        "SELECT t.id, t.name FROM towns t JOIN communities c ON c.town_id = t.id "
+        "JOIN districts d ON d.id = t.district_id WHERE d.name = '邛崃市' LIMIT 1"
+    )
+    page = await client.get("/reports", params={"area": f"town:{town['id']}", **WIDE})
+    assert page.status_code == 200, page.text
+    posted = await seeded.fetchval(
+        "SELECT count(*) FROM demands d JOIN communities c ON c.id = d.community_id "
+        "WHERE c.town_id = $1 AND d.status <> 'draft'",
+        town["id"],
+    )
+    assert f'data-stat="needs_posted">{posted}<' in page.text
+    assert town["name"] in page.text and 'id="table-五社联动"' in page.text
+    assert 'href="/reports.xlsx?area=town%3A' in page.text
+    workbook = await client.get("/reports.xlsx", params={"area": f"town:{town['id']}", **WIDE})
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+
+    bad = await client.get("/reports", params={"from": "2026-05-02", "to": "2026-05-01"})
+    assert bad.status_code == 400 and "截止日期不能早于起始日期" in bad.text
+    bad = await client.get("/reports", params={"area": "town:99999", "lang": "en"})
+    assert bad.status_code == 400 and "No such area: pick one from the list." in bad.text
+    assert 'aria-invalid="true"' in bad.text
+
+    chenghua = await seeded.fetchval("SELECT id FROM districts WHERE name = '成华区'")
+    refused = await client.get("/reports", params={"area": f"district:{chenghua}"})
+    assert refused.status_code == 403 and "table-需求" not in refused.text

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from litestar import Response, get
 from litestar.params import QueryParameter
@@ -18,11 +17,10 @@ from matchmaker.api.params import Conn, User
 from matchmaker.auth import curators
 from matchmaker.models.reports import Report
 from matchmaker.services import reports as service
-from matchmaker.services.report_sheets import write_xlsx
+from matchmaker.services.report_sheets import XLSX, attachment, write_xlsx
 
-__all__ = ["XLSX", "attachment", "get_report", "get_report_xlsx"]
+__all__ = ["get_report", "get_report_xlsx"]
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AreaKey = Annotated[
     str | None,
     QueryParameter(
@@ -33,15 +31,6 @@ AreaKey = Annotated[
 From = Annotated[str | None, QueryParameter(name="from", max_length=20, description="YYYY-MM-DD")]
 To = Annotated[str | None, QueryParameter(name="to", max_length=20, description="YYYY-MM-DD")]
 Format = Annotated[Literal["json", "xlsx"], QueryParameter(description="json or xlsx")]
-
-
-def attachment(report: Report) -> str:
-    """``attachment`` with an ASCII filename and the Chinese one (RFC 6266 ``filename*``)."""
-    span = f"{report.since.isoformat()}_{report.until.isoformat()}"
-    return (
-        f'attachment; filename="report-{span}.xlsx"; '
-        f"filename*=UTF-8''{quote(f'报表-{report.area.name}-{span}.xlsx')}"
-    )
 
 
 async def _workbook(report: Report) -> Response[bytes]:

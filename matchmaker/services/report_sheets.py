@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from matchmaker.matching.score import COMPONENTS
 from matchmaker.models.reports import Place, Report
@@ -22,7 +23,9 @@ from matchmaker.models.stats import STANDARD_1257N
 from matchmaker.services.round_labels import COMPONENT_LABELS
 from matchmaker.vocab import LABELS
 
-__all__ = ["LEVEL_LABELS", "PLACE_TABLES", "Column", "Table", "write_xlsx"]
+__all__ = ["LEVEL_LABELS", "PLACE_TABLES", "XLSX", "Column", "Table", "attachment", "write_xlsx"]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: Each level of place: (Chinese, English).
 LEVEL_LABELS: dict[str, tuple[str, str]] = {
@@ -222,3 +225,12 @@ def write_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def attachment(report: Report) -> str:
+    """``attachment`` with an ASCII filename and the Chinese one (RFC 6266 ``filename*``)."""
+    span = f"{report.since.isoformat()}_{report.until.isoformat()}"
+    return (
+        f'attachment; filename="report-{span}.xlsx"; '
+        f"filename*=UTF-8''{quote(f'报表-{report.area.name}-{span}.xlsx')}"
+    )
