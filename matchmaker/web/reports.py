@@ -74,6 +74,7 @@ WORDS: Words = {
     "short_list": ("未达“1257N”的社区及差距", "Communities short of “1257N”, and by how much"),
     "gaps": ("差距（现有 / 标准）", "Gaps (has / needs)"),
     "none": ("本期没有。", "None in this period."),
+    "count": ("共 {n} 条，点开查看", "{n} in all: open to read them"),
     "all_meet": ("所有社区都已达标。", "Every community meets the standard."),
     "more": (
         "只列出前 {n} 条，共 {total} 条；全部见 Excel。",

@@ -22,9 +22,11 @@ SELECT ARRAY(SELECT d.id FROM districts d WHERE d.city = $1 ORDER BY d.id) AS di
 -- name: choices
 -- Every place of the districts $1 (NULL: all) a report may be asked for, coarsest first: cities,
 -- districts, towns, then communities by name (at most 500 of them).
+-- A city is offered only when every one of its districts is among $1.
 (SELECT 1 AS depth, 'city:' || d.city AS key, d.city AS name, min(d.id) AS sort_id
- FROM districts d WHERE $1::bigint[] IS NULL OR d.id = ANY ($1)
- GROUP BY d.city)
+ FROM districts d
+ GROUP BY d.city
+ HAVING $1::bigint[] IS NULL OR bool_and(d.id = ANY ($1)))
 UNION ALL
 (SELECT 2, 'district:' || d.id, d.name, d.id
  FROM districts d WHERE $1::bigint[] IS NULL OR d.id = ANY ($1))
