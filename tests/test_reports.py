@@ -318,3 +318,40 @@ async def test_the_page_shows_the_report_and_says_what_is_wrong_in_its_language(
     chenghua = await seeded.fetchval("SELECT id FROM districts WHERE name = '成华区'")
     refused = await client.get("/reports", params={"area": f"district:{chenghua}"})
     assert refused.status_code == 403 and "table-需求" not in refused.text
+
+
+async def test_the_dashboard_takes_the_same_area_and_period_filters(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    await page_login("coordinator")
+    town = await seeded.fetchval(
+        "SELECT c.town_id FROM communities c JOIN districts d ON d.id = c.district_id "
+        "WHERE d.name = '邛崃市' GROUP BY c.town_id ORDER BY count(*) DESC LIMIT 1"
+    )
+    community = await seeded.fetchval("SELECT min(id) FROM communities WHERE town_id = $1", town)
+    await seeded.execute(
+        """INSERT INTO demands (community_id, title, category, status, created_at) VALUES
+           ($1, '去年的开放需求', 'elderly_care', 'open', '2025-06-01 10:00+08')""",
+        community,
+    )
+
+    async def open_needs(**params: str) -> int:
+        page = await client.get("/dashboard", params=params)
+        assert page.status_code == 200, page.text
+        return int(page.text.split('data-stat="k_open">')[1].split("<")[0])
+
+    in_town = await seeded.fetchval(
+        "SELECT count(*) FROM demands d JOIN communities c ON c.id = d.community_id "
+        "WHERE c.town_id = $1 AND d.status = 'open'",
+        town,
+    )
+    assert await open_needs(area=f"town:{town}") == in_town
+    assert await open_needs(area=f"town:{town}", **{"from": "2025-01-01", "to": "2025-12-31"}) == 1
+    assert await open_needs(area=f"community:{community}", **{"to": "2024-12-31"}) == 0
+
+    bad = await client.get("/dashboard", params={"from": "2025-02-30"})
+    assert bad.status_code == 400 and "请按 年-月-日 填写日期。" in bad.text
+    chenghua = await seeded.fetchval("SELECT id FROM districts WHERE name = '成华区'")
+    assert (
+        await client.get("/dashboard", params={"area": f"district:{chenghua}"})
+    ).status_code == 403

@@ -47,7 +47,16 @@ from matchmaker.services.notice_text import CHINA
 from matchmaker.services.round_labels import REASON_LABELS
 from matchmaker.vocab import LABELS
 
-__all__ = ["PROPOSAL_CAP", "Leaf", "build", "period", "resolve_area", "roll_up", "today"]
+__all__ = [
+    "PROPOSAL_CAP",
+    "Leaf",
+    "build",
+    "narrowing",
+    "period",
+    "resolve_area",
+    "roll_up",
+    "today",
+]
 
 #: A report lists at most this many proposals (its figures count them all).
 PROPOSAL_CAP = 5000
@@ -259,6 +268,26 @@ async def _rounds(
     return kept, proposals, left_open, per_community
 
 
+async def narrowing(
+    conn: asyncpg.Connection,
+    user: CurrentUser | None,
+    area_key: str | None,
+    since: str | None,
+    until: str | None,
+    now: dt.date | None = None,
+) -> tuple[Area, list[int] | None, stats.Narrower, tuple[dt.date, dt.date] | None]:
+    """The dashboard's filters, checked as a report's: the area, its districts and what narrows
+    them (a town, a community, the period — all time when neither date is given)."""
+    area, where = await resolve_area(conn, user, area_key)
+    span = None
+    t0 = t1 = None
+    if (since or "").strip() or (until or "").strip():
+        span = period(since, until, now or today())
+        t0 = dt.datetime.combine(span[0], dt.time(), CHINA)
+        t1 = dt.datetime.combine(span[1] + dt.timedelta(days=1), dt.time(), CHINA)
+    return area, where.districts, stats.Narrower(where.town, where.community, t0, t1), span
+
+
 async def build(
     conn: asyncpg.Connection,
     user: CurrentUser | None,
@@ -274,7 +303,9 @@ async def build(
     t1 = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), CHINA)
     async with conn.transaction(isolation="repeatable_read", readonly=True):
         rows = await q.communities(conn, where, t0, t1)
-        standard = await stats.standard_1257n(conn, where.districts)
+        standard = await stats.standard_1257n(
+            conn, where.districts, stats.Narrower(where.town, where.community)
+        )
         category_rows = await q.needs_by_category(conn, where, t0, t1)
         rounds, proposals, left_open, left = await _rounds(conn, where, t0, t1)
     ids = {r["id"] for r in rows}

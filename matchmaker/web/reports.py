@@ -36,12 +36,25 @@ from matchmaker.services.round_labels import COMPONENT_LABELS
 from matchmaker.web.i18n import Lang, Words, say
 from matchmaker.web.page import Req, lang_of, render, user_of
 
-__all__ = ["WORDS", "report_page", "report_workbook"]
+__all__ = ["FILTER_WORDS", "WORDS", "filters_of", "problem", "report_page", "report_workbook"]
 
 #: The page lists this many proposals and needs left open (the workbook has them all).
 SHOWN = 50
 
-WORDS: Words = {
+#: The words of the area and period filters (``_area_filter.html``), here and on the dashboard.
+FILTER_WORDS: Words = {
+    "f_area": ("地区", "Area"),
+    "f_from": ("起始日期", "From"),
+    "f_to": ("截止日期", "To"),
+    "show": ("查看", "Show"),
+    "download": ("下载 Excel", "Download Excel"),
+    "all_mine": ("我可查看的全部地区", "Everywhere I may see"),
+    "bad_area": ("没有这个地区，请从列表中选择。", "No such area: pick one from the list."),
+    "bad_date": ("请按 年-月-日 填写日期。", "Enter a date as YYYY-MM-DD."),
+    "to_before_from": ("截止日期不能早于起始日期。", "The end date cannot be before the start."),
+}
+
+WORDS: Words = FILTER_WORDS | {
     "rep_title": ("报表", "Reports"),
     "rep_intro": (
         "选一个地区（市、区县、街道/镇或社区）和时间段：需求、合作、撮合结果、“1257N”达标和五社联动，"
@@ -50,12 +63,6 @@ WORDS: Words = {
         "round results, the “1257N” standard and the five social forces, rolled up level by level "
         "— a district is the sum of its towns, a city of its districts.",
     ),
-    "f_area": ("地区", "Area"),
-    "f_from": ("起始日期", "From"),
-    "f_to": ("截止日期", "To"),
-    "show": ("查看", "Show"),
-    "download": ("下载 Excel", "Download Excel"),
-    "all_mine": ("我可查看的全部地区", "Everywhere I may see"),
     "period": ("{area} · {since} 至 {until}", "{area} · {since} to {until}"),
     "level": ("层级", "Level"),
     "place": ("地区", "Area"),
@@ -80,9 +87,6 @@ WORDS: Words = {
         "只列出前 {n} 条，共 {total} 条；全部见 Excel。",
         "The first {n} of {total}; the workbook has them all.",
     ),
-    "bad_area": ("没有这个地区，请从列表中选择。", "No such area: pick one from the list."),
-    "bad_date": ("请按 年-月-日 填写日期。", "Enter a date as YYYY-MM-DD."),
-    "to_before_from": ("截止日期不能早于起始日期。", "The end date cannot be before the start."),
 }
 
 AreaKey = Annotated[str | None, QueryParameter(name="area", max_length=120)]
@@ -90,14 +94,19 @@ DateText = Annotated[str | None, QueryParameter(max_length=20)]
 FromText = Annotated[str | None, QueryParameter(name="from", max_length=20)]
 
 
-def _problem(error: Invalid, lang: Lang) -> dict[str, str]:
-    """The field at fault and what to say about it, in the page's language."""
+def problem(error: Invalid, lang: Lang) -> dict[str, str]:
+    """The filter at fault and what to say about it, in the page's language."""
     field = error.field or "area"
     if field == "area":
         key = "bad_area"
     else:
         key = "to_before_from" if "before" in error.message else "bad_date"
     return {field: say(lang, WORDS[key])}
+
+
+async def filters_of(conn: asyncpg.Connection, user: Any) -> list[dict[str, Any]]:
+    """The places the user may pick, coarsest first (the filter's choices)."""
+    return [dict(r) for r in await q.choices(conn, area_of(user))]
 
 
 def _table(lang: Lang, table: Any, places: list[Any]) -> dict[str, Any]:
@@ -143,13 +152,13 @@ async def report_page(
     lang = lang_of(request)
     user = user_of(request)
     typed = {"area": area or "", "from": from_ or "", "to": to or ""}
-    choices = [dict(r) for r in await q.choices(conn, area_of(user))]
+    choices = await filters_of(conn, user)
     errors: dict[str, str] = {}
     report = None
     try:
         report = await service.build(conn, user, area, from_, to)
     except Invalid as error:
-        errors = _problem(error, lang)
+        errors = problem(error, lang)
     values: dict[str, Any] = {}
     if report is not None:
         typed = {
