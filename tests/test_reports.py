@@ -202,6 +202,7 @@ async def test_a_coordinator_reads_only_their_area_and_bad_input_names_its_field
         ({"area": "planet:1"}, "area"),
         ({"area": "town:abc"}, "area"),
         ({"area": "city:没有这个市"}, "area"),
+        ({"area": "city:成都\x00市"}, "area"),
         ({"from": "2026-13-01"}, "from"),
         ({"to": "tomorrow"}, "to"),
         ({"from": "2026-05-01", "to": "2026-04-30"}, "to"),

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import asyncpg
 import msgspec
 
+from matchmaker import controls
 from matchmaker.errors import Forbidden, Invalid
 from matchmaker.models import CurrentUser
 from matchmaker.models.reports import (
@@ -99,6 +100,8 @@ async def resolve_area(
         if user.role == "admin":
             return Area("all", "all", "全部地区"), Where(None)
         return Area("all", "all", "我的辖区"), Where(sorted(user.districts))
+    if controls.FORBIDDEN.search(text):
+        raise Invalid("area: holds a control character", field="area")
     kind, _, value = text.partition(":")
     if kind not in _KINDS or not value:
         raise Invalid(
