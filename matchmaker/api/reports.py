@@ -7,7 +7,7 @@ or ``to``; a place outside a coordinator's area is a 403 and reads nothing of it
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Literal
+from typing import Annotated
 
 from litestar import Response, get
 from litestar.params import QueryParameter
@@ -30,7 +30,6 @@ AreaKey = Annotated[
 ]
 From = Annotated[str | None, QueryParameter(name="from", max_length=20, description="YYYY-MM-DD")]
 To = Annotated[str | None, QueryParameter(name="to", max_length=20, description="YYYY-MM-DD")]
-Format = Annotated[Literal["json", "xlsx"], QueryParameter(description="json or xlsx")]
 
 
 async def _workbook(report: Report) -> Response[bytes]:
@@ -40,17 +39,11 @@ async def _workbook(report: Report) -> Response[bytes]:
 
 @get("/api/v1/reports", operation_id="getReport", tags=["reports"], guards=[curators])
 async def get_report(
-    conn: Conn,
-    user: User,
-    area: AreaKey = None,
-    from_: From = None,
-    to: To = None,
-    format: Format = "json",
-) -> Report | Response[bytes]:
+    conn: Conn, user: User, area: AreaKey = None, from_: From = None, to: To = None
+) -> Report:
     """An area's report for a period: needs, partnerships, rounds, "1257N" and 五社联动, each
-    place rolled up from its communities (``?format=xlsx``: the workbook)."""
-    report = await service.build(conn, user, area, from_, to)
-    return await _workbook(report) if format == "xlsx" else report
+    place rolled up from its communities (``/api/v1/reports.xlsx``: the same as a workbook)."""
+    return await service.build(conn, user, area, from_, to)
 
 
 @get(
