@@ -40,6 +40,7 @@ from matchmaker.api.policies import PolicyController
 from matchmaker.api.products import ProductController
 from matchmaker.api.proposals import ProposalController
 from matchmaker.api.registrations import RegistrationController
+from matchmaker.api.reports import get_report, get_report_xlsx
 from matchmaker.api.rounds import RoundController
 from matchmaker.api.spreadsheets import DemandSheetController
 from matchmaker.api.stats import get_stats
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             PartnershipController,
             ThreadController,
             get_stats,
+            get_report,
+            get_report_xlsx,
             list_audit,
             UserController,
             RegistrationController,

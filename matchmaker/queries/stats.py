@@ -10,7 +10,9 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import asyncpg
 import msgspec
@@ -28,7 +30,14 @@ from matchmaker.models.stats import (
 from matchmaker.queries import sql
 from matchmaker.vocab import LABELS, DemandStatus, PartnershipStatus, codes
 
-__all__ = ["library_counts", "needs_by_month", "partner_activity", "read", "standard_1257n"]
+__all__ = [
+    "Narrower",
+    "library_counts",
+    "needs_by_month",
+    "partner_activity",
+    "read",
+    "standard_1257n",
+]
 
 Q = sql("stats")
 
@@ -49,9 +58,30 @@ def _by_status(
 Districts = list[int] | None
 
 
-async def standard_1257n(conn: asyncpg.Connection, districts: Districts = None) -> Standard1257N:
+class Narrower(NamedTuple):
+    """What narrows the dashboard's figures within its districts: a town and a community (None:
+    any) and a period ``[since, until)`` (None: all time)."""
+
+    town: int | None = None
+    community: int | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+EVERYTHING = Narrower()
+
+
+async def standard_1257n(
+    conn: asyncpg.Connection, districts: Districts = None, within: Narrower = EVERYTHING
+) -> Standard1257N:
     """Every community against the "1257N" standard, with the totals meeting and falling short."""
-    rows = await conn.fetch(Q["standard_1257n"], districts, *(r.needs for r in STANDARD_1257N))
+    rows = await conn.fetch(
+        Q["standard_1257n"],
+        districts,
+        *(r.needs for r in STANDARD_1257N),
+        within.town,
+        within.community,
+    )
     communities = [msgspec.convert(dict(row), CommunityStandard) for row in rows]
     meeting = sum(1 for c in communities if c.meets)
     return Standard1257N(
@@ -68,16 +98,19 @@ async def library_counts(conn: asyncpg.Connection, districts: Districts = None) 
     return msgspec.convert(dict(row), LibraryCounts)
 
 
-async def read(conn: asyncpg.Connection, districts: Districts = None) -> Stats:
-    """All dashboard figures (of ``districts``, or everywhere), read in one repeatable-read
-    snapshot so they agree with each other."""
+async def read(
+    conn: asyncpg.Connection, districts: Districts = None, within: Narrower = EVERYTHING
+) -> Stats:
+    """All dashboard figures (of ``districts``, or everywhere; narrowed ``within`` a town, a
+    community or a period), read in one repeatable-read snapshot so they agree with each other.
+    The library counts are never narrowed."""
     async with conn.transaction(isolation="repeatable_read", readonly=True):
         libraries = await library_counts(conn, districts)
-        demand_rows = await conn.fetch(Q["demands_by_status"], districts)
-        district_rows = await conn.fetch(Q["needs_by_district"], districts)
-        category_rows = await conn.fetch(Q["needs_by_category"], districts)
-        partnership_rows = await conn.fetch(Q["partnerships_by_status"], districts)
-        standard = await standard_1257n(conn, districts)
+        demand_rows = await conn.fetch(Q["demands_by_status"], districts, *within)
+        district_rows = await conn.fetch(Q["needs_by_district"], districts, *within)
+        category_rows = await conn.fetch(Q["needs_by_category"], districts, *within)
+        partnership_rows = await conn.fetch(Q["partnerships_by_status"], districts, *within)
+        standard = await standard_1257n(conn, districts, within)
     categories = LABELS["category"]
     return Stats(
         libraries=libraries,
@@ -104,14 +137,27 @@ async def read(conn: asyncpg.Connection, districts: Districts = None) -> Stats:
 
 
 async def needs_by_month(
-    conn: asyncpg.Connection, months: int = 12, districts: Districts = None
+    conn: asyncpg.Connection,
+    months: int = 12,
+    districts: Districts = None,
+    within: Narrower = EVERYTHING,
 ) -> list[asyncpg.Record]:
-    """(month ``YYYY-MM``, opened, fulfilled) for the last ``months`` months, oldest first."""
-    return list(await conn.fetch(Q["needs_by_month"], districts, months))
+    """(month ``YYYY-MM``, opened, fulfilled), oldest first: the last ``months`` months to the
+    month ``within.until`` ends in (this one, without a period)."""
+    end = (within.until - dt.timedelta(microseconds=1)) if within.until else dt.datetime.now(dt.UTC)
+    first = end.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(
+        await conn.fetch(Q["needs_by_month"], districts, first, end, within.town, within.community)
+    )
 
 
 async def partner_activity(
-    conn: asyncpg.Connection, limit: int = 10, districts: Districts = None
+    conn: asyncpg.Connection,
+    limit: int = 10,
+    districts: Districts = None,
+    within: Narrower = EVERYTHING,
 ) -> list[asyncpg.Record]:
     """The most active partners: interests, proposals, proposals accepted, completed work."""
-    return list(await conn.fetch(Q["partner_activity"], districts, limit))
+    return list(await conn.fetch(Q["partner_activity"], districts, limit, *within))

@@ -2,25 +2,31 @@
 and which partners are most active — as charts, each with its numbers in a table beside it.
 
 The figures are the same as ``GET /api/v1/stats`` (one snapshot read by ``queries.stats.read``),
-plus needs by month and partner activity. The charts are drawn in the browser by ECharts from JSON
+plus needs by month and partner activity. The page takes the reports' area and period filters
+(``?area=town:5&from=…&to=…``, checked by :func:`matchmaker.services.reports.narrowing`): a need
+counts when posted in the period, a partnership when started in it; the months chart ends with the
+period's last month. The charts are drawn in the browser by ECharts from JSON
 the template renders with ``|tojson``; the tables make every number readable without them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 from litestar import get
 from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 from litestar.response import Template
 
 from matchmaker.auth import curators
+from matchmaker.errors import Invalid
 from matchmaker.models.stats import STANDARD_1257N, Stats
 from matchmaker.queries import stats as q
-from matchmaker.services.access import area_of
+from matchmaker.services import reports
 from matchmaker.web.i18n import Lang, Words, text
 from matchmaker.web.page import Req, lang_of, render, user_of
+from matchmaker.web.reports import FILTER_WORDS, filters_of, problem
 
 __all__ = ["dashboard"]
 
@@ -28,7 +34,7 @@ __all__ = ["dashboard"]
 MONTHS = 12
 TOP_PARTNERS = 10
 
-WORDS: Words = {
+WORDS: Words = FILTER_WORDS | {
     "dash_title": ("数据看板", "Dashboard"),
     "dash_intro": (
         "需求、对接和社区“1257N”达标情况一览。每张图下都有对应的数据表。",
@@ -217,18 +223,36 @@ def _figures(lang: Lang, stats: Stats, months: list[Any], partners: list[Any]) -
     guards=[curators],
     include_in_schema=False,
 )
-async def dashboard(request: Req, conn: NamedDependency[asyncpg.Connection]) -> Template:
+async def dashboard(
+    request: Req,
+    conn: NamedDependency[asyncpg.Connection],
+    area: Annotated[str | None, QueryParameter(name="area", max_length=120)] = None,
+    from_: Annotated[str | None, QueryParameter(name="from", max_length=20)] = None,
+    to: Annotated[str | None, QueryParameter(max_length=20)] = None,
+) -> Template:
     """Charts of needs, partnerships, the "1257N" standard and partner activity (a
-    coordinator's: of their area only)."""
-    area = area_of(user_of(request))
-    stats = await q.read(conn, area)
-    months = [dict(r) for r in await q.needs_by_month(conn, MONTHS, area)]
-    partners = [dict(r) for r in await q.partner_activity(conn, TOP_PARTNERS, area)]
+    coordinator's: of their area only), for an area and a period when asked."""
+    user, lang = user_of(request), lang_of(request)
+    query = {"area": area or "", "from": from_ or "", "to": to or ""}
+    errors: dict[str, str] = {}
+    try:
+        _, districts, within, _ = await reports.narrowing(conn, user, area, from_, to)
+    except Invalid as error:  # said by the field; the figures are the whole area's meanwhile
+        errors = problem(error, lang)
+        _, districts, within, _ = await reports.narrowing(conn, user, None, None, None)
+    stats = await q.read(conn, districts, within)
+    months = [dict(r) for r in await q.needs_by_month(conn, MONTHS, districts, within)]
+    partners = [dict(r) for r in await q.partner_activity(conn, TOP_PARTNERS, districts, within)]
     return render(
         request,
         "dashboard.html",
         words=WORDS,
+        status=400 if errors else 200,
         month_count=MONTHS,
         top_partners=TOP_PARTNERS,
-        **_figures(lang_of(request), stats, months, partners),
+        query=query,
+        errors=errors,
+        choices=await filters_of(conn, user),
+        download=None,
+        **_figures(lang, stats, months, partners),
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from matchmaker.services.round_labels import COMPONENT_LABELS, REASON_LABELS
 from matchmaker.web.i18n import Words
 
 __all__ = ["WORDS"]
@@ -153,14 +154,14 @@ WORDS: Words = {
     "flow_count": ("推荐数", "Proposals"),
     "back_to_rounds": ("返回撮合轮次", "Back to rounds"),
     "params": ("参数", "Parameters"),
-    "c_category": ("类别匹配", "Category"),
-    "c_resources": ("资源覆盖", "Resources"),
-    "c_text": ("内容相似", "Text"),
-    "c_proximity": ("距离近", "Proximity"),
-    "c_track_record": ("过往表现", "Track record"),
-    "c_interest": ("伙伴意向", "Interest"),
-    "c_policy": ("政策支持", "Policy"),
-    "c_urgency": ("紧急程度", "Urgency"),
+    "c_category": COMPONENT_LABELS["category"],
+    "c_resources": COMPONENT_LABELS["resources"],
+    "c_text": COMPONENT_LABELS["text"],
+    "c_proximity": COMPONENT_LABELS["proximity"],
+    "c_track_record": COMPONENT_LABELS["track_record"],
+    "c_interest": COMPONENT_LABELS["interest"],
+    "c_policy": COMPONENT_LABELS["policy"],
+    "c_urgency": COMPONENT_LABELS["urgency"],
     "ch_category": ("伙伴服务这一类别", "The partner serves the category"),
     "ch_resources": ("伙伴能提供所需资源的比例", "Share of the needed resources offered"),
     "ch_text": (
@@ -176,7 +177,7 @@ WORDS: Words = {
     "ch_policy": ("有现行政策支持这类合作", "An active policy covers the pairing"),
     "ch_urgency": ("需求越紧急越高", "More urgent needs score higher"),
     # unmatched reasons, as a coordinator can act on them
-    "r_no_candidate": ("没有合适的伙伴", "No suitable partner"),
+    "r_no_candidate": REASON_LABELS["no_candidate"],
     "r_no_candidate_text": (
         "资源库里还没有做这类工作的组织。可以邀请相关伙伴入驻。",
         "No organisation in the library does this kind of work yet. Invite one.",
@@ -204,29 +205,29 @@ WORDS: Words = {
         "符合条件的伙伴比需要的名额少。",
         "Fewer eligible partners than the slots it asks for.",
     ),
-    "r_below_threshold": ("分数不够", "Scores too low"),
+    "r_below_threshold": REASON_LABELS["below_threshold"],
     "r_below_threshold_text": (
         "最合适的候选「{partner}」得分 {best}，低于本轮最低分 {min}；把最低分降到 {best} 就会推荐它。"
         "也可以完善需求描述。",
         "The best candidate, “{partner}”, scores {best}, under this round's minimum of {min}; a "
         "minimum of {best} would propose it. Or describe the need better.",
     ),
-    "r_partners_full": ("伙伴已满", "Partners full"),
+    "r_partners_full": REASON_LABELS["partners_full"],
     "r_partners_full_text": (
         "候选伙伴的容量都已被之前的对接占满。",
         "Every candidate partner is full with earlier commitments.",
     ),
-    "r_community_cap": ("社区已达上限", "Community cap reached"),
+    "r_community_cap": REASON_LABELS["community_cap"],
     "r_community_cap_text": (
         "所在社区本轮已有 {cap} 个配对，达到每社区上限。",
         "Its community already has {cap} pair(s) this round, the cap.",
     ),
-    "r_lost_to_others": ("被其他需求优先", "Lost to another need"),
+    "r_lost_to_others": REASON_LABELS["lost_to_others"],
     "r_lost_to_others_text": (
         "它最合适的伙伴「{partner}」分给了分数更高的需求「{rival}」。",
         "Its best partner “{partner}” went to the higher-scoring need “{rival}”.",
     ),
-    "r_not_chosen": ("算法未选", "Not chosen"),
+    "r_not_chosen": REASON_LABELS["not_chosen"],
     "r_not_chosen_text": (
         "伙伴「{partner}」还有空位，但{algorithm}的目标选择了别的配对。",
         "Partner “{partner}” had room, but the {algorithm} objective chose otherwise.",

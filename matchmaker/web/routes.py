@@ -62,6 +62,7 @@ from matchmaker.web.registration import (
     registration_refuse,
     registrations_page,
 )
+from matchmaker.web.reports import report_page, report_workbook
 from matchmaker.web.rounds import (
     round_again,
     round_page,
@@ -135,6 +136,8 @@ PAGES: list[Any] = [
     round_progress,
     round_again,
     dashboard,
+    report_page,
+    report_workbook,
     bell,
     notifications_page,
     open_notification,

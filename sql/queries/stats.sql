@@ -1,7 +1,9 @@
 -- Statistics for the dashboard (GET /stats). Archived rows never count. Every query takes the
 -- districts to count ($1, NULL = all; a coordinator's area): a community, need, case or
 -- partnership counts in its community's district, an organisation (and its products) and a person
--- in each district they serve; policies lie in no district and always count.
+-- in each district they serve; policies lie in no district and always count. The dashboard's
+-- queries also take a town and a community (NULL: any) and a period [since, until) (NULL: all
+-- time): a need counts when it was created in it, a partnership when it started in it.
 
 -- name: library_counts
 SELECT (SELECT count(*) FROM communities
@@ -32,6 +34,9 @@ SELECT (SELECT count(*) FROM communities
 SELECT d.status, count(*)::int AS count
 FROM demands d JOIN communities c ON c.id = d.community_id
 WHERE d.archived_at IS NULL AND ($1::bigint[] IS NULL OR c.district_id = ANY ($1))
+  AND ($2::bigint IS NULL OR c.town_id = $2) AND ($3::bigint IS NULL OR c.id = $3)
+  AND ($4::timestamptz IS NULL OR d.created_at >= $4)
+  AND ($5::timestamptz IS NULL OR d.created_at < $5)
 GROUP BY d.status;
 
 -- name: needs_by_district
@@ -41,7 +46,10 @@ SELECT di.id AS district_id, di.name AS district_name,
        count(d.id) FILTER (WHERE d.status = 'fulfilled')::int AS fulfilled
 FROM districts di
 LEFT JOIN communities c ON c.district_id = di.id
+    AND ($2::bigint IS NULL OR c.town_id = $2) AND ($3::bigint IS NULL OR c.id = $3)
 LEFT JOIN demands d ON d.community_id = c.id AND d.archived_at IS NULL
+    AND ($4::timestamptz IS NULL OR d.created_at >= $4)
+    AND ($5::timestamptz IS NULL OR d.created_at < $5)
 WHERE $1::bigint[] IS NULL OR di.id = ANY ($1)
 GROUP BY di.id, di.name
 ORDER BY di.id;
@@ -54,6 +62,9 @@ SELECT d.category,
 FROM demands d JOIN communities c ON c.id = d.community_id
 WHERE d.archived_at IS NULL AND d.status IN ('open', 'fulfilled')
   AND ($1::bigint[] IS NULL OR c.district_id = ANY ($1))
+  AND ($2::bigint IS NULL OR c.town_id = $2) AND ($3::bigint IS NULL OR c.id = $3)
+  AND ($4::timestamptz IS NULL OR d.created_at >= $4)
+  AND ($5::timestamptz IS NULL OR d.created_at < $5)
 GROUP BY d.category
 ORDER BY open DESC, fulfilled DESC, category;
 
@@ -62,13 +73,17 @@ SELECT s.status, count(*)::int AS count
 FROM partnerships s
 JOIN demands d ON d.id = s.demand_id
 JOIN communities c ON c.id = d.community_id
-WHERE $1::bigint[] IS NULL OR c.district_id = ANY ($1)
+WHERE ($1::bigint[] IS NULL OR c.district_id = ANY ($1))
+  AND ($2::bigint IS NULL OR c.town_id = $2) AND ($3::bigint IS NULL OR c.id = $3)
+  AND ($4::timestamptz IS NULL OR s.started_at >= $4)
+  AND ($5::timestamptz IS NULL OR s.started_at < $5)
 GROUP BY s.status;
 
 -- name: standard_1257n
 -- Each community against the "1257N" standard; $2..$6 are the least each indicator needs, in the
 -- order social_work_rooms, social_workers, community_orgs, volunteer_teams, charity_resources.
 -- `shortfalls` lists the indicators below the standard, in that order ([] when it meets it).
+-- $7 a town, $8 a community (NULL: any).
 SELECT c.id AS community_id, c.name AS community_name, c.district_id, di.name AS district_name,
        c.social_work_rooms, c.social_workers, c.community_orgs, c.volunteer_teams,
        c.charity_resources, s.shortfalls IS NULL AS meets,
@@ -89,20 +104,22 @@ CROSS JOIN LATERAL (
     WHERE v.has < v.needs
 ) s
 WHERE c.archived_at IS NULL AND ($1::bigint[] IS NULL OR c.district_id = ANY ($1))
+  AND ($7::bigint IS NULL OR c.town_id = $7) AND ($8::bigint IS NULL OR c.id = $8)
 ORDER BY c.id;
 
 -- name: needs_by_month
--- The last $2 months, this one included, with zeros: needs opened in each (created and not a
--- draft now) and needs fulfilled in each (when their last partnership completed, else when the
--- need was last updated).
+-- The months from $2's to $3's, both included, with zeros: needs opened in each (created and
+-- not a draft now) and needs fulfilled in each (when their last partnership completed, else when
+-- the need was last updated); $4 a town, $5 a community (NULL: any).
 WITH months AS (
-    SELECT generate_series(date_trunc('month', now()) - make_interval(months => $2::int - 1),
-                           date_trunc('month', now()), interval '1 month') AS month
+    SELECT generate_series(date_trunc('month', $2::timestamptz), date_trunc('month', $3::timestamptz),
+                           interval '1 month') AS month
 ), opened AS (
     SELECT date_trunc('month', d.created_at) AS month, count(*) AS n
     FROM demands d JOIN communities c ON c.id = d.community_id
     WHERE d.archived_at IS NULL AND d.status <> 'draft'
       AND ($1::bigint[] IS NULL OR c.district_id = ANY ($1))
+      AND ($4::bigint IS NULL OR c.town_id = $4) AND ($5::bigint IS NULL OR c.id = $5)
     GROUP BY 1
 ), fulfilled AS (
     SELECT date_trunc('month', coalesce(
@@ -113,6 +130,7 @@ WITH months AS (
     FROM demands d JOIN communities c ON c.id = d.community_id
     WHERE d.archived_at IS NULL AND d.status = 'fulfilled'
       AND ($1::bigint[] IS NULL OR c.district_id = ANY ($1))
+      AND ($4::bigint IS NULL OR c.town_id = $4) AND ($5::bigint IS NULL OR c.id = $5)
     GROUP BY 1
 )
 SELECT to_char(m.month, 'YYYY-MM') AS month,
@@ -125,20 +143,31 @@ ORDER BY m.month;
 
 -- name: partner_activity
 -- The $2 most active partners: interests expressed, proposals received, proposals the partner
--- accepted, partnerships completed — in needs of the districts $1. Partners with none are left out.
+-- accepted, partnerships completed — in needs of the districts $1 ($3 a town, $4 a community:
+-- NULL, any), made (or started) in [$5, $6) (NULL: all time). Partners with none are left out.
 WITH here AS (
     SELECT d.id FROM demands d JOIN communities c ON c.id = d.community_id
-    WHERE $1::bigint[] IS NULL OR c.district_id = ANY ($1)
+    WHERE ($1::bigint[] IS NULL OR c.district_id = ANY ($1))
+      AND ($3::bigint IS NULL OR c.town_id = $3) AND ($4::bigint IS NULL OR c.id = $4)
 ), i AS (
     SELECT actor_id, count(*) AS n FROM interests
-    WHERE demand_id IN (SELECT id FROM here) GROUP BY actor_id
+    WHERE demand_id IN (SELECT id FROM here)
+      AND ($5::timestamptz IS NULL OR created_at >= $5)
+      AND ($6::timestamptz IS NULL OR created_at < $6)
+    GROUP BY actor_id
 ), p AS (
     SELECT actor_id, count(*) AS n,
            count(*) FILTER (WHERE partner_accepted_at IS NOT NULL) AS accepted
-    FROM proposals WHERE demand_id IN (SELECT id FROM here) GROUP BY actor_id
+    FROM proposals WHERE demand_id IN (SELECT id FROM here)
+      AND ($5::timestamptz IS NULL OR created_at >= $5)
+      AND ($6::timestamptz IS NULL OR created_at < $6)
+    GROUP BY actor_id
 ), s AS (
     SELECT actor_id, count(*) FILTER (WHERE status = 'completed') AS completed
-    FROM partnerships WHERE demand_id IN (SELECT id FROM here) GROUP BY actor_id
+    FROM partnerships WHERE demand_id IN (SELECT id FROM here)
+      AND ($5::timestamptz IS NULL OR started_at >= $5)
+      AND ($6::timestamptz IS NULL OR started_at < $6)
+    GROUP BY actor_id
 )
 SELECT a.id AS actor_id, a.name AS actor_name,
        coalesce(i.n, 0)::int AS interests,
