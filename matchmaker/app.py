@@ -19,9 +19,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
-from litestar.template.config import TemplateConfig
 
 from matchmaker import __version__, db, edge, logs, worker
 from matchmaker.api.actors import ActorController
@@ -52,6 +50,7 @@ from matchmaker.errors import exception_handlers
 from matchmaker.services.bootstrap import prepare_database
 from matchmaker.settings import Settings
 from matchmaker.web.errors import for_pages
+from matchmaker.web.page import templates
 from matchmaker.web.routes import PAGES
 
 __all__ = ["create_app"]
@@ -137,7 +136,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
                 cache_control=CacheControlHeader(max_age=STATIC_MAX_AGE),
             ),
         ],
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        template_config=templates(WEB / "templates"),
         lifespan=[database],
         on_app_init=[jwt.on_app_init],
         middleware=[edge.refuse_control_characters, db.release_connections],

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+
+from matchmaker.web import board
 
 Client = AsyncTestClient[Litestar]
 
@@ -199,3 +202,21 @@ async def test_the_boards_count_follows_search_and_filters(client: Client, seede
     assert 'data-testid="found">1 need found</p>' in single_en
     none = (await client.get("/board", params={"q": "不存在的词语组合", "lang": "zh"})).text
     assert 'data-testid="found"' not in none and "没有符合条件的需求" in none
+
+
+async def test_past_its_bound_the_board_says_more_than(
+    client: Client, seeded: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count stops at board.COUNT_UP_TO (so a view never scans every open need)."""
+    monkeypatch.setattr(board, "COUNT_UP_TO", 5)
+    open_needs = await seeded.fetchval(
+        "SELECT count(*) FROM demands WHERE status = 'open' AND archived_at IS NULL"
+    )
+    assert open_needs > 5
+    page = (await client.get("/board", params={"lang": "zh"})).text
+    assert 'data-testid="found">找到超过 5 条需求</p>' in page
+    english = (await client.get("/board", params={"lang": "en"})).text
+    assert 'data-testid="found">More than 5 needs found</p>' in english
+    monkeypatch.setattr(board, "COUNT_UP_TO", open_needs)  # exactly the bound: the exact count
+    page = (await client.get("/board", params={"lang": "zh"})).text
+    assert f'data-testid="found">找到 {open_needs} 条需求</p>' in page
