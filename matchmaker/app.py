@@ -21,7 +21,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
-from matchmaker import __version__, db, edge, logs, worker
+from matchmaker import __version__, db, edge, logs, segment, worker
 from matchmaker.api.actors import ActorController
 from matchmaker.api.answers import ErrorAnswers
 from matchmaker.api.audit import list_audit
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             url, min_size=settings.pool_min, max_size=settings.pool_max
         )
         app.state.settings = settings
+        await asyncio.to_thread(segment.load)
         stop = asyncio.Event()
         jobs = None
         if settings.worker == "in-process":  # the queue's worker, unless workers run apart
