@@ -110,7 +110,7 @@ def _start_server(dsn: str, port: int) -> subprocess.Popen[bytes]:
     )
 
 
-async def _wait_ready(base: str, process: subprocess.Popen[bytes], limit: float = 60) -> None:
+async def _wait_ready(base: str, process: subprocess.Popen[bytes], limit: float = 180) -> None:
     deadline = time.monotonic() + limit
     async with httpx.AsyncClient(base_url=base) as client:
         while time.monotonic() < deadline:
@@ -122,7 +122,7 @@ async def _wait_ready(base: str, process: subprocess.Popen[bytes], limit: float 
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.2)
-    raise RuntimeError("the bench server did not become ready within 60 s")
+    raise RuntimeError(f"the bench server did not become ready within {limit:g} s")
 
 
 async def _drive(
