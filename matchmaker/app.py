@@ -19,11 +19,9 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
-from litestar.template.config import TemplateConfig
 
-from matchmaker import __version__, db, edge, logs, worker
+from matchmaker import __version__, db, edge, logs, segment, worker
 from matchmaker.api.actors import ActorController
 from matchmaker.api.answers import ErrorAnswers
 from matchmaker.api.audit import list_audit
@@ -53,6 +51,7 @@ from matchmaker.errors import exception_handlers
 from matchmaker.services.bootstrap import prepare_database
 from matchmaker.settings import Settings
 from matchmaker.web.errors import for_pages
+from matchmaker.web.page import templates
 from matchmaker.web.routes import PAGES
 
 __all__ = ["create_app"]
@@ -91,6 +90,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             url, min_size=settings.pool_min, max_size=settings.pool_max
         )
         app.state.settings = settings
+        await asyncio.to_thread(segment.load)
         stop = asyncio.Event()
         jobs = None
         if settings.worker == "in-process":  # the queue's worker, unless workers run apart
@@ -140,7 +140,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
                 cache_control=CacheControlHeader(max_age=STATIC_MAX_AGE),
             ),
         ],
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        template_config=templates(WEB / "templates"),
         lifespan=[database],
         on_app_init=[jwt.on_app_init],
         middleware=[edge.refuse_control_characters, db.release_connections],

@@ -78,6 +78,10 @@ def _stdlib_config(settings: Settings, level: int) -> LoggingConfig:
         loggers={
             "uvicorn": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
             "uvicorn.error": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
+            # `serve` turns uvicorn's access log off (the app logs its requests itself), but this
+            # configuration, run again in each worker, would hand the access logger "uvicorn"'s
+            # handler and a line per request through the queue (a profile under load found it)
+            "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
             # the embedded server's helper narrates every pg_ctl call at INFO and pastes the whole
             # server log into a failure; matchmaker.embedded says what failed and names the log
             "pgserver": {"level": "CRITICAL", "handlers": ["queue_listener"], "propagate": False},

@@ -20,7 +20,7 @@ import threading
 
 import jieba
 
-__all__ = ["query_text", "search_text", "tokens"]
+__all__ = ["load", "query_text", "search_text", "tokens"]
 
 _WORD = re.compile(r"\w", re.UNICODE)
 _lock = threading.Lock()
@@ -37,6 +37,12 @@ def _ensure_ready() -> None:
             jieba.setLogLevel(logging.WARNING)
             jieba.initialize()
             _ready = True
+
+
+def load() -> None:
+    """Load the dictionary now (about 3 s): a server does it before it serves, in a thread, so
+    its first search or need page does not hold every other request on the event loop."""
+    _ensure_ready()
 
 
 @functools.lru_cache(maxsize=65536)

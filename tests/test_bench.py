@@ -88,7 +88,14 @@ def test_bench_api_reports_each_scenario_against_the_health_floor(
         "need page",
     ):
         assert f"\n{scenario} " in out, out
-    assert "p95/health" in out
+    assert "p95/health" in out and "p99/p95" in out and "p95/json" in out
+    # each page judged beside the JSON it is built from
+    for page, json in (
+        ("board page", "opportunities"),
+        ("board page q", "opportunities q"),
+        ("need page", "demand by id"),
+    ):
+        assert re.search(rf"\n{page} \(beside {json}\): (meets the aims|misses: )", out), out
 
 
 def test_bench_quality_holds_the_default_round_to_the_judged_pairs(

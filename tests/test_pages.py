@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+
+from matchmaker.web import board
 
 Client = AsyncTestClient[Litestar]
 
@@ -56,15 +59,26 @@ async def test_user_text_is_escaped(client: Client, seeded: Any, login: Any) -> 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and title not in page
 
 
+CHART_BUILDS = ("/static/echarts-dashboard-6.1.0.min.js", "/static/echarts-round-6.1.0.min.js")
+
+
 async def test_static_files_are_served_locally_cached_and_compressed(client: Client) -> None:
-    for path in ("/static/htmx-2.0.11.min.js", "/static/site.css", "/static/echarts-6.1.0.min.js"):
+    for path in ("/static/htmx-2.0.11.min.js", "/static/site.css", *CHART_BUILDS):
         answer = await client.get(path, headers={"Accept-Encoding": "gzip"})
         assert answer.status_code == 200 and "max-age=3600" in answer.headers["cache-control"]
         assert answer.headers["content-encoding"] == "gzip"
-    plain = await client.get(
-        "/static/echarts-6.1.0.min.js", headers={"Accept-Encoding": "identity"}
-    )
-    assert len(plain.content) > 1_000_000 and "content-encoding" not in plain.headers
+    for path in CHART_BUILDS:
+        plain = await client.get(path, headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        # a page's own build: well under half the whole ECharts (1.1 MB, 361 KB gzipped)
+        assert 300_000 < len(plain.content) < 560_000, path
+    assert (await client.get("/static/echarts-6.1.0.min.js")).status_code == 404
+
+
+async def test_only_pages_with_charts_load_a_chart_script(client: Client, seeded: Any) -> None:
+    """The board (and every page without a chart) loads no ECharts at all."""
+    board = (await client.get("/board")).text
+    assert "echarts" not in board and "charts.js" not in board
 
 
 async def test_a_partner_sees_its_fit_and_can_sort_by_it(
@@ -199,3 +213,21 @@ async def test_the_boards_count_follows_search_and_filters(client: Client, seede
     assert 'data-testid="found">1 need found</p>' in single_en
     none = (await client.get("/board", params={"q": "不存在的词语组合", "lang": "zh"})).text
     assert 'data-testid="found"' not in none and "没有符合条件的需求" in none
+
+
+async def test_past_its_bound_the_board_says_more_than(
+    client: Client, seeded: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count stops at board.COUNT_UP_TO (so a view never scans every open need)."""
+    monkeypatch.setattr(board, "COUNT_UP_TO", 5)
+    open_needs = await seeded.fetchval(
+        "SELECT count(*) FROM demands WHERE status = 'open' AND archived_at IS NULL"
+    )
+    assert open_needs > 5
+    page = (await client.get("/board", params={"lang": "zh"})).text
+    assert 'data-testid="found">找到超过 5 条需求</p>' in page
+    english = (await client.get("/board", params={"lang": "en"})).text
+    assert 'data-testid="found">More than 5 needs found</p>' in english
+    monkeypatch.setattr(board, "COUNT_UP_TO", open_needs)  # exactly the bound: the exact count
+    page = (await client.get("/board", params={"lang": "zh"})).text
+    assert f'data-testid="found">找到 {open_needs} 条需求</p>' in page

@@ -168,7 +168,9 @@ async def test_a_dry_run_shows_its_result_but_writes_no_proposal_then_runs_for_r
     page = await client.get(f"/rounds/{dry_id}")
     assert page.status_code == 200 and "成华区" in page.text and "试运行" in page.text
     # a finished round's page no longer polls its progress (the header's bell polls on every page)
-    assert "echarts-6.1.0.min.js" in page.text and f"/rounds/{dry_id}/progress" not in page.text
+    assert (
+        "echarts-round-6.1.0.min.js" in page.text and f"/rounds/{dry_id}/progress" not in page.text
+    )
     english = (await client.get(f"/rounds/{dry_id}", params={"lang": "en"})).text
     assert "This is a dry run" in english and "Why this score" in english
     assert "Category" in english and "Run it for real" in english

@@ -188,13 +188,14 @@ async def open_ids(conn: asyncpg.Connection, filters: DemandFilters) -> list[int
     return list(ids)
 
 
-async def count_open(conn: asyncpg.Connection, filters: DemandFilters) -> int:
-    """How many open demands match ``filters`` (``q`` already segmented): the board's count."""
+async def count_open(conn: asyncpg.Connection, filters: DemandFilters, *, up_to: int) -> int:
+    """How many open demands match ``filters`` (``q`` already segmented), counting at most
+    ``up_to``: the board's count, which says "more than" past it rather than scan every need."""
     f = filters
     return int(
         await conn.fetchval(
             Q["count_open"], f.district_id, f.town_id, f.community_id, f.category,
-            f.resource_type, f.target_group, f.urgency, f.community_kind, f.q or None,
+            f.resource_type, f.target_group, f.urgency, f.community_kind, f.q or None, up_to,
         )
     )  # fmt: skip
 

@@ -53,6 +53,7 @@ WORDS: Words = {
     ),
     "found": ("找到 {n} 条需求", "{n} needs found"),
     "found_one": ("找到 1 条需求", "1 need found"),
+    "found_many": ("找到超过 {n} 条需求", "More than {n} needs found"),
     "fit_not_candidate": (
         "按匹配度排序只列出撮合轮次可能推荐给贵机构的需求。",
         "Sorted by fit, the board lists only the needs a round could propose to you.",
@@ -64,6 +65,10 @@ OptionalText = Annotated[str | None, QueryParameter(max_length=200)]
 OptionalId = Annotated[str | None, QueryParameter(max_length=20)]
 SORTS = ("newest", "urgency", "deadline", "fit")
 PAGE_SIZE = 12
+#: The board counts the needs it found up to this many, then says "more than": an exact 94,935
+#: tells a reader nothing a thousand does not, and counting them all cost each view of the board
+#: a scan of every open need (most of its time under load; see the README's benchmarks).
+COUNT_UP_TO = 1000
 
 
 def chosen_id(value: str | None) -> int | None:
@@ -124,11 +129,14 @@ async def board(
     items: list[Demand] = []
     next_cursor = None
     found = 0
+    found_more = False
     if not (q_ and q_.strip() and not tokens):  # words that can match nothing: no cards
         filters = q.DemandFilters(district_id=district, category=category, status="open", q=tokens)
         items, next_cursor = await _cards(conn, actor_id, filters, sort, cursor)
         # every need the search and filters find, whichever page this is (one SQL count)
-        found = await q.count_open(conn, filters)
+        found = await q.count_open(conn, filters, up_to=COUNT_UP_TO + 1)
+        found_more = found > COUNT_UP_TO
+        found = min(found, COUNT_UP_TO)
     return render(
         request,
         "_cards.html" if is_htmx(request) else "board.html",
@@ -136,6 +144,7 @@ async def board(
         items=items,
         next_cursor=next_cursor,
         found=found,
+        found_more=found_more,
         interested=await _interested(conn, actor_id),
         partners=await verification.partners(conn, [d.id for d in items]),
         is_partner=actor_id is not None,

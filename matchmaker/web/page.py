@@ -11,12 +11,16 @@ template and its own :data:`~matchmaker.web.i18n.Words`; the template gets ``t``
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
+from jinja2 import Environment, FileSystemLoader
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.params import Parameter
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
+from litestar.template.config import TemplateConfig
 
 from matchmaker.models import CurrentUser
 from matchmaker.vocab import LABELS
@@ -31,12 +35,24 @@ __all__ = [
     "render",
     "safe_next",
     "see_other",
+    "templates",
     "user_of",
 ]
 
 Req = Request[Any, Any, Any]
 #: An id in a page's path (``/needs/{demand_id:int}`` → ``demand_id: PathId``), bounded like the API's.
 PathId = Annotated[int, Parameter(ge=1, le=2**62)]
+
+
+def templates(directory: Path) -> TemplateConfig[JinjaTemplateEngine]:
+    """The pages' Jinja templates, read from disk once per process.
+
+    Jinja's default (``auto_reload``) looks at a template file's time on every use, and a board
+    includes a card and its badges once per need: a profile of the board under load found those
+    ``stat`` calls on the event loop among its top frames. Templates change only with a release.
+    """
+    env = Environment(loader=FileSystemLoader(directory), autoescape=True, auto_reload=False)
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(env))
 
 
 def lang_of(request: Req) -> Lang:

@@ -164,20 +164,26 @@ ORDER BY i.created_at DESC, i.demand_id, i.actor_id
 LIMIT $2;
 
 -- name: count_open
--- How many open demands a list with these filters finds (the board's count); the filters of open_ids.
+-- How many open demands a list with these filters finds (the board's count), counting no further
+-- than $10 rows: past that the reader learns only "more than", and the count costs what a page of
+-- cards does instead of a scan of every open need. The filters of open_ids.
 SELECT count(*)::int
-FROM demands d
-JOIN communities c ON c.id = d.community_id
-WHERE d.archived_at IS NULL AND d.status = 'open'
-  AND ($1::bigint IS NULL OR c.district_id = $1)
-  AND ($2::bigint IS NULL OR c.town_id = $2)
-  AND ($3::bigint IS NULL OR d.community_id = $3)
-  AND ($4::text IS NULL OR d.category = $4)
-  AND ($5::text IS NULL OR $5 = ANY (d.resource_types::text[]))
-  AND ($6::text IS NULL OR $6 = ANY (d.target_groups::text[]))
-  AND ($7::text IS NULL OR d.urgency = $7)
-  AND ($8::text IS NULL OR c.kind = $8)
-  AND ($9::text IS NULL OR d.search @@ plainto_tsquery('simple', $9));
+FROM (
+  SELECT 1
+  FROM demands d
+  JOIN communities c ON c.id = d.community_id
+  WHERE d.archived_at IS NULL AND d.status = 'open'
+    AND ($1::bigint IS NULL OR c.district_id = $1)
+    AND ($2::bigint IS NULL OR c.town_id = $2)
+    AND ($3::bigint IS NULL OR d.community_id = $3)
+    AND ($4::text IS NULL OR d.category = $4)
+    AND ($5::text IS NULL OR $5 = ANY (d.resource_types::text[]))
+    AND ($6::text IS NULL OR $6 = ANY (d.target_groups::text[]))
+    AND ($7::text IS NULL OR d.urgency = $7)
+    AND ($8::text IS NULL OR c.kind = $8)
+    AND ($9::text IS NULL OR d.search @@ plainto_tsquery('simple', $9))
+  LIMIT $10
+) AS found;
 
 -- name: of_community
 -- The ids of every live demand of community $1 (its staff's "my needs"), drafts first and then

@@ -46,19 +46,42 @@
     };
   }
 
+  // the width a label needs, roughly: a CJK character is square, a Latin one about half as wide
+  function textWidth(text, fontSize) {
+    var width = 0;
+    String(text).split("\n").forEach(function (line) {
+      var w = 0;
+      for (var i = 0; i < line.length; i++) w += line.charCodeAt(i) > 0x2e80 ? fontSize : fontSize * 0.6;
+      width = Math.max(width, w);
+    });
+    return width;
+  }
+
   function bars(data, el) {
     var small = narrow(el);
+    var fontSize = small ? 11 : 12;
     var categoryAxis = {
       type: "category",
       data: data.categories,
-      axisLabel: { fontSize: small ? 11 : 12, width: small ? 84 : 150, overflow: "truncate", interval: 0 },
+      axisLabel: { fontSize: fontSize, interval: 0, hideOverlap: true },
       axisTick: { alignWithLabel: true }
     };
     var valueAxis = { type: "value", minInterval: 1, axisLabel: { fontSize: 11 } };
     if (!data.horizontal) {
-      categoryAxis.axisLabel.rotate = el.clientWidth < 36 * data.categories.length ? 45 : 0;
+      // labels under the bars stay level and are thinned to those that fit side by side
+      // (every second month on a phone) instead of being turned or run into each other
+      var widest = 0;
+      data.categories.forEach(function (c) { widest = Math.max(widest, textWidth(c, fontSize)); });
+      var plot = Math.max(el.clientWidth - 56, 100);
+      var fit = Math.max(1, Math.floor(plot / (widest + 8)));
+      categoryAxis.axisLabel.interval = Math.max(0, Math.ceil(data.categories.length / fit) - 1);
+      categoryAxis.axisLabel.rotate = 0;
     } else {
+      // names beside the bars wrap onto a second line rather than being cut off
       categoryAxis.inverse = true;
+      categoryAxis.axisLabel.width = small ? 96 : 150;
+      categoryAxis.axisLabel.overflow = "break";
+      categoryAxis.axisLabel.lineHeight = fontSize + 2;
     }
     return {
       color: PALETTE,
