@@ -51,6 +51,7 @@ _TEXT: Words = {
     "inbox": ("我的对接", "Inbox"),
     "rounds": ("撮合轮次", "Match rounds"),
     "dashboard": ("数据看板", "Dashboard"),
+    "fair_nav": ("对接会", "Fair"),
     "accounts": ("账号管理", "Accounts"),
     "notifications": ("通知", "Notifications"),
     "main_nav": ("主导航", "Main navigation"),

@@ -14,7 +14,7 @@ import asyncpg
 import msgspec
 from litestar import Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import PathParameter
+from litestar.params import PathParameter, QueryParameter
 from litestar.response import Template
 
 from matchmaker.auth import curators
@@ -81,13 +81,15 @@ def _read(values: FormValues, lang: str) -> tuple[NeedTemplateCreate | None, dic
 
 
 def _page(request: Req, status: int = 200, **values: Any) -> Template:
-    defaults: dict[str, Any] = {"template": None, "form": {}, "errors": {}, "notice": None}
+    defaults: dict[str, Any] = {"current": None, "form": {}, "errors": {}, "notice": None}
     return render(request, "need_templates.html", words=WORDS, status=status, **(defaults | values))
 
 
 @get("/need-templates", include_in_schema=False, guards=[curators], name="need_templates")
 async def templates_page(
-    request: Req, conn: NamedDependency[asyncpg.Connection], notice: str | None = None
+    request: Req,
+    conn: NamedDependency[asyncpg.Connection],
+    notice: Annotated[str | None, QueryParameter(max_length=20)] = None,
 ) -> Template:
     """Every template, and an empty form to add one."""
     templates = await q.list_templates(conn)
@@ -120,7 +122,7 @@ async def template_edit(
     request: Req, conn: NamedDependency[asyncpg.Connection], template_id: TemplateId
 ) -> Template:
     template = await q.get(conn, template_id)
-    return _page(request, templates=[], template=template, form=_form_of(template))
+    return _page(request, templates=[], current=template, form=_form_of(template))
 
 
 @post("/need-templates/{template_id:int}", include_in_schema=False, guards=[curators],
@@ -140,7 +142,7 @@ async def template_save(
         else:
             return see_other(request, "/need-templates?notice=saved")
     form = typed(values, LISTS)
-    return _page(request, 422, templates=[], template=template, form=form, errors=errors)
+    return _page(request, 422, templates=[], current=template, form=form, errors=errors)
 
 
 @post("/need-templates/{template_id:int}/archive", include_in_schema=False, guards=[curators],
