@@ -90,6 +90,14 @@ async def test_bad_templates_are_refused_naming_the_field_and_only_curators_writ
         assert refused.status_code == 403
     assert (await client.post("/api/v1/need-templates", json=MEALS)).status_code == 401
     assert await seeded.fetchval("SELECT count(*) FROM need_templates") == 0
+    kept = (await client.post("/api/v1/need-templates", json=MEALS, headers=coordinator)).json()
+    path = f"/api/v1/need-templates/{kept['id']}"
+    for who in ("staff", "partner"):
+        headers = await login(who)
+        patched = await client.patch(path, json={"name": "改名"}, headers=headers)
+        assert patched.status_code == 403
+        assert (await client.delete(path, headers=headers)).status_code == 403
+    assert (await client.get(path)).json()["name"] == "老年食堂"
 
 
 async def test_the_curators_page_adds_and_edits_a_template(
