@@ -30,6 +30,7 @@ from matchmaker.api.cases import CaseController
 from matchmaker.api.communities import CommunityController, list_districts
 from matchmaker.api.demands import DemandController
 from matchmaker.api.health import health, ready
+from matchmaker.api.need_templates import NeedTemplateController
 from matchmaker.api.notifications import NotificationController, WebhookController
 from matchmaker.api.opportunities import list_opportunities
 from matchmaker.api.params import provide_user
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             RegistrationController,
             VerificationController,
             PolicyController,
+            NeedTemplateController,
             CaseController,
             ProductController,
             CommunityController,

@@ -142,6 +142,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Whether cookies are marked ``Secure`` (sent over HTTPS only); None: when ``public_url``
     #: is an https:// address.
     secure_cookies: bool | None = None
+    #: A folder holding the Chinese font printed PDFs embed (``NotoSansCJK-*.ttc``); empty: the
+    #: system's fonts (``fonts-noto-cjk``), see ``matchmaker.printing``.
+    font_dir: str = ""
 
     def cookies_secure(self) -> bool:
         """Whether the session and CSRF cookies carry ``Secure``."""
@@ -226,6 +229,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             secure_cookies=_flag(
                 env.get("MATCHMAKER_SECURE_COOKIES") or "", "MATCHMAKER_SECURE_COOKIES"
             ),
+            font_dir=env.get("MATCHMAKER_FONT_DIR") or "",
         )
 
     def ensure_data_dir(self) -> Path:

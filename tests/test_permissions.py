@@ -54,6 +54,9 @@ ELSEWHERE = {
     ("POST", "/api/v1/registrations/{id}/approve"): "tests/test_verification.py (the area's)",
     ("POST", "/api/v1/registrations/{id}/refuse"): "tests/test_verification.py (the area's)",
     ("POST", "/api/v1/verification/actors/{id}/evidence"): "tests/test_verification.py (own org)",
+    ("POST", "/api/v1/need-templates"): "tests/test_need_templates.py (curators only, per role)",
+    ("PATCH", "/api/v1/need-templates/{id}"): "tests/test_need_templates.py (curators only)",
+    ("DELETE", "/api/v1/need-templates/{id}"): "tests/test_need_templates.py (curators only)",
     (
         "POST",
         "/api/v1/verification/requests/{id}/verify",

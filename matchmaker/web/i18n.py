@@ -52,6 +52,7 @@ _TEXT: Words = {
     "rounds": ("撮合轮次", "Match rounds"),
     "dashboard": ("数据看板", "Dashboard"),
     "reports_nav": ("报表", "Reports"),
+    "fair_nav": ("对接会", "Fair"),
     "accounts": ("账号管理", "Accounts"),
     "notifications": ("通知", "Notifications"),
     "main_nav": ("主导航", "Main navigation"),

@@ -11,16 +11,19 @@ version someone else has since replaced changes nothing and says so (``services.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 from litestar import Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 from litestar.response import Template
 
 from matchmaker.auth import roles
 from matchmaker.errors import AppError, Conflict, Forbidden, Invalid, PreconditionFailed
 from matchmaker.models.demands import Demand, DemandCreate, DemandPatch
+from matchmaker.models.need_templates import NeedTemplate
+from matchmaker.queries import need_templates as templates_q
 from matchmaker.services import demands as service
 from matchmaker.services import versions
 from matchmaker.services.access import require_community
@@ -77,6 +80,14 @@ WORDS: Words = NEED_WORDS | {
     "back_need": ("返回需求", "Back to the need"),
     "or_import": ("要一次发布很多条？", "Many needs at once?"),
     "delivery": ("服务方式", "How it is delivered"),
+    "template_legend": ("从模板开始（选填）", "Start from a template (optional)"),
+    "template_hint": (
+        "选一个模板，表单会预先填好常见的资源、服务对象、技能和描述提纲，您再按实际修改。",
+        "A template fills in the usual resources, groups, skills and an outline to edit.",
+    ),
+    "template_none": ("不用模板", "No template"),
+    "template_use": ("使用模板", "Use the template"),
+    "template_used": ("已按模板“{name}”预填，请按实际情况修改。", "Filled from “{name}”: edit it."),
     "delivery_default": ("按类别和资源自动判断", "By its category and resources"),
     "delivery_hint": (
         "需要有人到现场（上门、驻点、现场活动），还是可以远程提供（资金、线上培训、咨询、寄送物品）？"
@@ -94,6 +105,19 @@ def _blank_form() -> dict[str, Any]:
 
 def _money(amount: float | None) -> str:
     return "" if amount is None else f"{amount:.2f}".rstrip("0").rstrip(".")
+
+
+def form_of_template(template: NeedTemplate) -> dict[str, Any]:
+    """A new need's form pre-filled from a template: its outline becomes the description."""
+    return _blank_form() | {
+        "title": template.title,
+        "category": template.category,
+        "description": template.outline,
+        "resource_types": list(template.resource_types),
+        "target_groups": list(template.target_groups),
+        "skills": "、".join(template.skills),
+        "delivery": template.delivery or "",
+    }
 
 
 def form_of_demand(demand: Demand) -> dict[str, Any]:
@@ -147,14 +171,22 @@ def form_page(
 ) -> Template:
     return render(
         request, "need_form.html", words=WORDS, status=status, form=form, errors=errors,
-        **({"demand": None, "stale": False} | values),
+        **({"demand": None, "stale": False, "templates": [], "chosen": None} | values),
     )  # fmt: skip
 
 
 @get("/needs/new", include_in_schema=False, guards=[roles("community_staff")], name="need_new")
-async def new_need(request: Req) -> Template:
-    """An empty form for a need of the staff member's own community."""
-    return form_page(request, form=_blank_form(), errors={})
+async def new_need(
+    request: Req,
+    conn: NamedDependency[asyncpg.Connection],
+    template: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
+) -> Template:
+    """A form for a need of the staff member's own community: empty, or pre-filled from the
+    template picked (``?template=ID``, the picker's GET form, so it works without JavaScript)."""
+    templates = await templates_q.list_templates(conn)
+    chosen = await templates_q.get(conn, template) if template is not None else None
+    form = form_of_template(chosen) if chosen else _blank_form()
+    return form_page(request, form=form, errors={}, templates=templates, chosen=chosen)
 
 
 @post("/needs/new", include_in_schema=False, guards=[roles("community_staff")],

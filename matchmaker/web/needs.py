@@ -74,6 +74,11 @@ WORDS: Words = {
         "For instance the people, time or experience you can offer; at most 1000 characters.",
     ),
     "express_interest": ("我有意向", "We're interested"),
+    "interest_sign_in": (
+        "合作伙伴登录后即可对这条需求表达意向。",
+        "Partners sign in to express interest in this need.",
+    ),
+    "interest_sign_in_button": ("登录并表达意向", "Sign in to express interest"),
     "update_note": ("更新留言", "Update the note"),
     "withdraw_interest": ("撤回意向", "Withdraw interest"),
     "interested_since": ("贵机构已于 {when} 表达意向。", "You expressed interest on {when}."),
@@ -274,7 +279,7 @@ async def detail_page(
         can_cancel="cancelled" in DEMAND_TRANSITIONS[demand.status],
         share_url=share_url, summary=need_summary(demand, lang),
         partners=(await verification.partners(conn, [demand.id])).get(demand.id, []),
-        **({"refused": None, "confirm_error": None, "reason": ""} | values),
+        **({"refused": None, "confirm_error": None, "reason": "", "ask_interest": False} | values),
     )  # fmt: skip
 
 
@@ -284,11 +289,14 @@ async def need_detail(
     conn: NamedDependency[asyncpg.Connection],
     demand_id: DemandId,
     notice: Notice = None,
+    interest: Annotated[int | None, QueryParameter(ge=0, le=1)] = None,
 ) -> Template:
-    """One need; a draft is "not found" for whoever may not see it."""
+    """One need; a draft is "not found" for whoever may not see it. ``?interest=1`` (the fair
+    handbook's QR codes) opens it at the interest form: its button takes the focus, and one not
+    signed in is offered to sign in and come back to it."""
     demand = await service.get_visible(conn, user_of(request), demand_id)
     shown = notice if notice in NOTICES else None
-    return await detail_page(request, conn, demand, notice=shown)
+    return await detail_page(request, conn, demand, notice=shown, ask_interest=interest == 1)
 
 
 @post("/needs/{demand_id:int}/status", include_in_schema=False, guards=[MANAGERS],

@@ -131,6 +131,7 @@ WORDS: Words = {
     "s_seconds": ("用时（秒）", "Time (s)"),
     "s_dropped": ("写入时已被占用而放弃", "Dropped: taken meanwhile"),
     "proposals": ("推荐配对", "Proposals"),
+    "print_sheet": ("打印各社区的方案", "Print the proposals by community"),
     "no_proposals": (
         "这一轮没有推荐任何配对。看看下面未匹配的原因，或放宽最低分、扩大范围再试。",
         "This round proposed no pairs. See the reasons below, or lower the minimum score or widen the scope.",

@@ -14,6 +14,7 @@ from matchmaker.web.accounts import (
 from matchmaker.web.audit_log import audit_csv, audit_page
 from matchmaker.web.board import board, express_interest, withdraw_interest
 from matchmaker.web.dashboard import dashboard
+from matchmaker.web.fair import fair_page, handbook_pdf
 from matchmaker.web.inbox import inbox
 from matchmaker.web.inbox_actions import (
     accept_proposal,
@@ -32,6 +33,13 @@ from matchmaker.web.need_forms import edit_need, new_need, post_need, save_need
 from matchmaker.web.need_import import import_form, import_submit, import_template
 from matchmaker.web.need_interest import express_interest as need_express_interest
 from matchmaker.web.need_interest import withdraw_interest as need_withdraw_interest
+from matchmaker.web.need_templates import (
+    template_archive,
+    template_create,
+    template_edit,
+    template_save,
+    templates_page,
+)
 from matchmaker.web.needs import need_detail, need_status
 from matchmaker.web.notifications import (
     bell,
@@ -63,6 +71,7 @@ from matchmaker.web.registration import (
     registrations_page,
 )
 from matchmaker.web.reports import report_page, report_workbook
+from matchmaker.web.round_sheet import round_sheet
 from matchmaker.web.rounds import (
     round_again,
     round_page,
@@ -100,6 +109,11 @@ PAGES: list[Any] = [
     post_need,
     edit_need,
     save_need,
+    templates_page,
+    template_create,
+    template_edit,
+    template_save,
+    template_archive,
     import_form,
     import_submit,
     import_template,
@@ -135,9 +149,12 @@ PAGES: list[Any] = [
     round_page,
     round_progress,
     round_again,
+    round_sheet,
     dashboard,
     report_page,
     report_workbook,
+    fair_page,
+    handbook_pdf,
     bell,
     notifications_page,
     open_notification,
