@@ -117,16 +117,17 @@ async def compute(
 
     await step("candidates", 5)
     async with _connection(pool, conn) as c:
-        demands = [dict(r) for r in await q.scope_demands(
+        # Records are read by name as dicts are: not copied into dicts (47,479 of them: 0.4 s)
+        demands = await q.scope_demands(
             c, scope["districts"], scope["towns"], scope["categories"], only
-        )]  # fmt: skip
+        )
         pairs = await scoring.candidate_pairs(
             c, [r["id"] for r in demands], await q.partners_with_spare_capacity(c),
             include_unverified=bool(params_doc.get("include_unverified")),
         )  # fmt: skip
         # only the partners some demand can have: a district's part reads hundreds, not 100,000
         reached = np.unique(np.asarray(pairs.actor_ids)).tolist()
-        partners = [dict(r) for r in await q.scope_partners(c, reached)]
+        partners = await q.scope_partners(c, reached)
 
         await step("scoring", 30)
         problem, components = await scoring.score(
