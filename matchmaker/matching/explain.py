@@ -30,37 +30,63 @@ __all__ = ["explain"]
 
 
 class _Round:
-    """What the chosen edges left behind, shared by every demand's explanation."""
+    """What the chosen edges left behind, shared by every demand's explanation.
+
+    Everything read one element at a time below is held as plain lists (numpy scalars are slow
+    one by one), and each open demand's edges are one slice of a single sorted list.
+    """
 
     def __init__(self, problem: Problem, params: Params, chosen: IntArray, eligible: IntArray):
         self.problem, self.params = problem, params
         allowed = np.zeros(problem.n_edges, dtype=bool)
         allowed[eligible] = True
-        # plain lists: read one element at a time below, where numpy scalars are slow
         self.allowed: list[bool] = allowed.tolist()
         self.partner_of: list[int] = problem.edge_partner.tolist()
+        self.score: list[float] = problem.score.tolist()
         self.used_d = np.bincount(problem.edge_demand[chosen], minlength=problem.n_demands)
         self.used_p = np.bincount(problem.edge_partner[chosen], minlength=problem.n_partners)
         self.per_community: dict[int, int] = defaultdict(int)
         self.holders: dict[int, list[int]] = defaultdict(list)  # partner → its chosen edges
         self.partners_of: dict[int, set[int]] = defaultdict(set)  # demand → its chosen partners
-        for e in chosen.tolist():
-            d, p = int(problem.edge_demand[e]), int(problem.edge_partner[e])
-            self.per_community[int(problem.communities[d])] += 1
+        chosen_d = problem.edge_demand[chosen]
+        for e, d, p, c in zip(
+            chosen.tolist(),
+            chosen_d.tolist(),
+            problem.edge_partner[chosen].tolist(),
+            problem.communities[chosen_d].tolist(),
+            strict=True,
+        ):
+            self.per_community[c] += 1
             self.holders[p].append(e)
             self.partners_of[d].add(p)
-        # demand → its edges, best first — only for demands left with an open slot
+        # the edges of demands left with an open slot, by demand, each demand's best first
         open_demand = self.used_d < problem.slots
         mine = np.flatnonzero(open_demand[problem.edge_demand])
-        mine = mine[np.lexsort((*problem.tie_keys(mine), -problem.score[mine]))]
-        self._ticket = problem.tie_keys(np.arange(problem.n_edges))[::-1]
-        self.edges_of: dict[int, list[int]] = defaultdict(list)
-        for e, d in zip(mine.tolist(), problem.edge_demand[mine].tolist(), strict=True):
-            self.edges_of[d].append(e)
+        mine = mine[
+            np.lexsort((*problem.tie_keys(mine), -problem.score[mine], problem.edge_demand[mine]))
+        ]
+        starts, ends = self._bounds(problem.edge_demand[mine], problem.n_demands)
+        self._mine: list[int] = mine.tolist()
+        self._start: list[int] = starts.tolist()
+        self._end: list[int] = ends.tolist()
+        self._ticket = [k.tolist() for k in problem.tie_keys(np.arange(problem.n_edges))[::-1]]
+
+    @staticmethod
+    def _bounds(sorted_demands: IntArray, n_demands: int) -> tuple[IntArray, IntArray]:
+        """Where each demand's run starts and ends in ``sorted_demands`` (empty when absent)."""
+        every = np.arange(n_demands)
+        return (
+            np.searchsorted(sorted_demands, every, side="left"),
+            np.searchsorted(sorted_demands, every, side="right"),
+        )
+
+    def edges_of(self, d: int) -> list[int]:
+        """Demand position ``d``'s edges, best first (only demands left with an open slot)."""
+        return self._mine[self._start[d] : self._end[d]]
 
     def order(self, e: int) -> tuple[int, ...]:
         """Edge ``e``'s tie-break keys, most significant first."""
-        return tuple(int(k[e]) for k in self._ticket)
+        return tuple(k[e] for k in self._ticket)
 
     def _partner(self, e: int) -> int:
         return int(self.problem.partner_ids[self.problem.edge_partner[e]])
@@ -87,7 +113,7 @@ class _Round:
         problem = self.problem
         stable = self.params.algorithm == "stable"
         _, partner_pref = preferences(problem)
-        decides = partner_pref if stable else problem.score
+        decides = partner_pref if stable else self.score
         rival = min(self.holders[p], key=lambda h: (-decides[h], *self.order(h)))
         rival_id = int(problem.demand_ids[problem.edge_demand[rival]])
         partner_id = self._partner(e)
@@ -120,7 +146,7 @@ class _Round:
 
         # the candidates it does not already have, best first
         mine = self.partners_of[d]
-        rest = [e for e in self.edges_of[d] if self.partner_of[e] not in mine]
+        rest = [e for e in self.edges_of(d) if self.partner_of[e] not in mine]
         if not rest:
             had = len(self.partners_of[d])
             if had:

@@ -42,6 +42,14 @@ def _concat(*parts: ArrayLike) -> IntArray:
     return np.concatenate([np.asarray(p, dtype=np.int64) for p in parts])
 
 
+def _positions(values: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    """``np.unique(values, return_inverse=True)`` for positions below ``size``, without a sort."""
+    present = np.zeros(size, dtype=bool)
+    present[values] = True
+    local = np.cumsum(present) - 1
+    return np.flatnonzero(present), local[values]
+
+
 def match_flow(
     problem: Problem, edges: IntArray, *, coverage: bool, max_per_community: int | None
 ) -> IntArray:
@@ -51,10 +59,8 @@ def match_flow(
     if problem.tie is not None:
         # among optima of equal score the solver's pick follows the arc order: let the lottery set it
         edges = edges[np.argsort(problem.tie[edges], kind="stable")]
-    d_global = problem.edge_demand[edges]
-    p_global = problem.edge_partner[edges]
-    demands, d_local = np.unique(d_global, return_inverse=True)
-    partners, p_local = np.unique(p_global, return_inverse=True)
+    demands, d_local = _positions(problem.edge_demand[edges], problem.n_demands)
+    partners, p_local = _positions(problem.edge_partner[edges], problem.n_partners)
     slots = problem.slots[demands]
     capacity = problem.capacity[partners]
     communities, c_of_d = np.unique(problem.communities[demands], return_inverse=True)

@@ -41,11 +41,8 @@ def _kept(cp: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     return np.asarray(cjk | alnum)
 
 
-def ngram_pairs(texts: Sequence[str]) -> tuple[IntArray, IntArray]:
-    """(document index, n-gram key) of every distinct n-gram of every text, sorted by document.
-
-    Unigram keys are a CJK code point; bigram keys put the first character in the high bits.
-    """
+def _ngrams(texts: Sequence[str]) -> tuple[IntArray, IntArray]:
+    """(document index, n-gram key) of every n-gram of every text, repeats included, by document."""
     if not texts:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     joined = "\x00".join(texts).lower()
@@ -57,6 +54,15 @@ def ngram_pairs(texts: Sequence[str]) -> tuple[IntArray, IntArray]:
     bi = np.flatnonzero(kept[:-1] & kept[1:])
     docs = np.concatenate([doc[uni], doc[bi]])
     keys = np.concatenate([cp[uni], (cp[bi] << _SHIFT) | cp[bi + 1]])
+    return docs, keys
+
+
+def ngram_pairs(texts: Sequence[str]) -> tuple[IntArray, IntArray]:
+    """(document index, n-gram key) of every distinct n-gram of every text, sorted by document.
+
+    Unigram keys are a CJK code point; bigram keys put the first character in the high bits.
+    """
+    docs, keys = _ngrams(texts)
     combined, _ = _distinct((docs << 43) | keys)
     return combined >> 43, combined & ((1 << 43) - 1)
 
@@ -92,16 +98,24 @@ class TextModel:
         return cls(unique, np.asarray(idf * kind, np.float64), n, revision)
 
     def vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Unit-length weighted n-gram vectors of ``texts``; n-grams outside the corpus are dropped."""
-        docs, keys = ngram_pairs(texts)
+        """Unit-length weighted n-gram vectors of ``texts``; n-grams outside the corpus are dropped.
+
+        A text is the *set* of its n-grams: repeats are merged by the sparse matrix itself (its
+        indices sorted, so each row is laid out as the distinct n-grams in key order would be),
+        and every entry then takes its n-gram's weight — no sort of every n-gram of every text.
+        """
+        docs, keys = _ngrams(texts)
         col = np.searchsorted(self.keys, keys)
         col = np.minimum(col, max(len(self.keys) - 1, 0))
         known = (len(self.keys) > 0) & (self.keys[col] == keys) if len(keys) else np.zeros(0, bool)
         docs, col = docs[known], col[known]
-        data = self.weight[col]
         m = sparse.csr_matrix(
-            (data, (docs, col)), shape=(len(texts), max(len(self.keys), 1)), dtype=np.float64
+            (np.ones(len(col)), (docs, col)),
+            shape=(len(texts), max(len(self.keys), 1)),
+            dtype=np.float64,
         )
+        m.sum_duplicates()
+        m.data = self.weight[m.indices]
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
         norms[norms == 0] = 1
         return sparse.csr_matrix(sparse.diags(1 / norms) @ m)

@@ -106,18 +106,27 @@ async def candidates(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """(demand ids, actor ids, on site?) of the candidate pairs, ordered by demand then actor.
 
-    The pairs come back as arrays in one row (far cheaper than a Record per pair) and are
-    sorted here, which keeps the round's input — and so its result — deterministic.
+    The pairs come back as arrays in one row (far cheaper than a Record per pair); the few pairs
+    never proposed (``excluded_pairs``, read in the same transaction) are taken out here by their
+    keys rather than by an anti-join probed once per pair in SQL; then they are sorted, which
+    keeps the round's input — and so its result — deterministic.
     """
+    ids = list(demand_ids)
     async with conn.transaction():
         await conn.execute(Q["tune_for_candidates"])
         row = await conn.fetchrow(
-            Q["candidates"], list(demand_ids), list(actor_ids), include_unverified,
-            *related_pairs(),
-        )  # fmt: skip
+            Q["candidates"], ids, list(actor_ids), include_unverified, *related_pairs()
+        )
+        excluded = await conn.fetchrow(Q["excluded_pairs"], ids)
     pair_d = np.asarray(row["demand_ids"], dtype=np.int64)
     pair_a = np.asarray(row["actor_ids"], dtype=np.int64)
     onsite = np.asarray(row["onsite"], dtype=bool)
+    if excluded["demand_ids"]:
+        out = np.asarray(excluded["demand_ids"], np.int64) << 32 | np.asarray(
+            excluded["actor_ids"], np.int64
+        )
+        keep = ~np.isin(pair_d << 32 | pair_a, out)
+        pair_d, pair_a, onsite = pair_d[keep], pair_a[keep], onsite[keep]
     order = np.lexsort((pair_a, pair_d))
     return pair_d[order], pair_a[order], onsite[order]
 
@@ -231,18 +240,19 @@ async def insert_report(
     conn: asyncpg.Connection,
     round_id: int,
     fingerprint: str,
-    graph_json: bytes,
+    graph_gz: bytes,
     unmatched_json: bytes,
     dry_proposals_json: bytes | None,
 ) -> None:
-    """Store the round's frozen input and reasons, gzip-compressed (fast level: written once;
-    in a thread, so a province's tens of megabytes do not stall the event loop)."""
+    """Store the round's frozen input (``graph_gz``: its JSON already gzip-compressed, as the round
+    computed it) and reasons, gzip-compressed (fast level: written once; in a thread, so a
+    province's megabytes do not stall the event loop)."""
 
     def pack(data: bytes | None) -> bytes | None:
         return gzip.compress(data, compresslevel=1) if data else None
 
-    graph_gz, unmatched_gz, dry_gz = await asyncio.to_thread(
-        lambda: (pack(graph_json), pack(unmatched_json), pack(dry_proposals_json))
+    unmatched_gz, dry_gz = await asyncio.to_thread(
+        lambda: (pack(unmatched_json), pack(dry_proposals_json))
     )
     await conn.execute(Q["insert_report"], round_id, fingerprint, graph_gz, unmatched_gz, dry_gz)
 

@@ -160,7 +160,7 @@ def _pack(computed: Computed, stats: dict[str, Any]) -> tuple[bytes, bytes]:
     result = _Result(computed.rows, computed.unmatched_json, stats)
     return (
         gzip.compress(msgspec.msgpack.encode(result), compresslevel=1),
-        gzip.compress(computed.graph_json, compresslevel=1),
+        computed.graph_gz,
     )
 
 
@@ -237,7 +237,7 @@ async def _write_round(
     )
     await record(
         conn, round_.id, None,
-        graph_json=graph_document(fingerprints),
+        graph_gz=gzip.compress(graph_document(fingerprints), compresslevel=1),
         fingerprint=hashlib.sha256("\n".join(fingerprints).encode()).hexdigest(),
         unmatched_json=msgspec.json.encode(unmatched),
         dry_json=dry_document(everything) if round_.dry_run else None, stats=stats,

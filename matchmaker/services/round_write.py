@@ -64,20 +64,28 @@ async def record(
     round_id: int,
     worker: uuid.UUID | None,
     *,
-    graph_json: bytes,
+    graph_gz: bytes,
     fingerprint: str,
     unmatched_json: bytes,
     dry_json: bytes | None,
     stats: dict[str, Any],
-) -> None:
-    """Store the report and mark the round succeeded with ``stats`` (raises :class:`LeaseLost`
-    when the round is no longer ``worker``'s)."""
-    await q.insert_report(conn, round_id, fingerprint, graph_json, unmatched_json, dry_json)
+    clock: Clock | None = None,
+) -> dict[str, Any]:
+    """Store the report, tell both sides of every proposal, and mark the round succeeded with
+    ``stats`` (raises :class:`LeaseLost` when the round is no longer ``worker``'s; the caller's
+    transaction then takes everything back). ``clock`` is stopped just before the round is
+    marked, so its timings count the report and the notifications too. Returns the statistics
+    as recorded."""
+    await q.insert_report(conn, round_id, fingerprint, graph_gz, unmatched_json, dry_json)
+    if dry_json is None:  # both sides of every proposal written hear of it, in this transaction
+        await tell_round(conn, round_id)
+    if clock is not None:
+        clock.stop()
+        stats = {**stats, "timings": {**stats.get("timings", {}), **clock.timings}}
     if not await q.set_finished(conn, round_id, worker, stats, fingerprint):
         raise LeaseLost(round_id)
     await audit.record(conn, None, "round", round_id, "finish", None, {"stats": stats})
-    if dry_json is None:  # both sides of every proposal written hear of it, in this transaction
-        await tell_round(conn, round_id)
+    return stats
 
 
 async def finish(
@@ -87,7 +95,7 @@ async def finish(
     *,
     dry_run: bool,
     rows: list[Row],
-    graph_json: bytes,
+    graph_gz: bytes,
     fingerprint: str,
     unmatched_json: bytes,
     stats: dict[str, Any],
@@ -98,8 +106,8 @@ async def finish(
     round succeeded.
 
     Call inside a transaction: if the round is no longer ``worker``'s :class:`LeaseLost` is raised
-    and everything rolls back. ``clock`` is stopped once everything is written, and its timings
-    recorded. Returns the statistics as recorded.
+    and everything rolls back. ``clock`` is stopped once everything but the commit is written,
+    and its timings recorded. Returns the statistics as recorded.
     """
     dry_json = None
     if dry_run:  # what a real run would write now, without holding anything
@@ -107,17 +115,13 @@ async def finish(
         dry_json = dry_document(kept)
     else:
         kept = await write_fitting(conn, round_id, rows, ttl)
-    if clock is not None:
-        clock.stop()
-        stats = {**stats, "timings": {**stats.get("timings", {}), **clock.timings}}
     stats = {
         **stats,
         "matched": len(kept),
         "dropped_at_write": len(rows) - len(kept),
         "written_score": round(sum(r[2] for r in kept), 6),
     }
-    await record(
-        conn, round_id, worker, graph_json=graph_json, fingerprint=fingerprint,
-        unmatched_json=unmatched_json, dry_json=dry_json, stats=stats,
+    return await record(
+        conn, round_id, worker, graph_gz=graph_gz, fingerprint=fingerprint,
+        unmatched_json=unmatched_json, dry_json=dry_json, stats=stats, clock=clock,
     )  # fmt: skip
-    return stats

@@ -76,8 +76,8 @@ ORDER BY a.id;
 --   * reach — on site when it serves the demand's district or the demand lies within its radius
 --     (service_radius_km from its base); from afar only when the need can be met from afar and the
 --     partner delivers remotely one of the resource types asked;
---   * never the group the need is for (demand_beneficiaries), an unverified partner unless $3,
---     a pair declined before, already pending, or already partnered.
+--   * never an unverified partner unless $3; the pairs never proposed (declined before, pending,
+--     partnered, the group the need is for) are taken out by the caller (excluded_pairs).
 -- On-site pairs by district are the many: they are joined by district; the radius and remote
 -- halves are few and leave out partners serving the district, so only those two are merged.
 -- Three arrays, unordered: the caller sorts them.
@@ -154,19 +154,26 @@ WITH d AS MATERIALIZED (
 SELECT coalesce(array_agg(p.demand_id), '{}') AS demand_ids,
        coalesce(array_agg(p.actor_id), '{}') AS actor_ids,
        coalesce(array_agg(p.onsite), '{}') AS onsite
-FROM pairs p
-WHERE NOT EXISTS (
-        SELECT 1 FROM proposals pr
-        WHERE pr.demand_id = p.demand_id AND pr.actor_id = p.actor_id
-          AND (pr.status = 'declined'
-               OR (pr.status IN ('pending', 'community_accepted', 'partner_accepted')
-                   AND pr.expires_at > now())))
-  AND NOT EXISTS (
-        SELECT 1 FROM partnerships ps
-        WHERE ps.demand_id = p.demand_id AND ps.actor_id = p.actor_id AND ps.status <> 'cancelled')
-  AND NOT EXISTS (
-        SELECT 1 FROM demand_beneficiaries b
-        WHERE b.demand_id = p.demand_id AND b.actor_id = p.actor_id);
+FROM pairs p;
+
+-- name: excluded_pairs
+-- The pairs among demands $1 a round never proposes, whatever the candidates say: declined before,
+-- already pending (live), already partnered (not cancelled), or the group the need is for. Few, so
+-- read as three arrays and taken out of the candidates by the caller, not joined a million times.
+WITH x AS (
+    SELECT demand_id, actor_id FROM proposals
+    WHERE demand_id = ANY ($1::bigint[])
+      AND (status = 'declined'
+           OR (status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()))
+    UNION
+    SELECT demand_id, actor_id FROM partnerships
+    WHERE demand_id = ANY ($1::bigint[]) AND status <> 'cancelled'
+    UNION
+    SELECT demand_id, actor_id FROM demand_beneficiaries WHERE demand_id = ANY ($1::bigint[])
+)
+SELECT coalesce(array_agg(demand_id), '{}') AS demand_ids,
+       coalesce(array_agg(actor_id), '{}') AS actor_ids
+FROM x;
 
 -- name: nearest_capable
 -- For demands $1 that have no candidate: the nearest organisation that does the work (its
