@@ -1,4 +1,4 @@
-"""``matchmaker bench api|match|notify|quality|scale``: measured numbers, as ratios against a baseline in the same run."""
+"""``matchmaker bench api|match|notify|quality|scale|search``: measured numbers, as ratios against a baseline in the same run."""
 
 from __future__ import annotations
 
@@ -140,3 +140,11 @@ def bench_notify(demands: int, partners: int, messages: int, repeat: int) -> Non
         )
     )  # fmt: skip
     click.echo(table)
+
+
+@bench.command("search")
+def bench_search() -> None:
+    """Hold the search to the judged queries on the demo data: recall, precision, top result."""
+    from matchmaker.bench_search import run_search_bench
+
+    click.echo(run(run_search_bench(settings_from_env())))

@@ -25,7 +25,7 @@ import msgspec
 
 from matchmaker.errors import Invalid
 
-__all__ = ["MAX_LIMIT", "Sort", "cursor_args", "fetch_page", "paginate", "render"]
+__all__ = ["MAX_LIMIT", "Sort", "by_relevance", "cursor_args", "fetch_page", "paginate", "render"]
 
 T = TypeVar("T")
 
@@ -44,6 +44,18 @@ class Sort(NamedTuple):
     descending: bool = True
     key_sql: str | None = None
     key_type: str = "bigint"
+
+
+def by_relevance(vector_sql: str, query_param: int) -> Sort:
+    """Best text match first: ``ts_rank`` of the row's ``search`` vector (title words weigh A, the
+    rest D) against the list's query parameter ``$query_param``; 0 for every row without a query.
+    """
+    p = f"${query_param}"
+    key = (
+        f"(CASE WHEN {p}::text IS NULL THEN 0 "
+        f"ELSE ts_rank({vector_sql}, to_tsquery('simple', {p})) END)::float8"
+    )
+    return Sort(vector_sql.split(".")[0] + ".id", key_sql=key, key_type="double precision")
 
 
 @functools.cache
