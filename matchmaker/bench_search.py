@@ -85,6 +85,11 @@ class Result:
         return ok
 
     @property
+    def first(self) -> str:
+        """The first need and first organisation found (what ``top_ok`` judged)."""
+        return " / ".join(x[0] for x in (self.needs, self.organisations) if x)
+
+    @property
     def missed(self) -> list[str]:
         return sorted(
             (self.judged.needs - set(self.needs))
@@ -134,7 +139,7 @@ def table(results: list[Result]) -> str:
     for r in results:
         lines.append(
             f"| {r.judged.query} | {r.judged.kind} | {r.wanted} | {r.found} | {r.recall:.0%} | "
-            f"{r.precision:.0%} | {'yes' if r.top_ok else 'NO'} | {'、'.join(r.missed)} |"
+            f"{r.precision:.0%} | {'yes' if r.top_ok else 'no: ' + r.first} | {'、'.join(r.missed)} |"
         )
     wanted = sum(r.wanted for r in results)
     hits = sum(r.hits for r in results)

@@ -3,12 +3,13 @@
 Stored text and queries go through the same pipeline, so a query word matches the words stored.
 ``search_text`` is two lines: the row's title (or name) first, everything else second, so the
 ``search`` column can weigh a title match above a description match. Each line holds jieba's
-search-mode tokens (words and the shorter words inside them) **and every two-character run of
-Chinese** (bigrams), so a word jieba keeps whole — 羌绣坊 — is still found by 羌绣, its bigram.
+search-mode tokens (words and the shorter words inside them) **and the two-character windows of
+its Chinese, in order** (bigrams), so a word jieba keeps whole — 羌绣坊 — is still found by 羌绣,
+and any run of three characters or more by its bigrams as a phrase.
 PostgreSQL turns each line into a ``tsvector`` with the ``simple`` configuration.
 
 >>> search_text("老年食堂", "助餐服务")
-'老年 食堂 年食\\n助餐 服务 餐服'
+'老年 食堂 老年 年食 食堂\\n助餐 服务 助餐 餐服 服务'
 >>> query_terms("给厂里工人的孩子找个暑假托管")
 ['厂里', '工人', '孩子', '暑假', '托管']
 """
@@ -136,7 +137,7 @@ def _clean(token: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def tokens(text: str) -> tuple[str, ...]:
-    """Distinct lower-cased search-mode tokens and bigrams of ``text``, in first-seen order.
+    """Distinct lower-cased search-mode tokens of ``text``, in first-seen order.
 
     Cached: synthetic data and repeated titles segment each distinct fragment once.
     """
@@ -146,18 +147,21 @@ def tokens(text: str) -> tuple[str, ...]:
         token = _clean(token)
         if token:
             seen.setdefault(token, None)
-    for pair in bigrams(text):
-        seen.setdefault(pair, None)
     return tuple(seen)
 
 
 def _line(parts: tuple[str | None, ...]) -> str:
+    """One line of ``search_text``: the parts' distinct tokens, then each part's bigrams in text
+    order, repeats kept, so neighbouring bigrams sit at neighbouring positions and a query can ask
+    for them as a phrase (``'羌绣' <-> '绣坊'``): a substring match."""
     seen: dict[str, None] = {}
+    pairs: list[str] = []
     for part in parts:
         if part:
             for token in tokens(part):
                 seen.setdefault(token, None)
-    return " ".join(seen)
+            pairs.extend(bigrams(part))
+    return " ".join([*seen, *pairs])
 
 
 def search_text(title: str | None, *rest: str | None) -> str:

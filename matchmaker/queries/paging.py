@@ -47,14 +47,12 @@ class Sort(NamedTuple):
 
 
 def by_relevance(vector_sql: str, query_param: int) -> Sort:
-    """Best text match first: ``ts_rank`` of the row's ``search`` vector (title words weigh A, the
-    rest D) against the list's query parameter ``$query_param``; 0 for every row without a query.
+    """Best text match first: ``search_rank`` (migration 0021: the phrase typed, then the query's
+    own words above their synonyms, the title above the rest, then ``ts_rank``) against the list's
+    compiled search ``$query_param``, parsed once per query; 0 for every row without a query.
     """
     p = f"${query_param}"
-    key = (
-        f"(CASE WHEN {p}::text IS NULL THEN 0 "
-        f"ELSE ts_rank({vector_sql}, to_tsquery('simple', {p})) END)::float8"
-    )
+    key = f"coalesce(search_rank({vector_sql}, (SELECT search_queries({p}::text))), 0)::float8"
     return Sort(vector_sql.split(".")[0] + ".id", key_sql=key, key_type="double precision")
 
 

@@ -1,16 +1,22 @@
 """A user's query as a ``tsquery``: its words, the words inside them, and their synonyms.
 
 Each term of the query (``segment.query_terms``) becomes a *concept* that matches when the row has
-the term, all of its two-character bigrams (so 羌绣 finds 羌绣坊, whose bigrams were stored), or a
+the term, its two-character bigrams in a row (so 羌绣 finds 羌绣坊, whose bigrams were stored), or a
 word of a synonym group holding the term (老人 → 养老, 长者 …). A query of one or two concepts needs
 all of them; a longer one — a sentence such as 给厂里工人的孩子找个暑假托管 — needs three in five
 (``ceil(0.6 n)``), written out as the OR of those conjunctions, so a GIN index still answers it.
 
-The result is a ``to_tsquery('simple', …)`` string: every lexeme is quoted and holds only word
-characters (``segment._clean``), so no user text can change the query's structure.
+Two neighbouring terms that together are a word of a group are one concept (传统 手艺 → 传统手艺).
 
->>> build(["老人", "送饭"], [["老人", "养老"]]).tsquery
-"('老人' | '养老') & '送饭'"
+The result is six lines of ``to_tsquery('simple', …)`` text: what must match, the query's own words
+without synonyms, and the runs of Chinese as typed, each also restricted to title words (``:A``).
+``search_rank`` (migration 0021) ranks by them: own words above synonyms, a run found whole above
+its words found apart, the title above the rest. Every
+lexeme is quoted and holds only word characters (``segment._clean``), so no user text can change
+the query's structure.
+
+>>> build(["老人", "送饭"], [["老人", "养老"]]).tsquery.splitlines()[:4]
+["('老人' | '养老') & '送饭'", "('老人':A | '养老':A) & '送饭':A", "'老人' & '送饭'", "'老人':A & '送饭':A"]
 """
 
 from __future__ import annotations
@@ -32,13 +38,17 @@ Q = sql("search")
 
 #: A query's first terms that count; the rest of a long sentence is ignored.
 MAX_TERMS = 5
+#: Longer runs of Chinese typed in one go are not ranked as a phrase (a sentence, not a name).
+MAX_PHRASE = 12
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _MEANS = re.compile(r"[^\W_]", re.UNICODE)
+_QUOTED = re.compile(r"'(\w+)'", re.UNICODE)
 
 
 class Search(NamedTuple):
     """A compiled query: what the SQL binds, and the words a page highlights."""
 
+    #: the SQL's compiled search: what must match, a newline, the query's own words (for ranking)
     tsquery: str | None
     #: any one concept matching (the no-match offer's looser query)
     loose: str | None
@@ -56,10 +66,10 @@ def _lexeme(word: str) -> str:
 
 
 def _alternative(word: str) -> str:
-    """The word itself, or (for three Chinese characters or more) all of its bigrams."""
+    """The word itself, or (for three Chinese characters or more) its bigrams as a phrase: the word
+    anywhere in the text, even inside a longer word."""
     if _CJK.fullmatch(word) and len(word) > 2:
-        pairs = list(dict.fromkeys(bigrams(word)))
-        return f"({_lexeme(word)} | {' & '.join(_lexeme(p) for p in pairs)})"
+        return f"({_lexeme(word)} | {' <-> '.join(_lexeme(p) for p in bigrams(word))})"
     return _lexeme(word)
 
 
@@ -80,31 +90,60 @@ def _concept(alts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
 
 
-def build(terms: Sequence[str], groups: Sequence[Sequence[str]]) -> Search:
-    """The search for ``terms`` given the synonym ``groups`` that may concern them."""
-    terms = [t for t in terms if _MEANS.search(t)][:MAX_TERMS]
+def _merged(terms: list[str], groups: Sequence[Sequence[str]]) -> list[str]:
+    """Neighbouring terms joined where the pair is itself a word of a group."""
+    known = {w for g in groups for w in g}
+    out: list[str] = []
+    for term in terms:
+        if out and out[-1] + term in known:
+            out[-1] += term
+        else:
+            out.append(term)
+    return out
+
+
+def _all_or_most(concepts: list[str]) -> str:
+    """All of one or two concepts; of more, ``ceil(0.6 n)`` — the OR of those conjunctions."""
+    need = len(concepts) if len(concepts) <= 2 else math.ceil(0.6 * len(concepts))
+    if need == len(concepts):
+        return " & ".join(concepts)
+    return " | ".join(
+        "(" + " & ".join(combo) + ")" for combo in itertools.combinations(concepts, need)
+    )
+
+
+def _in_title(tsquery: str) -> str:
+    """The same query restricted to title words (weight A)."""
+    return _QUOTED.sub(r"'\1':A", tsquery) if tsquery else ""
+
+
+def build(
+    terms: Sequence[str], groups: Sequence[Sequence[str]], phrases: Sequence[str] = ()
+) -> Search:
+    """The search for ``terms`` given the synonym ``groups`` that may concern them; ``phrases``
+    (the query's runs of Chinese as typed) rank a row holding one of them whole higher."""
+    terms = _merged([t for t in terms if _MEANS.search(t)], groups)[:MAX_TERMS]
     if not terms:
         return Search(None, None, (), False)
     alts = [_alternatives(t, groups) for t in terms]
     concepts = [_concept(a) for a in alts]
-    need = len(concepts) if len(concepts) <= 2 else math.ceil(0.6 * len(concepts))
-    if need == len(concepts):
-        tsquery = " & ".join(concepts)
-    else:
-        tsquery = " | ".join(
-            "(" + " & ".join(combo) + ")" for combo in itertools.combinations(concepts, need)
-        )
+    match = _all_or_most(concepts)
+    own = _all_or_most([_alternative(t) for t in terms])
+    whole = " | ".join(_alternative(p) for p in dict.fromkeys(phrases))
+    lines = [match, _in_title(match), own, _in_title(own), whole, _in_title(whole)]
     words = sorted({w for a in alts for w in a}, key=lambda w: (-len(w), w))
-    return Search(tsquery, " | ".join(concepts), tuple(words), True)
+    return Search("\n".join(lines), " | ".join(concepts), tuple(words), True)
 
 
-def _inner_words(terms: Sequence[str]) -> list[str]:
-    """The terms and every run of two characters or more inside them (for the synonym lookup)."""
+def _lookup_words(terms: Sequence[str]) -> list[str]:
+    """The terms, every run inside them and each pair of neighbours joined (the synonym lookup)."""
     out: dict[str, None] = {}
     for t in terms:
         for i in range(len(t)):
             for j in range(i + 1, len(t) + 1):
                 out.setdefault(t[i:j], None)
+    for a, b in itertools.pairwise(terms):
+        out.setdefault(a + b, None)
     return list(out)
 
 
@@ -115,5 +154,6 @@ async def compile_query(conn: asyncpg.Connection, text: str | None) -> Search:
     terms = query_terms(text)[:MAX_TERMS]
     if not any(_MEANS.search(t) for t in terms):
         return Search(None, None, (), False)
-    rows = await conn.fetch(Q["groups_with"], _inner_words(terms))
-    return build(terms, [list(r["words"]) for r in rows])
+    rows = await conn.fetch(Q["groups_with"], _lookup_words(terms))
+    phrases = [run for run in _CJK.findall(text) if 2 < len(run) <= MAX_PHRASE]
+    return build(terms, [list(r["words"]) for r in rows], phrases)

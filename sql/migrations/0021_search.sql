@@ -19,7 +19,7 @@ CREATE INDEX search_synonyms_words_idx ON search_synonyms USING gin (words);
 INSERT INTO search_synonyms (words, note) VALUES
     ('{老人,老年,老年人,养老,助老,康养,长者,高龄,独居老人,为老}', '老年人'),
     ('{小孩,儿童,少儿,孩子,子女,托管,托育,托幼,幼儿,四点半课堂}', '儿童'),
-    ('{非遗,传承,手艺,传统技艺,手工技艺,手工,手作,匠人,羌绣,非物质文化遗产}', '非遗与手艺'),
+    ('{非遗,传承,手艺,传统手艺,传统技艺,手工技艺,手工,手作,匠人,羌绣,非物质文化遗产}', '非遗与手艺'),
     ('{羌族,羌,羌绣,羌寨,羌历}', '羌族'),
     ('{吃饭,用餐,就餐,助餐,送餐,送饭,供餐,餐食,饭堂,食堂,餐厅}', '吃饭'),
     ('{律师,法律,法律咨询,法律顾问,法治,普法}', '法律'),
@@ -37,7 +37,8 @@ INSERT INTO search_synonyms (words, note) VALUES
     ('{改造,更新,微更新,改建,修缮}', '改造'),
     ('{小区,院落,楼栋}', '小区'),
     ('{议事,协商,议事会}', '议事'),
-    ('{乡村旅游,文旅,旅游,民宿}', '旅游'),
+    ('{乡村旅游,文旅,旅游,民宿,研学}', '旅游'),
+    ('{课后辅导,课业辅导,学业辅导,四点半课堂,课后班,作业辅导}', '课后辅导'),
     ('{志愿者,志愿,义工}', '志愿者'),
     ('{外卖骑手,骑手,快递员,新就业群体}', '新就业群体'),
     ('{垃圾分类,环保,环境保护}', '环保');
@@ -58,3 +59,29 @@ BEGIN
         EXECUTE format('CREATE INDEX %I ON %I USING gin (search)', t || '_search_idx', t);
     END LOOP;
 END $$;
+
+-- A compiled search (matchmaker/search/query.py) is six lines of tsquery text: what must match,
+-- the query's own words without their synonyms, the runs of Chinese as typed (phrases; may be
+-- empty), each then restricted to title words. Rows are found by the first line; search_rank
+-- orders them by steps — a run found whole (+4, in the title +4 more), the own words (+2, in the
+-- title +2 more), the match in the title (+1) — then by ts_rank within a step. So 非遗 puts a need
+-- about 非遗 above one about 手工 (a synonym), and 社区营造 a need saying 社区营造 above one whose
+-- title merely holds 社区 and 营造. The SQL calls both through an uncorrelated sub-select, so the
+-- text is parsed once per query, not once per row.
+CREATE FUNCTION search_match(q text) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN to_tsquery('simple', split_part(q, E'\n', 1));
+
+CREATE FUNCTION search_queries(q text) RETURNS tsquery[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT array_agg(CASE WHEN l = '' THEN NULL ELSE to_tsquery('simple', l) END ORDER BY i)
+    FROM unnest(string_to_array(q, E'\n')) WITH ORDINALITY AS x(l, i)
+$$;
+
+CREATE FUNCTION search_rank(v tsvector, qs tsquery[]) RETURNS real
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN coalesce(v @@ qs[2], false)::int
+           + 2 * coalesce(v @@ qs[3], false)::int + 2 * coalesce(v @@ qs[4], false)::int
+           + 4 * coalesce(v @@ qs[5], false)::int + 4 * coalesce(v @@ qs[6], false)::int
+           + ts_rank(v, qs[1], 32);

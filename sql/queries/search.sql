@@ -94,7 +94,7 @@ FROM unnest($1::bigint[], $2::text[]) AS v(id, text) WHERE x.id = v.id;
 -- Open needs per category that match the tsquery $1 (the no-match offer: a looser query's categories).
 SELECT d.category::text AS category, count(*)::int AS n
 FROM demands d
-WHERE d.archived_at IS NULL AND d.status = 'open' AND d.search @@ to_tsquery('simple', $1)
+WHERE d.archived_at IS NULL AND d.status = 'open' AND d.search @@ (SELECT to_tsquery('simple', $1::text))
 GROUP BY d.category ORDER BY n DESC, category;
 
 -- name: categories_open
