@@ -6,7 +6,8 @@ word of a synonym group holding the term (老人 → 养老, 长者 …). A quer
 all of them; a longer one — a sentence such as 给厂里工人的孩子找个暑假托管 — needs three in five
 (``ceil(0.6 n)``), written out as the OR of those conjunctions, so a GIN index still answers it.
 
-Two neighbouring terms that together are a word of a group are one concept (传统 手艺 → 传统手艺).
+Two neighbouring terms that together are a word of a group are one concept (传统 手艺 → 传统手艺)
+that counts as both toward the share that must match.
 
 The result is six lines of ``to_tsquery('simple', …)`` text: what must match, the query's own words
 without synonyms, and the runs of Chinese as typed, each also restricted to title words (``:A``).
@@ -90,26 +91,34 @@ def _concept(alts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
 
 
-def _merged(terms: list[str], groups: Sequence[Sequence[str]]) -> list[str]:
-    """Neighbouring terms joined where the pair is itself a word of a group."""
+def _merged(terms: list[str], groups: Sequence[Sequence[str]]) -> list[tuple[str, int]]:
+    """Neighbouring terms joined where the pair is itself a word of a group, each with how many
+    of the query's terms it stands for (its weight toward the share that must match)."""
     known = {w for g in groups for w in g}
-    out: list[str] = []
+    out: list[tuple[str, int]] = []
     for term in terms:
-        if out and out[-1] + term in known:
-            out[-1] += term
+        if out and out[-1][0] + term in known:
+            out[-1] = (out[-1][0] + term, out[-1][1] + 1)
         else:
-            out.append(term)
+            out.append((term, 1))
     return out
 
 
-def _all_or_most(concepts: list[str]) -> str:
-    """All of one or two concepts; of more, ``ceil(0.6 n)`` — the OR of those conjunctions."""
-    need = len(concepts) if len(concepts) <= 2 else math.ceil(0.6 * len(concepts))
-    if need == len(concepts):
-        return " & ".join(concepts)
-    return " | ".join(
-        "(" + " & ".join(combo) + ")" for combo in itertools.combinations(concepts, need)
-    )
+def _all_or_most(concepts: list[str], weights: list[int]) -> str:
+    """All of the concepts when they stand for one or two terms; for more, enough of them to stand
+    for ``ceil(0.6 n)`` terms — the OR of the smallest such conjunctions."""
+    total = sum(weights)
+    need = total if total <= 2 else math.ceil(0.6 * total)
+    picks: list[tuple[int, ...]] = []
+    for size in range(1, len(concepts) + 1):
+        for combo in itertools.combinations(range(len(concepts)), size):
+            if sum(weights[i] for i in combo) >= need and not any(
+                set(p) <= set(combo) for p in picks
+            ):
+                picks.append(combo)
+    if len(picks) == 1:
+        return " & ".join(concepts[i] for i in picks[0])
+    return " | ".join("(" + " & ".join(concepts[i] for i in p) + ")" for p in picks)
 
 
 def _in_title(tsquery: str) -> str:
@@ -122,13 +131,15 @@ def build(
 ) -> Search:
     """The search for ``terms`` given the synonym ``groups`` that may concern them; ``phrases``
     (the query's runs of Chinese as typed) rank a row holding one of them whole higher."""
-    terms = _merged([t for t in terms if _MEANS.search(t)], groups)[:MAX_TERMS]
-    if not terms:
+    weighted = _merged([t for t in terms if _MEANS.search(t)], groups)[:MAX_TERMS]
+    if not weighted:
         return Search(None, None, (), False)
+    terms = [t for t, _ in weighted]
+    weights = [w for _, w in weighted]
     alts = [_alternatives(t, groups) for t in terms]
     concepts = [_concept(a) for a in alts]
-    match = _all_or_most(concepts)
-    own = _all_or_most([_alternative(t) for t in terms])
+    match = _all_or_most(concepts, weights)
+    own = _all_or_most([_alternative(t) for t in terms], weights)
     whole = " | ".join(_alternative(p) for p in dict.fromkeys(phrases))
     lines = [match, _in_title(match), own, _in_title(own), whole, _in_title(whole)]
     words = sorted({w for a in alts for w in a}, key=lambda w: (-len(w), w))
