@@ -23,7 +23,7 @@ import threading
 
 import jieba
 
-__all__ = ["bigrams", "query_terms", "query_text", "search_text", "tokens"]
+__all__ = ["bigrams", "clean_word", "query_terms", "query_text", "search_text", "tokens"]
 
 _WORD = re.compile(r"\w", re.UNICODE)
 _NOT_WORD = re.compile(r"\W+", re.UNICODE)
@@ -130,9 +130,12 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
-def _clean(token: str) -> str:
+def clean_word(token: str) -> str:
     """A token as a lexeme: lower-cased, only word characters (nothing a tsquery would parse)."""
-    return _NOT_WORD.sub("", token.strip().lower())
+    return _NOT_WORD.sub("", token.strip().lower()).strip("_")
+
+
+_clean = clean_word
 
 
 @functools.lru_cache(maxsize=65536)

@@ -32,14 +32,18 @@ SECRET = "test-secret-key-for-signing-tokens-0123456789"
 #: groups, seeded by their migration: a test that adds one removes it).
 KEPT_TABLES = ("schema_migrations", "library_revision", "search_synonyms")
 
-#: Every other table of the schema (each test's own) and every sequence (a catalog query).
+#: Every other table of the schema (each test's own) and every sequence but the kept tables' (a
+#: catalog query).
 EMPTYING = """
 SELECT (SELECT array_agg(format('%I', c.relname) ORDER BY c.relname)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> ALL ($1)) AS tables,
        (SELECT array_agg(format('%I', s.relname))
         FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
-        WHERE n.nspname = 'public' AND s.relkind = 'S') AS sequences
+        WHERE n.nspname = 'public' AND s.relkind = 'S'
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
+                          WHERE d.objid = s.oid AND d.deptype IN ('a', 'i')
+                            AND t.relname = ANY ($1))) AS sequences
 """
 
 
