@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -25,7 +26,10 @@ from matchmaker.seed import load_demo
 from matchmaker.seedfiles import SEEDS_DIR
 from matchmaker.settings import Settings
 
-__all__ = ["JUDGED_QUERIES", "Judged", "Result", "evaluate", "read_queries", "run_search_bench"]
+__all__ = [
+    "JUDGED_QUERIES", "Judged", "Result", "evaluate", "latency_table", "read_queries",
+    "run_latency_bench", "run_search_bench",
+]  # fmt: skip
 
 JUDGED_QUERIES = SEEDS_DIR / "judged" / "queries.csv"
 #: More than any judged list: everything a query finds is read.
@@ -169,3 +173,100 @@ async def run_search_bench(settings: Settings) -> str:
     finally:
         await pool.close()
     return table(results)
+
+
+#: The bench API's search words (``bench_api._scenarios``) and a sentence.
+LATENCY_WORDS = (
+    "养老",
+    "儿童",
+    "志愿",
+    "培训",
+    "社区",
+    "文旅",
+    "助餐",
+    "法律",
+    "给厂里工人的孩子找个暑假托管",
+)
+_OLD_MATCH = "plainto_tsquery('simple', ${n})"
+
+
+def _old(block: str, n: int) -> str:
+    """The same block as before this search: jieba words, all required, no synonyms or bigrams."""
+    return block.replace(f"(SELECT search_match(${n}::text))", _OLD_MATCH.format(n=n))
+
+
+async def _median_ms(
+    conn: asyncpg.Connection, sql_text: str, args: list[Any], repeat: int
+) -> float:
+    import statistics
+    import time
+
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        await conn.fetch(sql_text, *args)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+async def latency_table(conn: asyncpg.Connection, repeat: int = 5) -> str:
+    """The board's two statements (a page of 12 + the count) per word: before (jieba words,
+    newest first) and now (bigrams, synonyms, best match first), in the same run."""
+    from matchmaker.queries.paging import render
+    from matchmaker.segment import query_text
+
+    block = demand_queries.Q["list"]
+    count = demand_queries.Q["count_open"]
+    newest, relevance = demand_queries.SORTS["newest"], demand_queries.SORTS["relevance"]
+    lines = [
+        "| query | before: found | before: page + count ms | now: found | now: page + count ms | now ÷ before |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    ratios = []
+    for word in LATENCY_WORDS:
+        search = await compile_query(conn, word)
+        figures = []
+        for text, list_sql, sort, count_sql in (
+            (query_text(word), render(_old(block, 10), newest, 13), newest, _old(count, 9)),
+            (search.tsquery, render(block, relevance, 13), relevance, count),
+        ):
+            filters = [
+                None,
+                None,
+                None,
+                None,
+                "open",
+                None,
+                None,
+                None,
+                None,
+                text,
+                False,
+                None,
+                None,
+            ]
+            cursor = [None] if sort.key_sql is None else [None, None]
+            page = await _median_ms(conn, list_sql, [*filters, *cursor, 13], repeat)
+            counted = [None, None, None, None, None, None, None, None, text]
+            total = await _median_ms(conn, count_sql, counted, repeat)
+            n = await conn.fetchval(count_sql, *counted)
+            figures.append((n, page + total))
+        (n0, t0), (n1, t1) = figures
+        ratios.append(t1 / t0)
+        lines.append(f"| {word} | {n0:,} | {t0:.1f} | {n1:,} | {t1:.1f} | {t1 / t0:.1f}× |")
+    import statistics
+
+    lines.append(f"\nmedian now ÷ before: {statistics.median(ratios):.1f}×")
+    return "\n".join(lines)
+
+
+async def run_latency_bench(settings: Settings, demands: int, progress: Any) -> str:
+    """The board's search statements on ``demands`` synthetic needs (the bench API's database)."""
+    from matchmaker.bench_api import prepare_bench_database
+
+    dsn = await prepare_bench_database(settings, demands, progress)
+    conn = await db.connect(dsn)
+    try:
+        return await latency_table(conn)
+    finally:
+        await conn.close()

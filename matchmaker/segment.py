@@ -122,12 +122,14 @@ def _ensure_ready() -> None:
             _ready = True
 
 
-def bigrams(text: str) -> list[str]:
-    """Every two-character window of each run of Chinese characters in ``text``."""
+@functools.lru_cache(maxsize=65536)
+def bigrams(text: str) -> tuple[str, ...]:
+    """Every two-character window of each run of Chinese characters in ``text`` (cached, as
+    :func:`tokens`)."""
     out: list[str] = []
     for run in _CJK_RUN.findall(text):
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return out
+    return tuple(out)
 
 
 def clean_word(token: str) -> str:

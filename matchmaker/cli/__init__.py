@@ -18,7 +18,7 @@ from __future__ import annotations
 import click
 
 from matchmaker.cli.bench import bench
-from matchmaker.cli.database import migrate, seed
+from matchmaker.cli.database import migrate, reindex, seed
 from matchmaker.cli.rounds import round_command
 from matchmaker.cli.serve import serve
 from matchmaker.cli.sheets import export, import_
@@ -34,5 +34,16 @@ def main() -> None:
     """matchmaker — 社区资源对接平台: match community needs with partners."""
 
 
-for command in (serve, worker_command, migrate, seed, user, export, import_, round_command, bench):
+for command in (
+    serve,
+    worker_command,
+    migrate,
+    reindex,
+    seed,
+    user,
+    export,
+    import_,
+    round_command,
+    bench,
+):
     main.add_command(command)

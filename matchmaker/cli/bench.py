@@ -143,8 +143,17 @@ def bench_notify(demands: int, partners: int, messages: int, repeat: int) -> Non
 
 
 @bench.command("search")
-def bench_search() -> None:
-    """Hold the search to the judged queries on the demo data: recall, precision, top result."""
-    from matchmaker.bench_search import run_search_bench
+@click.option(
+    "--demands", type=click.IntRange(0, 2_000_000), default=0, show_default=True,
+    help="Also time the board's search statements on this many synthetic needs (0: skip).",
+)  # fmt: skip
+def bench_search(demands: int) -> None:
+    """Hold the search to the judged queries on the demo data: recall, precision, top result;
+    with --demands, the board's search statements before and now, in one run."""
+    from matchmaker.bench_search import run_latency_bench, run_search_bench
 
-    click.echo(run(run_search_bench(settings_from_env())))
+    settings = settings_from_env()
+    click.echo(run(run_search_bench(settings)))
+    if demands:
+        progress = lambda line: click.echo(line, err=True)  # noqa: E731
+        click.echo("\n" + run(run_latency_bench(settings, demands, progress)))

@@ -14,7 +14,7 @@ inside the migration that changes the format (``migrate.REINDEX_AFTER``) and fro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import asyncpg
 
@@ -120,6 +120,6 @@ async def refresh_community(conn: asyncpg.Connection, community_id: int) -> None
     )
 
 
-async def reindex(conn: asyncpg.Connection) -> dict[str, Any]:
+async def reindex(conn: asyncpg.Connection) -> dict[str, int]:
     """Rewrite ``search_text`` of every row of every library; rows per library."""
     return {library: await refresh(conn, library, None) for library in DOCS}
