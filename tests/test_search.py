@@ -147,3 +147,33 @@ async def test_an_upgraded_database_searches_like_a_fresh_one(
         assert "产业职工子女暑期托管与“小渔乐”儿童关爱延续" in {d.title for d in items}
     finally:
         await conn.close()
+
+
+async def test_the_synonyms_page_lists_adds_refuses_and_removes(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    assert (await client.get("/search/synonyms", follow_redirects=False)).status_code in (
+        302,
+        303,
+        401,
+    )
+    token = await page_login("coordinator")
+    page = (await client.get("/search/synonyms")).text
+    assert "老人、老年、老年人、养老" in page and 'data-testid="synonym-group"' in page
+    refused = await client.post("/search/synonyms", data={"_csrf_token": token, "words": "萌娃"})
+    assert refused.status_code == 422
+    assert "每组要有 2–30 个不同的词" in refused.text and 'value="萌娃"' in refused.text
+    added = await client.post(
+        "/search/synonyms", data={"_csrf_token": token, "words": "萌娃，小朋友 儿童", "note": "叫法"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert added.status_code == 303
+    groups = (await client.get(SYNONYMS)).json()
+    mine = next(g for g in groups if "萌娃" in g["words"])
+    assert mine["words"] == ["萌娃", "小朋友", "儿童"] and mine["note"] == "叫法"
+    assert await all_pages(client, OPPORTUNITIES, q="小朋友")
+    removed = await client.post(
+        f"/search/synonyms/{mine['id']}/remove", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert removed.status_code == 303
+    assert "萌娃" not in (await client.get("/search/synonyms")).text

@@ -17,7 +17,7 @@ from matchmaker.models import CurrentUser
 from matchmaker.queries import audit, sql
 from matchmaker.segment import clean_word
 
-__all__ = ["SynonymGroup", "SynonymGroupCreate", "add", "groups", "remove"]
+__all__ = ["SynonymGroup", "SynonymGroupCreate", "add", "groups", "normalised_words", "remove"]
 
 Q = sql("search")
 MAX_WORD = 20
@@ -37,7 +37,7 @@ class SynonymGroupCreate(msgspec.Struct, forbid_unknown_fields=True):
     note: str = ""
 
 
-def _words(raw: list[str]) -> list[str]:
+def normalised_words(raw: list[str]) -> list[str]:
     """The words as the search compares them (lower-cased, punctuation dropped), once each."""
     words: dict[str, None] = {}
     for value in raw:
@@ -61,7 +61,7 @@ async def add(
     conn: asyncpg.Connection, user: CurrentUser, body: SynonymGroupCreate
 ) -> SynonymGroup:
     """Add a group (the caller is a curator: the route's guard)."""
-    words = _words(body.words)
+    words = normalised_words(body.words)
     if len(body.note) > 200:
         raise Invalid("note: at most 200 characters", field="note")
     async with conn.transaction():
