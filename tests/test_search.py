@@ -87,6 +87,9 @@ async def test_a_coordinator_adds_a_synonym_group(client: Client, seeded: Any, l
         found = {d["id"] for d in await all_pages(client, OPPORTUNITIES, q="萌娃")}
         children = {d["id"] for d in await all_pages(client, OPPORTUNITIES, q="儿童")}
         assert found and found <= children
+        refused = await client.delete(f"{SYNONYMS}/{group['id']}", headers=partner)
+        assert refused.status_code == 403
+        assert (await client.delete(f"{SYNONYMS}/{group['id']}")).status_code == 401
     finally:
         gone = await client.delete(f"{SYNONYMS}/{group['id']}", headers=coordinator)
     assert gone.status_code == 204
