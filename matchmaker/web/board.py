@@ -104,7 +104,7 @@ async def _cards(
         return await fit_service.ranked(conn, actor_id, filters, PAGE_SIZE, cursor)
     by: DemandSort = (
         "urgency" if sort == "urgency" else "deadline" if sort == "deadline"
-        else "relevance" if sort == "relevance" else "newest"
+        else "relevance" if sort == "relevance" and filters.q else "newest"
     )  # fmt: skip
     items, next_cursor = await q.list_demands(
         conn, filters, sees_all_drafts=False, own_community_id=None,
@@ -131,13 +131,10 @@ async def board(
     if category not in LABELS["category"]:
         category = None
     search = await compile_query(conn, q_)
-    searching = search.tsquery is not None
-    if (
-        sort not in SORTS
-        or (sort == "fit" and actor_id is None)
-        or (sort == "relevance" and not searching)
-    ):
-        sort = "relevance" if searching else "newest"
+    # 最相关 is the first choice, so a query typed into the form is ranked (the form sends the
+    # select's value); without a query it lists the newest first
+    if sort not in SORTS or (sort == "fit" and actor_id is None):
+        sort = "relevance"
     items: list[Demand] = []
     next_cursor = None
     found = 0
@@ -159,11 +156,7 @@ async def board(
         interested=await _interested(conn, actor_id),
         partners=await verification.partners(conn, [d.id for d in items]),
         is_partner=actor_id is not None,
-        sorts=[
-            s
-            for s in SORTS
-            if (s != "fit" or actor_id is not None) and (s != "relevance" or searching)
-        ],
+        sorts=[s for s in SORTS if s != "fit" or actor_id is not None],
         mark=Marker(search.words),
         offers=offers,
         query={
