@@ -41,6 +41,7 @@ from matchmaker.api.proposals import ProposalController
 from matchmaker.api.registrations import RegistrationController
 from matchmaker.api.reports import get_report, get_report_xlsx
 from matchmaker.api.rounds import RoundController
+from matchmaker.api.search import SynonymController
 from matchmaker.api.spreadsheets import DemandSheetController
 from matchmaker.api.stats import get_stats
 from matchmaker.api.talent import TalentController
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             list_districts,
             ActorController,
             TalentController,
+            SynonymController,
             *PAGES,
             create_static_files_router(
                 path="/static",

@@ -20,6 +20,7 @@ import asyncpg
 
 from matchmaker.errors import AppError
 from matchmaker.queries import jobs
+from matchmaker.search import index as search_index
 
 __all__ = ["MIGRATIONS_DIR", "MigrationError", "migrate", "pending"]
 
@@ -27,6 +28,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "sql" / "migrations"
 
 #: Arbitrary constant naming matchmaker's migration lock among advisory locks.
 _LOCK_KEY = 0x6D61_7463_686D_6B72 & 0x7FFF_FFFF_FFFF_FFFF
+
+#: Migrations that change how rows are indexed for search: applying one re-indexes every row in
+#: the same transaction (a migration cannot run jieba), so an upgraded database searches like a
+#: fresh one.
+REINDEX_AFTER = frozenset({"0021_search.sql"})
 
 _LEDGER = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -92,6 +98,8 @@ async def migrate(conn: asyncpg.Connection, directory: Path = MIGRATIONS_DIR) ->
             try:
                 async with conn.transaction():
                     await conn.execute(sql)
+                    if name in REINDEX_AFTER:
+                        await search_index.reindex(conn)
                     await conn.execute(
                         "INSERT INTO schema_migrations (filename, checksum) VALUES ($1, $2)",
                         name,

@@ -24,6 +24,7 @@ from argon2 import PasswordHasher
 from matchmaker.errors import Invalid
 from matchmaker.models.actors import REMOTABLE
 from matchmaker.queries import sql
+from matchmaker.search import index as search_index
 from matchmaker.seedfiles import (
     SEED_FILES,
     SEEDS_DIR,
@@ -114,6 +115,7 @@ async def load_demo(conn: asyncpg.Connection, directory: Path = SEEDS_DIR) -> di
         await _cases(conn, rows["cases.json"])
         await _products(conn, rows["products.json"])
         await _users(conn, rows["users.json"], password_hash)
+        await search_index.reindex(conn)  # labels and places are part of what rows are found by
         after = await table_counts(conn)
         added = {table: after[table] - before[table] for table in after}
         await conn.execute(Q["audit_seed"], "load_demo", added)

@@ -28,17 +28,22 @@ from matchmaker.settings import Settings
 SECRET = "test-secret-key-for-signing-tokens-0123456789"
 
 #: Tables the migrations fill and no test empties (the migration record; the library's revision
-#: counter, which a text model's cache is keyed on: bumped, never emptied).
-KEPT_TABLES = ("schema_migrations", "library_revision")
+#: counter, which a text model's cache is keyed on: bumped, never emptied; the search's synonym
+#: groups, seeded by their migration: the groups people added are removed, see empty_data).
+KEPT_TABLES = ("schema_migrations", "library_revision", "search_synonyms")
 
-#: Every other table of the schema (each test's own) and every sequence (a catalog query).
+#: Every other table of the schema (each test's own) and every sequence but the kept tables' (a
+#: catalog query).
 EMPTYING = """
 SELECT (SELECT array_agg(format('%I', c.relname) ORDER BY c.relname)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> ALL ($1)) AS tables,
        (SELECT array_agg(format('%I', s.relname))
         FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
-        WHERE n.nspname = 'public' AND s.relkind = 'S') AS sequences
+        WHERE n.nspname = 'public' AND s.relkind = 'S'
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
+                          WHERE d.objid = s.oid AND d.deptype IN ('a', 'i')
+                            AND t.relname = ANY ($1))) AS sequences
 """
 
 
@@ -54,6 +59,8 @@ async def empty_data(connection: asyncpg.Connection) -> None:
     statements = [f"DELETE FROM {table}" for table in found["tables"]]
     statements += [f"SELECT setval('{sequence}', 1, false)" for sequence in found["sequences"]]
     statements.append("UPDATE library_revision SET revision = revision + 1")
+    # the seeded synonym groups stay (created_by NULL); any a test or the contract run added go
+    statements.append("DELETE FROM search_synonyms WHERE created_by IS NOT NULL")
     async with connection.transaction():
         await connection.execute("SET LOCAL session_replication_role = replica")
         await connection.execute("; ".join(statements))

@@ -122,7 +122,8 @@ async def test_filters_and_chinese_search(client: Client, seeded: Any) -> None:
     assert all(a["remote"] or chongzhou in {d["id"] for d in a["districts"]} for a in serving)
     searched = await all_pages(client, URL, q="羌绣")
     assert "非遗羌绣合作社" in {a["name"] for a in searched}
-    assert all("羌绣" in a["name"] + a["description"] for a in searched)
+    # synonyms widen it (羌族 …: tests/test_search.py); the word itself ranks first
+    assert "羌绣" in searched[0]["name"] + searched[0]["description"]
     narrowed = await all_pages(client, URL, q="志愿", kind="volunteer_team", limit=50)
     assert narrowed and {a["kind"] for a in narrowed} == {"volunteer_team"}
     assert (await client.get(URL, params={"q": "？？"})).json()["items"] == []

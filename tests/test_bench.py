@@ -26,7 +26,7 @@ def bench_env(database_dsn: str, server_dsn: str) -> Iterator[dict[str, str]]:
     async def drop() -> None:
         admin = await db.connect(server_dsn)
         try:
-            for suffix in ("bench", "quality", "scale", "notify"):
+            for suffix in ("bench", "quality", "scale", "notify", "search"):
                 await admin.execute(
                     f'DROP DATABASE IF EXISTS "{db.database_name(database_dsn)}_{suffix}" '
                     "WITH (FORCE)"
@@ -53,6 +53,16 @@ def test_bench_match_reports_phases_ratios_and_one_optimum(bench_env: dict[str, 
     for algorithm in ("optimal", "coverage", "stable", "greedy"):
         assert f"\n  {algorithm} " in out
     assert "100.00%" in out  # optimal against itself
+
+
+def test_bench_search_reports_recall_precision_and_the_statements_before_and_now(
+    bench_env: dict[str, str],
+) -> None:
+    out = _bench(["search", "--demands", "1000"], bench_env)
+    assert "| 养老 | short |" in out and "| 邛崃 | place |" in out
+    overall = re.search(r"overall: recall \d+/\d+ = ([\d.]+)% · precision", out)
+    assert overall and float(overall[1]) >= 95
+    assert "| 养老 |" in out.split("before: found")[1] and "now ÷ before" in out
 
 
 def test_bench_notify_reports_telling_and_sending_against_their_baselines(

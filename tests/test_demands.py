@@ -207,9 +207,11 @@ async def test_chinese_search_and_filters(client: Client, seeded: Any) -> None:
     elderly = await all_pages(client, "/api/v1/opportunities", target_group="elderly", limit=50)
     assert elderly and all("elderly" in d["target_groups"] for d in elderly)
     searched = await all_pages(client, "/api/v1/opportunities", q="养老", limit=50)
-    assert searched and all(
-        "养老" in d["title"] + d["description"] + " ".join(d["skills"]) for d in searched
-    )
+    # synonyms widen the search (老人, 长者 …: tests/test_search.py); the word itself ranks first
+    literal = {d["id"] for d in await all_pages(client, "/api/v1/opportunities", limit=50)
+               if "养老" in d["title"] + d["description"] + " ".join(d["skills"])}  # fmt: skip
+    assert literal and literal <= {d["id"] for d in searched}
+    assert searched[0]["id"] in literal
     assert (await client.get("/api/v1/opportunities", params={"q": "！！！"})).json()["items"] == []
 
 

@@ -45,6 +45,8 @@ ELSEWHERE = {
     ): "tests/test_notifications.py (one's own only, per user)",
     ("PUT", "/api/v1/notifications/settings"): "tests/test_notifications.py (one's own only)",
     ("POST", "/api/v1/webhooks"): "tests/test_delivery.py (robots: coordinators only, per role)",
+    ("POST", "/api/v1/search/synonyms"): "tests/test_search.py (curators only, per role)",
+    ("DELETE", "/api/v1/search/synonyms/{id}"): "tests/test_search.py (curators only, per role)",
     (
         "PATCH",
         "/api/v1/webhooks/{id}",

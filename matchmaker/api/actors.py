@@ -13,7 +13,7 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
-from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, searched
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import curators, roles
 from matchmaker.models import Page
@@ -49,20 +49,24 @@ class ActorController(Controller):
         district_id: DistrictFilter = None,
         verified: FromQuery[bool | None] = None,
         q_: Query = None,
-        sort: FromQuery[ActorSort] = "newest",
+        sort: FromQuery[ActorSort | None] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> Page[Actor]:
         """Organisations; filter, search (``q``) and page. Contacts for coordinators only."""
-        tokens, can_match = segmented(q_)
-        if not can_match:
+        search = await searched(conn, q_)
+        if not search.can_match:
             return Page(items=[])
         filters = q.ActorFilters(
             kind=kind, category=category, resource_type=resource_type, verified=verified,
-            district_id=district_id, q=tokens,
+            district_id=district_id, q=search.tsquery,
         )  # fmt: skip
         items, next_cursor = await q.list_actors(
-            conn, filters, sort=sort, limit=limit, cursor=cursor
+            conn,
+            filters,
+            sort=sort or ("relevance" if search.tsquery else "newest"),
+            limit=limit,
+            cursor=cursor,
         )
         return Page(items=[contacts.actor_in_list(user, a) for a in items], next_cursor=next_cursor)
 

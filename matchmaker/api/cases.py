@@ -10,7 +10,7 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
-from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, Query, User, required, segmented
+from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, Query, User, required, searched
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import curators
 from matchmaker.models import Page
@@ -43,20 +43,24 @@ class CaseController(Controller):
         model_tag: ModelTag = None,
         actor_id: IdFilter = None,
         q_: Query = None,
-        sort: FromQuery[CaseSort] = "newest",
+        sort: FromQuery[CaseSort | None] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> Page[Case]:
         """Cases, newest first by default; filter by place, category, model or partner, search, page."""
-        tokens, can_match = segmented(q_)
-        if not can_match:
+        search = await searched(conn, q_)
+        if not search.can_match:
             return Page(items=[])
         filters = q.CaseFilters(
             district_id=district_id, community_id=community_id, category=category,
-            model_tag=model_tag, actor_id=actor_id, q=tokens,
+            model_tag=model_tag, actor_id=actor_id, q=search.tsquery,
         )  # fmt: skip
         items, next_cursor = await q.list_cases(
-            conn, filters, sort=sort, limit=limit, cursor=cursor
+            conn,
+            filters,
+            sort=sort or ("relevance" if search.tsquery else "newest"),
+            limit=limit,
+            cursor=cursor,
         )
         return Page(items=items, next_cursor=next_cursor)
 

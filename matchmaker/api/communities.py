@@ -13,7 +13,7 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
-from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, searched
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import curators, roles
 from matchmaker.models import Page
@@ -60,20 +60,24 @@ class CommunityController(Controller):
         kind: FromQuery[CommunityKind | None] = None,
         theme: ThemeFilter = None,
         q_: Query = None,
-        sort: FromQuery[CommunitySort] = "newest",
+        sort: FromQuery[CommunitySort | None] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> Page[Community]:
         """Communities with their "1257N" indicators; filter, search (``q``) and page. Contacts
         for coordinators only."""
-        tokens, can_match = segmented(q_)
-        if not can_match:
+        search = await searched(conn, q_)
+        if not search.can_match:
             return Page(items=[])
         filters = q.CommunityFilters(
-            district_id=district_id, town_id=town_id, kind=kind, theme=theme, q=tokens
+            district_id=district_id, town_id=town_id, kind=kind, theme=theme, q=search.tsquery
         )
         items, next_cursor = await q.list_communities(
-            conn, filters, sort=sort, limit=limit, cursor=cursor
+            conn,
+            filters,
+            sort=sort or ("relevance" if search.tsquery else "newest"),
+            limit=limit,
+            cursor=cursor,
         )
         return Page(
             items=[contacts.community_in_list(user, c) for c in items], next_cursor=next_cursor

@@ -13,7 +13,7 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, Parameter
 
-from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, Query, User, required, segmented
+from matchmaker.api.params import Conn, Cursor, IdFilter, Limit, Query, User, required, searched
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import roles
 from matchmaker.models import Page
@@ -83,19 +83,19 @@ class DemandController(Controller):
         filters: NamedDependency[q.DemandFilters],
         status: FromQuery[DemandStatus | None] = None,
         q_: Query = None,
-        sort: FromQuery[DemandSort] = "newest",
+        sort: FromQuery[DemandSort | None] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> Page[Demand]:
         """Needs, newest first by default; filter, search (``q``) and page with ``cursor``."""
-        tokens, can_match = segmented(q_)
-        if not can_match:
+        search = await searched(conn, q_)
+        if not search.can_match:
             return Page(items=[])
-        filters.status, filters.q = status, tokens
+        filters.status, filters.q = status, search.tsquery
         items, next_cursor = await q.list_demands(
             conn, filters, sees_all_drafts=curates(user), draft_districts=area_of(user),
             own_community_id=user.community_id if user else None,
-            sort=sort, limit=limit, cursor=cursor,
+            sort=sort or ("relevance" if search.tsquery else "newest"), limit=limit, cursor=cursor,
         )  # fmt: skip
         return Page(items=items, next_cursor=next_cursor)
 

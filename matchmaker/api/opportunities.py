@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
 from matchmaker.api.demands import FILTERS
-from matchmaker.api.params import Conn, Cursor, Limit, Query, User, segmented
+from matchmaker.api.params import Conn, Cursor, Limit, Query, User, searched
 from matchmaker.errors import Invalid
 from matchmaker.models import Page
 from matchmaker.models.demands import Demand, OpportunitySort
@@ -28,7 +28,7 @@ async def list_opportunities(
     user: User,
     filters: NamedDependency[q.DemandFilters],
     q_: Query = None,
-    sort: FromQuery[OpportunitySort] = "newest",
+    sort: FromQuery[OpportunitySort | None] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[Demand]:
@@ -37,10 +37,10 @@ async def list_opportunities(
     A signed-in partner also gets its ``fit`` (the score a match round would give the pair) with
     its components, and may ``sort=fit`` to rank the needs it could be proposed for.
     """
-    tokens, can_match = segmented(q_)
-    if not can_match:
+    search = await searched(conn, q_)
+    if not search.can_match:
         return Page(items=[])
-    filters.status, filters.q = "open", tokens
+    filters.status, filters.q = "open", search.tsquery
     actor_id = user.actor_id if user is not None and user.role == "partner" else None
     if sort == "fit":
         if actor_id is None:
@@ -49,7 +49,7 @@ async def list_opportunities(
         return Page(items=items, next_cursor=next_cursor)
     items, next_cursor = await q.list_demands(
         conn, filters, sees_all_drafts=False, own_community_id=None,
-        sort=sort, limit=limit, cursor=cursor,
+        sort=sort or ("relevance" if search.tsquery else "newest"), limit=limit, cursor=cursor,
     )  # fmt: skip
     if actor_id is not None:
         items = await fit_service.with_fit(conn, actor_id, items)

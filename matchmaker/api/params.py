@@ -12,7 +12,7 @@ from litestar.params import QueryParameter
 
 from matchmaker.models import CurrentUser
 from matchmaker.queries.paging import MAX_LIMIT
-from matchmaker.segment import query_text
+from matchmaker.search.query import Search, compile_query
 
 __all__ = [
     "Conn",
@@ -23,7 +23,7 @@ __all__ = [
     "User",
     "provide_user",
     "required",
-    "segmented",
+    "searched",
 ]
 
 #: The request's pooled database connection (dependency ``conn``).
@@ -45,7 +45,9 @@ Cursor = Annotated[
 Query = Annotated[
     str | None,
     QueryParameter(
-        name="q", max_length=200, description="Chinese full-text search (segmented with jieba)"
+        name="q",
+        max_length=200,
+        description="search: words (jieba), the words inside them and their synonyms; best match first",
     ),
 ]
 
@@ -63,9 +65,6 @@ def required(user: CurrentUser | None) -> CurrentUser:
     return user
 
 
-def segmented(q: str | None) -> tuple[str | None, bool]:
-    """(tokens for the SQL, whether the query can match anything at all)."""
-    if q is None or not q.strip():
-        return None, True
-    tokens = query_text(q)
-    return (tokens, True) if tokens else (None, False)
+async def searched(conn: asyncpg.Connection, q: str | None) -> Search:
+    """The compiled search (``search.tsquery`` for the SQL; ``can_match`` False: answer nothing)."""
+    return await compile_query(conn, q)

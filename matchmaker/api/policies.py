@@ -10,7 +10,7 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
-from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, searched
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import curators
 from matchmaker.models import Page
@@ -40,20 +40,24 @@ class PolicyController(Controller):
         actor_kind: FromQuery[ActorKind | None] = None,
         active: FromQuery[bool | None] = None,
         q_: Query = None,
-        sort: FromQuery[PolicySort] = "newest",
+        sort: FromQuery[PolicySort | None] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> Page[Policy]:
         """Policies, newest first by default; filter by eligibility or validity, search (``q``), page."""
-        tokens, can_match = segmented(q_)
-        if not can_match:
+        search = await searched(conn, q_)
+        if not search.can_match:
             return Page(items=[])
         filters = q.PolicyFilters(
             level=level, category=category, community_kind=community_kind,
-            actor_kind=actor_kind, active=active, q=tokens,
+            actor_kind=actor_kind, active=active, q=search.tsquery,
         )  # fmt: skip
         items, next_cursor = await q.list_policies(
-            conn, filters, sort=sort, limit=limit, cursor=cursor
+            conn,
+            filters,
+            sort=sort or ("relevance" if search.tsquery else "newest"),
+            limit=limit,
+            cursor=cursor,
         )
         return Page(items=items, next_cursor=next_cursor)
 

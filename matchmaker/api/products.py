@@ -11,7 +11,7 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
-from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, searched
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import roles
 from matchmaker.models import Page
@@ -42,20 +42,24 @@ class ProductController(Controller):
         delivery_mode: FromQuery[DeliveryMode | None] = None,
         free: FromQuery[bool | None] = None,
         q_: Query = None,
-        sort: FromQuery[ProductSort] = "newest",
+        sort: FromQuery[ProductSort | None] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> Page[Product]:
         """Products, newest first by default; filter (``free=true``: 公益 only), search, page."""
-        tokens, can_match = segmented(q_)
-        if not can_match:
+        search = await searched(conn, q_)
+        if not search.can_match:
             return Page(items=[])
         filters = q.ProductFilters(
             actor_id=actor_id, category=category, target_group=target_group,
-            delivery_mode=delivery_mode, free=free, q=tokens,
+            delivery_mode=delivery_mode, free=free, q=search.tsquery,
         )  # fmt: skip
         items, next_cursor = await q.list_products(
-            conn, filters, sort=sort, limit=limit, cursor=cursor
+            conn,
+            filters,
+            sort=sort or ("relevance" if search.tsquery else "newest"),
+            limit=limit,
+            cursor=cursor,
         )
         return Page(items=items, next_cursor=next_cursor)
 

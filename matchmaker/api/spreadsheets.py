@@ -22,7 +22,7 @@ from litestar.params import Body, FromQuery, QueryParameter
 
 from matchmaker.api.answers import download
 from matchmaker.api.demands import FILTERS
-from matchmaker.api.params import Conn, Query, User, required, segmented
+from matchmaker.api.params import Conn, Query, User, required, searched
 from matchmaker.auth import roles
 from matchmaker.errors import Forbidden
 from matchmaker.queries import demand_sheets as sheets_q
@@ -103,9 +103,9 @@ class DemandSheetController(Controller):
             if filters.community_id not in (None, caller.community_id):
                 raise Forbidden("community staff may export only their own community's needs")
             filters.community_id = caller.community_id
-        tokens, can_match = segmented(q_)
-        filters.status, filters.q = status, tokens
-        demands = await sheets_q.export(conn, filters, area_of(caller)) if can_match else []
+        search = await searched(conn, q_)
+        filters.status, filters.q = status, search.tsquery
+        demands = await sheets_q.export(conn, filters, area_of(caller)) if search.can_match else []
         write = write_xlsx if format == "xlsx" else write_csv
         content = await asyncio.to_thread(write, demands)  # seconds for big files: off the loop
         return Response(

@@ -11,7 +11,7 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
-from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, segmented
+from matchmaker.api.params import Conn, Cursor, Limit, Query, User, required, searched
 from matchmaker.api.versioned import ETAG, IfMatch, tagged
 from matchmaker.auth import curators, signed_in
 from matchmaker.models import Page
@@ -50,19 +50,23 @@ class TalentController(Controller):
         district_id: DistrictFilter = None,
         actor_id: ActorFilter = None,
         q_: Query = None,
-        sort: FromQuery[TalentSort] = "newest",
+        sort: FromQuery[TalentSort | None] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> Page[Talent]:
         """People; filter, search (``q``) and page."""
-        tokens, can_match = segmented(q_)
-        if not can_match:
+        search = await searched(conn, q_)
+        if not search.can_match:
             return Page(items=[])
         filters = q.TalentFilters(
-            role=role, skill=skill, district_id=district_id, actor_id=actor_id, q=tokens
+            role=role, skill=skill, district_id=district_id, actor_id=actor_id, q=search.tsquery
         )
         items, next_cursor = await q.list_talent(
-            conn, filters, sort=sort, limit=limit, cursor=cursor
+            conn,
+            filters,
+            sort=sort or ("relevance" if search.tsquery else "newest"),
+            limit=limit,
+            cursor=cursor,
         )
         return Page(items=items, next_cursor=next_cursor)
 

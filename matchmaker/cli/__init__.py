@@ -20,7 +20,7 @@ import click
 
 from matchmaker.cli.backup import backup_command, restore_command
 from matchmaker.cli.bench import bench
-from matchmaker.cli.database import migrate, seed
+from matchmaker.cli.database import migrate, reindex, seed
 from matchmaker.cli.rounds import round_command
 from matchmaker.cli.serve import serve
 from matchmaker.cli.sheets import export, import_
@@ -40,6 +40,7 @@ for command in (
     serve,
     worker_command,
     migrate,
+    reindex,
     seed,
     user,
     export,

@@ -1,4 +1,4 @@
-"""``matchmaker bench api|match|notify|quality|scale``: measured numbers, as ratios against a baseline in the same run."""
+"""``matchmaker bench api|match|notify|quality|scale|search``: measured numbers, as ratios against a baseline in the same run."""
 
 from __future__ import annotations
 
@@ -140,3 +140,20 @@ def bench_notify(demands: int, partners: int, messages: int, repeat: int) -> Non
         )
     )  # fmt: skip
     click.echo(table)
+
+
+@bench.command("search")
+@click.option(
+    "--demands", type=click.IntRange(0, 2_000_000), default=0, show_default=True,
+    help="Also time the board's search statements on this many synthetic needs (0: skip).",
+)  # fmt: skip
+def bench_search(demands: int) -> None:
+    """Hold the search to the judged queries on the demo data: recall, precision, top result;
+    with --demands, the board's search statements before and now, in one run."""
+    from matchmaker.bench_search import run_latency_bench, run_search_bench
+
+    settings = settings_from_env()
+    click.echo(run(run_search_bench(settings)))
+    if demands:
+        progress = lambda line: click.echo(line, err=True)  # noqa: E731
+        click.echo("\n" + run(run_latency_bench(settings, demands, progress)))

@@ -1,4 +1,4 @@
-"""``matchmaker migrate`` and ``matchmaker seed``: the schema and the data in it."""
+"""``matchmaker migrate``, ``seed`` and ``reindex``: the schema, the data in it, its search index."""
 
 from __future__ import annotations
 
@@ -8,7 +8,31 @@ from matchmaker import db
 from matchmaker.cli.running import guard, run, settings_from_env
 from matchmaker.synthetic_profiles import PROFILES
 
-__all__ = ["migrate", "seed"]
+__all__ = ["migrate", "reindex", "seed"]
+
+
+@click.command()
+@guard
+def reindex() -> None:
+    """Rewrite every row's search text (migrations that change it do this themselves)."""
+    from matchmaker.migrate import migrate as apply
+    from matchmaker.search.index import reindex as rewrite
+    from matchmaker.services.bootstrap import resolve_dsn
+
+    settings = settings_from_env()
+
+    async def work() -> dict[str, int]:
+        dsn, _ = await resolve_dsn(settings)
+        conn = await db.connect(dsn)
+        try:
+            await apply(conn)
+            async with conn.transaction():
+                return await rewrite(conn)
+        finally:
+            await conn.close()
+
+    counts = run(work())
+    click.echo("re-indexed " + ", ".join(f"{n} {library}" for library, n in counts.items()))
 
 
 @click.command()

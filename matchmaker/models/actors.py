@@ -32,7 +32,7 @@ __all__ = [
     "DistrictIds",
 ]
 
-ActorSort = Literal["newest", "oldest", "name", "capacity"]
+ActorSort = Literal["newest", "relevance", "oldest", "name", "capacity"]
 
 #: Only registered organisations carry an evaluation grade (5A/4A/3A).
 GRADED_KINDS = ("social_org", "foundation", "association", "social_enterprise")

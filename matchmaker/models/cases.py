@@ -21,7 +21,7 @@ ActorIds = Annotated[list[RowId], msgspec.Meta(max_length=50, description="partn
 Months = Annotated[int, msgspec.Meta(ge=0, le=1200)]
 Rating = Annotated[int, msgspec.Meta(ge=1, le=5)]
 Year = Annotated[int, msgspec.Meta(ge=2000, le=2100)]
-CaseSort = Literal["newest", "oldest", "rating", "year", "beneficiaries"]
+CaseSort = Literal["newest", "relevance", "oldest", "rating", "year", "beneficiaries"]
 
 
 class CaseActor(msgspec.Struct):

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 Theme = Annotated[str, msgspec.Meta(max_length=50, description="e.g. 人文生态型, 智慧科技型")]
-CommunitySort = Literal["newest", "oldest", "name", "population"]
+CommunitySort = Literal["newest", "relevance", "oldest", "name", "population"]
 #: A community's contact person: what its own staff may change about it (curators: everything).
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 

@@ -41,9 +41,11 @@ Beneficiaries = Annotated[
         max_length=50, description="organisations the need is for (受益方); never its partner"
     ),
 ]
-DemandSort = Literal["newest", "oldest", "urgency", "deadline", "beneficiaries"]
+DemandSort = Literal["newest", "relevance", "oldest", "urgency", "deadline", "beneficiaries"]
 #: The opportunity board also sorts by a signed-in partner's fit.
-OpportunitySort = Literal["newest", "oldest", "urgency", "deadline", "beneficiaries", "fit"]
+OpportunitySort = Literal[
+    "newest", "relevance", "oldest", "urgency", "deadline", "beneficiaries", "fit"
+]
 
 #: The legal moves of a demand's status (draft → open → matched → in_progress → fulfilled | cancelled).
 DEMAND_TRANSITIONS: dict[str, tuple[str, ...]] = {

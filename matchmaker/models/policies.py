@@ -23,7 +23,7 @@ __all__ = ["Policy", "PolicyCreate", "PolicyPatch", "PolicySort"]
 DocNumber = Annotated[str, msgspec.Meta(max_length=100, description="文号, e.g. 川民发〔2023〕1号")]
 #: ``numeric(14, 2)`` holds at most 999 999 999 999.99.
 Ceiling = Annotated[float, msgspec.Meta(ge=0, le=999_999_999_999, description="CNY")]
-PolicySort = Literal["newest", "oldest", "expiring", "subsidy"]
+PolicySort = Literal["newest", "relevance", "oldest", "expiring", "subsidy"]
 
 
 class Policy(msgspec.Struct):

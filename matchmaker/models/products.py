@@ -17,7 +17,7 @@ __all__ = ["Product", "ProductCreate", "ProductPatch", "ProductSort"]
 
 #: ``numeric(12, 2)`` holds at most 9 999 999 999.99.
 Price = Annotated[float, msgspec.Meta(ge=0, le=9_999_999_999, description="CNY; 0 = 公益 (free)")]
-ProductSort = Literal["newest", "oldest", "price", "capacity"]
+ProductSort = Literal["newest", "relevance", "oldest", "price", "capacity"]
 
 
 class Product(msgspec.Struct):

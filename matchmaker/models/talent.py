@@ -16,7 +16,7 @@ from matchmaker.vocab import TalentRole
 
 __all__ = ["DisplayName", "Hours", "Talent", "TalentCreate", "TalentPatch", "TalentSort"]
 
-TalentSort = Literal["newest", "oldest", "name", "hours"]
+TalentSort = Literal["newest", "relevance", "oldest", "name", "hours"]
 
 DisplayName = Annotated[
     str, msgspec.Meta(min_length=1, max_length=100, description="a pseudonym is fine")

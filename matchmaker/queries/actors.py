@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.actors import Actor, ActorSort
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, fetch_page
+from matchmaker.queries.paging import Sort, by_relevance, fetch_page
 
 __all__ = [
     "SORTS",
@@ -29,6 +29,7 @@ Q = sql("actors")
 
 #: The sorts a list may ask for; the user names one, never writes SQL.
 SORTS: dict[str, Sort] = {
+    "relevance": by_relevance("a.search", 6),
     "newest": Sort("a.id"),
     "oldest": Sort("a.id", descending=False),
     "name": Sort("a.id", descending=False, key_sql="a.name", key_type="text"),

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.cases import Case, CaseSort
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, fetch_page
+from matchmaker.queries.paging import Sort, by_relevance, fetch_page
 
 __all__ = [
     "SORTS",
@@ -32,6 +32,7 @@ Q = sql("cases")
 
 #: The sorts a list may ask for; the user names one, never writes SQL.
 SORTS: dict[str, Sort] = {
+    "relevance": by_relevance("c.search", 6),
     "newest": Sort("c.id"),
     "oldest": Sort("c.id", descending=False),
     # best rated first; unrated last

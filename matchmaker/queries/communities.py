@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.communities import Community, CommunitySort, District, shortfalls
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, fetch_page
+from matchmaker.queries.paging import Sort, by_relevance, fetch_page
 
 __all__ = [
     "SORTS",
@@ -31,6 +31,7 @@ Q = sql("communities")
 
 #: The sorts a list may ask for; the user names one, never writes SQL.
 SORTS: dict[str, Sort] = {
+    "relevance": by_relevance("c.search", 5),
     "newest": Sort("c.id"),
     "oldest": Sort("c.id", descending=False),
     "name": Sort("c.id", descending=False, key_sql="c.name", key_type="text"),

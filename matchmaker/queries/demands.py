@@ -9,7 +9,7 @@ import msgspec
 
 from matchmaker.models.demands import Demand, DemandSort, Interest, InterestInNeed
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, fetch_page
+from matchmaker.queries.paging import Sort, by_relevance, fetch_page
 
 __all__ = [
     "SORTS",
@@ -41,6 +41,7 @@ URGENCY_RANK = (
 
 #: The sorts a list may ask for; the user names one, never writes SQL.
 SORTS: dict[str, Sort] = {
+    "relevance": by_relevance("d.search", 10),
     "newest": Sort("d.id"),
     "oldest": Sort("d.id", descending=False),
     "urgency": Sort("d.id", key_sql=URGENCY_RANK, key_type="int"),

@@ -25,7 +25,7 @@ import msgspec
 
 from matchmaker.errors import Invalid
 
-__all__ = ["MAX_LIMIT", "Sort", "cursor_args", "fetch_page", "paginate", "render"]
+__all__ = ["MAX_LIMIT", "Sort", "by_relevance", "cursor_args", "fetch_page", "paginate", "render"]
 
 T = TypeVar("T")
 
@@ -44,6 +44,16 @@ class Sort(NamedTuple):
     descending: bool = True
     key_sql: str | None = None
     key_type: str = "bigint"
+
+
+def by_relevance(vector_sql: str, query_param: int) -> Sort:
+    """Best text match first: ``search_rank`` (migration 0021: the phrase typed, then the query's
+    own words above their synonyms, the title above the rest, then ``ts_rank``) against the list's
+    compiled search ``$query_param``, parsed once per query; 0 for every row without a query.
+    """
+    p = f"${query_param}"
+    key = f"coalesce(search_rank({vector_sql}, (SELECT search_queries({p}::text))), 0)::float8"
+    return Sort(vector_sql.split(".")[0] + ".id", key_sql=key, key_type="double precision")
 
 
 @functools.cache

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.policies import Policy, PolicySort
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, fetch_page
+from matchmaker.queries.paging import Sort, by_relevance, fetch_page
 
 __all__ = [
     "SORTS",
@@ -27,6 +27,7 @@ Q = sql("policies")
 
 #: The sorts a list may ask for; the user names one, never writes SQL.
 SORTS: dict[str, Sort] = {
+    "relevance": by_relevance("p.search", 6),
     "newest": Sort("p.id"),
     "oldest": Sort("p.id", descending=False),
     # soonest to lapse first; open-ended policies last. 'infinity' (not 9999-12-31): asyncpg sends

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.products import Product, ProductSort
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, fetch_page
+from matchmaker.queries.paging import Sort, by_relevance, fetch_page
 
 __all__ = [
     "SORTS",
@@ -28,6 +28,7 @@ Q = sql("products")
 
 #: The sorts a list may ask for; the user names one, never writes SQL.
 SORTS: dict[str, Sort] = {
+    "relevance": by_relevance("p.search", 6),
     "newest": Sort("p.id"),
     "oldest": Sort("p.id", descending=False),
     # cheapest first (公益 products lead)

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.errors import Conflict
 from matchmaker.models.talent import Talent, TalentSort
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, fetch_page
+from matchmaker.queries.paging import Sort, by_relevance, fetch_page
 
 __all__ = [
     "SORTS",
@@ -28,6 +28,7 @@ Q = sql("talent")
 
 #: The sorts a list may ask for; the user names one, never writes SQL.
 SORTS: dict[str, Sort] = {
+    "relevance": by_relevance("t.search", 5),
     "newest": Sort("t.id"),
     "oldest": Sort("t.id", descending=False),
     "name": Sort("t.id", descending=False, key_sql="t.display_name", key_type="text"),

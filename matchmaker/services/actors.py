@@ -26,6 +26,7 @@ from matchmaker.models.actors import (
 )
 from matchmaker.queries import actors as q
 from matchmaker.queries import audit
+from matchmaker.search import index as search_index
 from matchmaker.segment import search_text
 from matchmaker.services.access import (
     curates,
@@ -97,6 +98,7 @@ async def create(conn: asyncpg.Connection, user: CurrentUser, body: ActorCreate)
         _require_in_area(user, values["district_ids"])
         actor_id = await q.insert(conn, values)
         await q.set_districts(conn, actor_id, values["district_ids"])
+        await search_index.refresh(conn, "actors", [actor_id])
         actor = await q.get(conn, actor_id)
         await audit.record(conn, user, "actor", actor_id, "create", None, actor)
     return actor
@@ -133,6 +135,7 @@ async def patch(
         values = _normalised(after, changes)
         await q.update(conn, actor_id, values)
         await q.set_districts(conn, actor_id, values["district_ids"])
+        await search_index.refresh(conn, "actors", [actor_id])
         actor = await q.get(conn, actor_id)
         await audit.record(conn, user, "actor", actor_id, "update", before, actor)
         if actor.verified != before["verified"]:  # a verification decision, told to its staff

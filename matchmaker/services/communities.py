@@ -25,6 +25,7 @@ from matchmaker.models.communities import (
 )
 from matchmaker.queries import audit
 from matchmaker.queries import communities as q
+from matchmaker.search import index as search_index
 from matchmaker.segment import search_text
 from matchmaker.services.access import curates, require_community, require_governs
 
@@ -71,6 +72,7 @@ async def create(conn: asyncpg.Connection, user: CurrentUser, body: CommunityCre
         await check_place(conn, body.district_id, body.town_id)
         require_governs(user, body.district_id)
         community_id = await q.insert(conn, values)
+        await search_index.refresh(conn, "communities", [community_id])
         community = await q.get(conn, community_id)
         await audit.record(conn, user, "community", community_id, "create", None, community)
     return community
@@ -107,6 +109,7 @@ async def patch(
         if after["district_id"] != before["district_id"]:  # moved: to a district of theirs
             require_governs(user, after["district_id"])
         await q.update(conn, community_id, _with_search(after))
+        await search_index.refresh_community(conn, community_id)
         community = await q.get(conn, community_id)
         await audit.record(conn, user, "community", community_id, "update", before, community)
     return community

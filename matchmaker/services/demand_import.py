@@ -22,6 +22,7 @@ from matchmaker.models import CurrentUser
 from matchmaker.queries import audit
 from matchmaker.queries import demand_sheets as sheets_q
 from matchmaker.queries import demands as q
+from matchmaker.search import index as search_index
 from matchmaker.segment import search_text
 from matchmaker.services.access import governs
 from matchmaker.spreadsheets import CellError, Sheet, community_cells, parse_demands
@@ -98,6 +99,7 @@ async def import_demands(
             values = msgspec.structs.asdict(row)
             values["search_text"] = search_text(row.title, row.description, " ".join(row.skills))
             demand_id = await q.insert(conn, values, user.id if user else None)
+            await search_index.refresh(conn, "demands", [demand_id])
             demand = await q.get(conn, demand_id)
             await audit.record(conn, user, "demand", demand_id, "import", None, demand)
             ids.append(demand_id)

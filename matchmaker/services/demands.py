@@ -25,6 +25,7 @@ from matchmaker.models.demands import (
 from matchmaker.queries import actors as actor_queries
 from matchmaker.queries import audit
 from matchmaker.queries import demands as q
+from matchmaker.search import index as search_index
 from matchmaker.segment import search_text
 from matchmaker.services.access import governs, governs_community, require_actor, require_community
 from matchmaker.services.notice_text import sentence
@@ -117,6 +118,7 @@ async def create(conn: asyncpg.Connection, user: CurrentUser, body: DemandCreate
     values = _with_search(msgspec.structs.asdict(body) | {"community_id": community_id})
     async with conn.transaction():
         demand_id = await q.insert(conn, values, user.id)
+        await search_index.refresh(conn, "demands", [demand_id])
         await _set_beneficiaries(conn, demand_id, values["beneficiary_actor_ids"])
         demand = await q.get(conn, demand_id)
         await audit.record(conn, user, "demand", demand_id, "create", None, demand)
@@ -137,6 +139,7 @@ async def patch(
         merged = msgspec.convert(after, DemandPatch)
         merged.check_window()
         await q.update(conn, demand_id, _with_search(after))
+        await search_index.refresh(conn, "demands", [demand_id])
         if "beneficiary_actor_ids" in changes:
             await _set_beneficiaries(conn, demand_id, changes["beneficiary_actor_ids"])
         demand = await q.get(conn, demand_id)

@@ -22,11 +22,13 @@ from matchmaker.models import CurrentUser
 from matchmaker.models.demands import Demand, DemandSort
 from matchmaker.queries import demands as q
 from matchmaker.queries.communities import districts as districts_of
-from matchmaker.segment import query_text
+from matchmaker.search.offers import categories_for
+from matchmaker.search.query import compile_query
 from matchmaker.services import demands as demand_service
 from matchmaker.services import fit as fit_service
 from matchmaker.services import verification
 from matchmaker.vocab import LABELS
+from matchmaker.web.highlight import Marker
 from matchmaker.web.i18n import Words, text
 from matchmaker.web.page import PathId, Req, is_htmx, lang_of, render, see_other, user_of
 
@@ -38,6 +40,15 @@ WORDS: Words = {
     "sort_urgency": ("最紧急", "Most urgent"),
     "sort_deadline": ("截止最早", "Deadline soonest"),
     "sort_fit": ("与我最匹配", "Best fit for us"),
+    "sort_relevance": ("最相关", "Best match"),
+    "offer_related": (
+        "没有找到完全符合的需求。这些类别里有相关的需求：",
+        "No need matches all of that. These categories hold related needs:",
+    ),
+    "offer_all": (
+        "没有找到符合的需求。看看各类别的需求：",
+        "No need matches. Browse the needs by category:",
+    ),
     "fit": ("匹配度", "Fit"),
     "fit_hint": (
         "撮合轮次会给贵机构与这条需求打的分数",
@@ -63,7 +74,7 @@ WORDS: Words = {
 OptionalText = Annotated[str | None, QueryParameter(max_length=200)]
 #: A select's value: "" means "any" (a form sends the empty option too).
 OptionalId = Annotated[str | None, QueryParameter(max_length=20)]
-SORTS = ("newest", "urgency", "deadline", "fit")
+SORTS = ("relevance", "newest", "urgency", "deadline", "fit")
 PAGE_SIZE = 12
 #: The board counts the needs it found up to this many, then says "more than": an exact 94,935
 #: tells a reader nothing a thousand does not, and counting them all cost each view of the board
@@ -97,8 +108,9 @@ async def _cards(
     if sort == "fit" and actor_id is not None:
         return await fit_service.ranked(conn, actor_id, filters, PAGE_SIZE, cursor)
     by: DemandSort = (
-        "urgency" if sort == "urgency" else "deadline" if sort == "deadline" else "newest"
-    )
+        "urgency" if sort == "urgency" else "deadline" if sort == "deadline"
+        else "relevance" if sort == "relevance" and filters.q else "newest"
+    )  # fmt: skip
     items, next_cursor = await q.list_demands(
         conn, filters, sees_all_drafts=False, own_community_id=None,
         sort=by, limit=PAGE_SIZE, cursor=cursor,
@@ -123,20 +135,25 @@ async def board(
     district = chosen_id(district_id)
     if category not in LABELS["category"]:
         category = None
+    search = await compile_query(conn, q_)
+    # 最相关 is the first choice, so a query typed into the form is ranked (the form sends the
+    # select's value); without a query it lists the newest first
     if sort not in SORTS or (sort == "fit" and actor_id is None):
-        sort = "newest"
-    tokens = query_text(q_) if q_ and q_.strip() else None
+        sort = "relevance"
     items: list[Demand] = []
     next_cursor = None
     found = 0
     found_more = False
-    if not (q_ and q_.strip() and not tokens):  # words that can match nothing: no cards
-        filters = q.DemandFilters(district_id=district, category=category, status="open", q=tokens)
+    if search.can_match:  # words that can match nothing: no cards
+        filters = q.DemandFilters(
+            district_id=district, category=category, status="open", q=search.tsquery
+        )
         items, next_cursor = await _cards(conn, actor_id, filters, sort, cursor)
         # every need the search and filters find, whichever page this is (one SQL count)
         found = await q.count_open(conn, filters, up_to=COUNT_UP_TO + 1)
         found_more = found > COUNT_UP_TO
         found = min(found, COUNT_UP_TO)
+    offers = await categories_for(conn, search) if q_ and q_.strip() and not found else None
     return render(
         request,
         "_cards.html" if is_htmx(request) else "board.html",
@@ -149,6 +166,8 @@ async def board(
         partners=await verification.partners(conn, [d.id for d in items]),
         is_partner=actor_id is not None,
         sorts=[s for s in SORTS if s != "fit" or actor_id is not None],
+        mark=Marker(search.words),
+        offers=offers,
         query={
             "q": q_ or "",
             "district_id": district or "",

@@ -33,7 +33,7 @@ from matchmaker.queries import actors as actor_q
 from matchmaker.queries import communities as community_q
 from matchmaker.queries.paging import MAX_LIMIT
 from matchmaker.queries.stats import library_counts
-from matchmaker.segment import query_text
+from matchmaker.search.query import compile_query
 from matchmaker.services import verification
 from matchmaker.services.access import curates
 from matchmaker.vocab import LABELS
@@ -273,12 +273,12 @@ async def library_list(
     lang = lang_of(request)
     t = text(lang, WORDS)
     chosen = {f.name: _chosen(f.source, request.query_params.get(f.name)) for f in spec.filters}
-    sort_name = sort if sort in spec.sorts else spec.sorts[0]
-    tokens = query_text(q_) if q_ and q_.strip() else None
+    search = await compile_query(conn, q_)
+    sort_name = sort if sort in spec.sorts else "relevance" if search.tsquery else spec.sorts[0]
     items: list[Any] = []
     next_cursor = None
-    if not (q_ and q_.strip() and not tokens):  # words that can match nothing: an empty list
-        filters = spec.filter_type(**chosen, q=tokens)
+    if search.can_match:  # words that can match nothing: an empty list
+        filters = spec.filter_type(**chosen, q=search.tsquery)
         items, next_cursor = await spec.list_rows(
             conn, filters, sort=sort_name, limit=PAGE_SIZE, cursor=cursor
         )

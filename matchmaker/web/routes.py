@@ -81,6 +81,7 @@ from matchmaker.web.rounds import (
 )
 from matchmaker.web.session import login_form, login_submit, logout
 from matchmaker.web.share import need_qr
+from matchmaker.web.synonyms import synonym_add, synonym_remove, synonyms_page
 from matchmaker.web.threads import thread, write_message
 from matchmaker.web.verification import (
     evidence_file,
@@ -164,6 +165,9 @@ PAGES: list[Any] = [
     robots_page,
     robot_add,
     robot_switch,
+    synonyms_page,
+    synonym_add,
+    synonym_remove,
     register_form,
     register_submit,
     register_status,

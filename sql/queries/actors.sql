@@ -18,7 +18,7 @@ WHERE a.archived_at IS NULL
   AND ($4::boolean IS NULL OR a.verified = $4)
   AND ($5::bigint IS NULL OR a.remote
        OR EXISTS (SELECT 1 FROM actor_districts ad WHERE ad.actor_id = a.id AND ad.district_id = $5))
-  AND ($6::text IS NULL OR a.search @@ plainto_tsquery('simple', $6))
+  AND ($6::text IS NULL OR a.search @@ (SELECT search_match($6::text)))
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};

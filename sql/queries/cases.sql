@@ -19,7 +19,7 @@ WHERE c.archived_at IS NULL
   AND ($4::text IS NULL OR $4 = ANY (c.model_tags))
   AND ($5::bigint IS NULL
        OR EXISTS (SELECT 1 FROM case_actors ca WHERE ca.case_id = c.id AND ca.actor_id = $5))
-  AND ($6::text IS NULL OR c.search @@ plainto_tsquery('simple', $6))
+  AND ($6::text IS NULL OR c.search @@ (SELECT search_match($6::text)))
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};

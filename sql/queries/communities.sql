@@ -15,7 +15,7 @@ WHERE c.archived_at IS NULL
   AND ($2::bigint IS NULL OR c.town_id = $2)
   AND ($3::text IS NULL OR c.kind = $3)
   AND ($4::text IS NULL OR c.theme = $4)
-  AND ($5::text IS NULL OR c.search @@ plainto_tsquery('simple', $5))
+  AND ($5::text IS NULL OR c.search @@ (SELECT search_match($5::text)))
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};

@@ -24,7 +24,7 @@ WHERE d.archived_at IS NULL
   AND ($7::text IS NULL OR $7 = ANY (d.target_groups::text[]))
   AND ($8::text IS NULL OR d.urgency = $8)
   AND ($9::text IS NULL OR c.kind = $9)
-  AND ($10::text IS NULL OR d.search @@ plainto_tsquery('simple', $10))
+  AND ($10::text IS NULL OR d.search @@ (SELECT search_match($10::text)))
   AND ($11::bigint[] IS NULL OR c.district_id = ANY ($11))
 ORDER BY d.id;
 

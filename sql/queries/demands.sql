@@ -28,7 +28,7 @@ WHERE d.archived_at IS NULL
   AND ($7::text IS NULL OR $7 = ANY (d.target_groups::text[]))
   AND ($8::text IS NULL OR d.urgency = $8)
   AND ($9::text IS NULL OR c.kind = $9)
-  AND ($10::text IS NULL OR d.search @@ plainto_tsquery('simple', $10))
+  AND ($10::text IS NULL OR d.search @@ (SELECT search_match($10::text)))
   AND (d.status <> 'draft' OR d.community_id = $12::bigint
        OR ($11::boolean AND ($13::bigint[] IS NULL OR c.district_id = ANY ($13))))
   AND {keyset}
@@ -131,7 +131,7 @@ WHERE d.archived_at IS NULL AND d.status = 'open'
   AND ($6::text IS NULL OR $6 = ANY (d.target_groups::text[]))
   AND ($7::text IS NULL OR d.urgency = $7)
   AND ($8::text IS NULL OR c.kind = $8)
-  AND ($9::text IS NULL OR d.search @@ plainto_tsquery('simple', $9));
+  AND ($9::text IS NULL OR d.search @@ (SELECT search_match($9::text)));
 
 -- name: by_ids
 SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
@@ -181,7 +181,7 @@ FROM (
     AND ($6::text IS NULL OR $6 = ANY (d.target_groups::text[]))
     AND ($7::text IS NULL OR d.urgency = $7)
     AND ($8::text IS NULL OR c.kind = $8)
-    AND ($9::text IS NULL OR d.search @@ plainto_tsquery('simple', $9))
+    AND ($9::text IS NULL OR d.search @@ (SELECT search_match($9::text)))
   LIMIT $10
 ) AS found;
 

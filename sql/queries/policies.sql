@@ -15,7 +15,7 @@ WHERE p.archived_at IS NULL
   AND ($4::text IS NULL OR $4 = ANY (p.eligible_actor_kinds::text[]))
   AND ($5::boolean IS NULL
        OR $5 = (p.valid_from <= CURRENT_DATE AND (p.valid_to IS NULL OR p.valid_to >= CURRENT_DATE)))
-  AND ($6::text IS NULL OR p.search @@ plainto_tsquery('simple', $6))
+  AND ($6::text IS NULL OR p.search @@ (SELECT search_match($6::text)))
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};

@@ -13,7 +13,7 @@ WHERE p.archived_at IS NULL
   AND ($3::text IS NULL OR $3 = ANY (p.target_groups::text[]))
   AND ($4::text IS NULL OR p.delivery_mode = $4)
   AND ($5::boolean IS NULL OR $5 = (p.price = 0))
-  AND ($6::text IS NULL OR p.search @@ plainto_tsquery('simple', $6))
+  AND ($6::text IS NULL OR p.search @@ (SELECT search_match($6::text)))
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};

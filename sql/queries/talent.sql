@@ -16,7 +16,7 @@ WHERE t.archived_at IS NULL
   AND ($3::bigint IS NULL
        OR EXISTS (SELECT 1 FROM talent_districts td WHERE td.talent_id = t.id AND td.district_id = $3))
   AND ($4::bigint IS NULL OR t.actor_id = $4)
-  AND ($5::text IS NULL OR t.search @@ plainto_tsquery('simple', $5))
+  AND ($5::text IS NULL OR t.search @@ (SELECT search_match($5::text)))
   AND {keyset}
 ORDER BY {order}
 LIMIT {limit};
