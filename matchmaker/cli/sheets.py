@@ -21,7 +21,7 @@ import click
 from matchmaker import db
 from matchmaker.cli.running import run, settings_from_env
 from matchmaker.errors import from_postgres
-from matchmaker.spreadsheets import RowError, SheetFormat, SheetRejected
+from matchmaker.sheets.workbook import RowError, SheetFormat, SheetRejected
 
 __all__ = ["export", "import_"]
 
@@ -65,7 +65,7 @@ def export_demands(fmt: str | None, output: Path | None) -> None:
     """Every non-archived demand of every community, as staff keep them in Excel."""
     from matchmaker.queries import demand_sheets
     from matchmaker.queries.demands import DemandFilters
-    from matchmaker.spreadsheets import write_csv, write_xlsx
+    from matchmaker.sheets.needs import demands_csv, demands_xlsx
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
@@ -79,7 +79,7 @@ def export_demands(fmt: str | None, output: Path | None) -> None:
         finally:
             await conn.close()
         click.echo(f"exported {len(demands)} demand(s)", err=str(target) == "-")
-        return write_xlsx(demands) if fmt == "xlsx" else write_csv(demands)
+        return demands_xlsx(demands) if fmt == "xlsx" else demands_csv(demands)
 
     content = run(work())
     if str(target) == "-":
@@ -104,7 +104,7 @@ def import_demands(file: Path) -> None:
     """Add the demands in FILE (.xlsx or .csv): all of them, or none when a row is bad."""
     from matchmaker.services.demand_import import ImportResult
     from matchmaker.services.demand_import import import_demands as load
-    from matchmaker.spreadsheets import read_sheet
+    from matchmaker.sheets.workbook import read_sheet
 
     try:
         data = file.read_bytes()
