@@ -16,6 +16,7 @@ from matchmaker.sheets.columns import SHEETS
 from matchmaker.sheets.workbook import read_sheet
 
 Client = AsyncTestClient[Litestar]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The library tables a round trip empties (districts and towns stay: they are the map).
 LIBRARY_TABLES = (
     "products", "case_actors", "cases", "talent_districts", "talent", "policies",
@@ -184,3 +185,34 @@ async def test_a_formula_in_a_cell_stays_text_in_a_csv_export(
     content = await _export(client, "policies", "csv", admin)
     assert "'=1+1" in content.decode("utf-8-sig")
     assert "=1+1" in [row[0] for row in _rows(content, "csv")]
+
+
+async def test_the_pages_export_and_import(client: Client, seeded: Any, page_login: Any) -> None:
+    token = await page_login("coordinator")
+    page = (await client.get("/libraries/policies")).text
+    assert 'href="/libraries/policies/export?format=xlsx"' in page
+    assert 'href="/libraries/policies/import"' in page
+    exported = await client.get("/libraries/policies/export", params={"format": "xlsx"})
+    assert exported.headers["content-type"].startswith(XLSX)
+    assert len(_rows(exported.content, "xlsx")) == await seeded.fetchval(
+        "SELECT count(*) FROM policies WHERE archived_at IS NULL"
+    )
+    form = await client.get("/libraries/cases/import")
+    assert form.status_code == 200 and "案例标题" in form.text
+    bad = "案例标题,社区,类别\n新案例,不存在社区,养老服务\n".encode()
+    response = await client.post(
+        "/libraries/cases/import",
+        data={"_csrf_token": token},
+        files={"file": ("案例.csv", bad, "text/csv")},
+    )
+    assert response.status_code == 422
+    assert "不存在社区" in response.text and 'data-testid="row-errors"' in response.text
+    good = "案例标题,社区,类别\n新案例,渔箭社区,养老服务\n".encode()
+    response = await client.post(
+        "/libraries/cases/import",
+        data={"_csrf_token": token},
+        files={"file": ("案例.csv", good, "text/csv")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert await seeded.fetchval("SELECT count(*) FROM cases WHERE title = '新案例'") == 1

@@ -10,9 +10,7 @@ a file with any bad row is refused whole, every bad row listed (400, ``errors``)
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from litestar import Response, get, post
 from litestar.enums import RequestEncodingType
@@ -28,20 +26,11 @@ from matchmaker.sheets import libraries
 from matchmaker.sheets.columns import SHEETS, SheetKind
 from matchmaker.sheets.workbook import MEDIA_TYPES, SheetFormat, SheetRejected, read_sheet
 
-__all__ = ["HANDLERS", "attachment"]
+__all__ = ["HANDLERS"]
 
 Format = Annotated[
     SheetFormat, QueryParameter(description="xlsx (Excel workbook) or csv (UTF-8 with BOM)")
 ]
-
-
-def attachment(name: str, stem: str, extension: str) -> str:
-    """``attachment`` with an ASCII filename and the Chinese one (RFC 6266 ``filename*``)."""
-    today = dt.date.today().isoformat()
-    return (
-        f'attachment; filename="{name}-{today}.{extension}"; '
-        f"filename*=UTF-8''{quote(f'{stem}-{today}.{extension}')}"
-    )
 
 
 def _handlers(kind: SheetKind) -> list[HTTPRouteHandler]:
@@ -62,7 +51,7 @@ def _handlers(kind: SheetKind) -> list[HTTPRouteHandler]:
         return Response(
             content,
             media_type=MEDIA_TYPES[format],
-            headers={"Content-Disposition": attachment(kind.name, kind.title, format)},
+            headers={"Content-Disposition": libraries.attachment(kind.name, kind.title, format)},
         )
 
     @get(
@@ -77,7 +66,9 @@ def _handlers(kind: SheetKind) -> list[HTTPRouteHandler]:
         return Response(
             content,
             media_type=MEDIA_TYPES["xlsx"],
-            headers={"Content-Disposition": attachment(kind.name, f"{kind.title}模板", "xlsx")},
+            headers={
+                "Content-Disposition": libraries.attachment(kind.name, f"{kind.title}模板", "xlsx")
+            },
         )
 
     @post(

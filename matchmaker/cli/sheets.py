@@ -3,6 +3,8 @@
     matchmaker export demands                          # demands-<today>.xlsx here
     matchmaker export demands --format csv -o 需求.csv  # UTF-8 with BOM
     matchmaker import demands 需求.xlsx                 # every row checked; all or nothing
+    matchmaker export actors 主体库.xlsx                # any library: communities, actors, talent …
+    matchmaker import actors 主体库.xlsx --as admin     # added as that curator (audit, area)
 
 The command line acts at coordinator level: rows may name any community and any status. A file with
 bad rows prints each (row, column, reason) on stderr and exits 2 having loaded nothing.
@@ -135,3 +137,80 @@ def import_demands(file: Path) -> None:
         )
         sys.exit(2)
     click.echo(f"imported {result.count} demand(s) from {file.name}")
+
+
+def _library_commands(name: str) -> None:
+    """``matchmaker export <library>`` and ``matchmaker import <library>`` for one library."""
+    from matchmaker.sheets.columns import SHEETS
+
+    kind = SHEETS[name]
+
+    @export.command(name=name, help=f"Every row of the {name} library (contacts included).")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), help="xlsx or csv [default: from FILE's extension, else xlsx].")  # fmt: skip
+    def export_library(file: Path | None, fmt: str | None) -> None:
+        from matchmaker.sheets import libraries
+
+        if fmt is None:
+            suffix = file.suffix.lower().lstrip(".") if file else ""
+            fmt = suffix if suffix in FORMATS else "xlsx"
+        target = file or Path(f"{name}-{dt.date.today().isoformat()}.{fmt}")
+
+        async def work() -> bytes:
+            conn = await _connect()
+            try:
+                rows = await libraries.export_rows(conn, kind, None, everything=True)
+            finally:
+                await conn.close()
+            click.echo(f"exported {len(rows)} row(s) of {name}", err=str(target) == "-")
+            return libraries.write(kind, rows, "csv" if fmt == "csv" else "xlsx")
+
+        content = run(work())
+        if str(target) == "-":
+            sys.stdout.buffer.write(content)
+            return
+        try:
+            target.write_bytes(content)
+        except OSError as exc:
+            click.echo(f"matchmaker: error: cannot write {target}: {exc.strerror}", err=True)
+            sys.exit(2)
+        click.echo(f"wrote {target}")
+
+    @import_.command(name=name, help=f"Add the rows in FILE to the {name} library: all or none.")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--as", "username", default="admin", show_default=True, help="The coordinator or admin the rows are added as (audit log, area).")  # fmt: skip
+    def import_library(file: Path, username: str) -> None:
+        from matchmaker.queries.users import by_username
+        from matchmaker.sheets import libraries
+        from matchmaker.sheets.workbook import read_sheet
+
+        data = file.read_bytes()
+
+        async def work() -> libraries.ImportResult | list[RowError]:
+            sheet = read_sheet(data, file.name)
+            conn = await _connect()
+            try:
+                found = await by_username(conn, username)
+                if found is None:
+                    raise click.UsageError(f"--as: no active user is named {username!r}")
+                return await libraries.import_rows(conn, kind, sheet, found[0])
+            except SheetRejected as exc:
+                return exc.errors
+            finally:
+                await conn.close()
+
+        result = run(work())
+        if isinstance(result, list):
+            for error in result:
+                click.echo(f"row {error.row}, {error.column}: {error.reason}", err=True)
+            rows = len({e.row for e in result})
+            click.echo(
+                f"matchmaker: error: {file.name}: {rows} row(s) have errors; nothing was imported",
+                err=True,
+            )
+            sys.exit(2)
+        click.echo(f"imported {result.count} row(s) of {name} from {file.name}")
+
+
+for _name in ("communities", "actors", "talent", "policies", "cases", "products"):
+    _library_commands(_name)

@@ -14,10 +14,12 @@ cell is named by row number, column header and reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import asyncpg
 import msgspec
@@ -138,6 +140,15 @@ def template(kind: SheetKind) -> bytes:
     """The import template: headers, drop-downs and one example row."""
     example: list[Cell] = [c.example for c in kind.columns]
     return write_xlsx(layout(kind), [example])
+
+
+def attachment(name: str, stem: str, extension: str) -> str:
+    """``attachment`` with an ASCII filename and the Chinese one (RFC 6266 ``filename*``)."""
+    today = dt.date.today().isoformat()
+    return (
+        f'attachment; filename="{name}-{today}.{extension}"; '
+        f"filename*=UTF-8''{quote(f'{stem}-{today}.{extension}')}"
+    )
 
 
 # ---------------------------------------------------------------------------------------- import
