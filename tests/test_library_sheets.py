@@ -5,6 +5,10 @@ nothing imported, a coordinator's area, contacts kept from who may not see them,
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -216,3 +220,33 @@ async def test_the_pages_export_and_import(client: Client, seeded: Any, page_log
     )
     assert response.status_code == 303, response.text
     assert await seeded.fetchval("SELECT count(*) FROM cases WHERE title = '新案例'") == 1
+
+
+@pytest.mark.commands
+async def test_the_command_line_exports_and_imports_a_library(
+    client: Client, seeded: Any, login: Any, database_dsn: str, tmp_path: Path
+) -> None:
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+        env["DATABASE_URL"] = database_dsn
+        return subprocess.run(
+            [sys.executable, "-m", "matchmaker", *args],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    first = tmp_path / "政策库.xlsx"
+    exported = cli("export", "policies", str(first))
+    assert exported.returncode == 0, exported.stderr
+    count = len(_rows(first.read_bytes(), "xlsx"))
+    await seeded.execute("DELETE FROM policies")
+    imported = cli("import", "policies", str(first))
+    assert imported.returncode == 0, imported.stderr
+    assert f"imported {count} row(s) of policies" in imported.stdout
+    again = await _export(client, "policies", "xlsx", await login("admin"))
+    assert _rows(again, "xlsx") == _rows(first.read_bytes(), "xlsx")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("政策标题,发文单位,层级,生效日期\nA,B,月球级,2026-13-01\n", encoding="utf-8")
+    refused = cli("import", "policies", str(bad))
+    assert refused.returncode == 2
+    assert "row 2, 层级" in refused.stderr and "row 2, 生效日期" in refused.stderr
+    assert await seeded.fetchval("SELECT count(*) FROM policies") == count
