@@ -6,7 +6,7 @@ rows, drop-down choices and an example row in → bytes out. What the columns me
 are the spreadsheet's own: the header is row 1. Reading refuses zip bombs and binary CSV; writing
 never lets a text cell become a formula (a leading ' in CSV, a string-typed cell in xlsx).
 
->>> read_csv("社区,需求标题\n渔箭社区,四点半课堂\n".encode()).rows
+>>> read_csv("社区,需求标题\\n渔箭社区,四点半课堂\\n".encode()).rows
 [(2, ['渔箭社区', '四点半课堂'])]
 """
 
