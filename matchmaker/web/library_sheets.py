@@ -43,6 +43,11 @@ __all__ = ["library_export", "library_import_form", "library_import_submit"]
 
 WORDS: Words = LIBRARY_WORDS | IMPORT_WORDS | {
     "lib_import_title": ("从 Excel 导入：{library}", "Import from Excel: {library}"),
+    "lib_import_intro": (
+        "一次上传多条记录。文件里只要有一行有问题，就一条也不导入，并列出所有问题，改好后再上传。",
+        "Upload many rows at once. If any row has a problem nothing is imported and every problem "
+        "is listed; fix them and upload again.",
+    ),
     "lib_done": ("已导入 {n} 条。", "{n} rows imported."),
     "lib_template": ("下载模板（.xlsx，含下拉选项和示例行）", "Download the template (.xlsx, with drop-downs and an example row)"),
     "yes_no": ("是 或 否", "是 (yes) or 否 (no)"),
