@@ -30,6 +30,7 @@ from matchmaker.api.cases import CaseController
 from matchmaker.api.communities import CommunityController, list_districts
 from matchmaker.api.demands import DemandController
 from matchmaker.api.health import health, ready
+from matchmaker.api.library_sheets import HANDLERS as LIBRARY_SHEETS
 from matchmaker.api.need_templates import NeedTemplateController
 from matchmaker.api.notifications import NotificationController, WebhookController
 from matchmaker.api.opportunities import list_opportunities
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             AuthController,
             DemandController,
             DemandSheetController,
+            *LIBRARY_SHEETS,
             list_opportunities,
             RoundController,
             ProposalController,

@@ -39,6 +39,10 @@ ELSEWHERE = {
     ): "tests/test_auth.py (signing in changes no data but the login time)",
     ("POST", "/api/v1/auth/logout"): "tests/test_sessions.py (ends one's own token only)",
     ("POST", "/api/v1/demands/import"): "tests/test_spreadsheets.py (multipart upload, per role)",
+    **{
+        ("POST", f"/api/v1/{library}/import"): "tests/test_library_sheets.py (curators, their area)"
+        for library in ("communities", "actors", "talent", "policies", "cases", "products")
+    },
     (
         "POST",
         "/api/v1/notifications/read",

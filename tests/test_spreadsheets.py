@@ -16,7 +16,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from openpyxl import Workbook, load_workbook
 
-from matchmaker.spreadsheets import COLUMNS, MAX_ROWS, read_sheet
+from matchmaker.sheets.needs import COLUMNS
+from matchmaker.sheets.workbook import MAX_ROWS, read_sheet
 from tests.conftest import ids
 
 Client = AsyncTestClient[Litestar]

@@ -29,14 +29,13 @@ from matchmaker.queries import demand_sheets as sheets_q
 from matchmaker.queries import demands as q
 from matchmaker.services.access import area_of, curates
 from matchmaker.services.demand_import import ImportResult, import_demands
-from matchmaker.spreadsheets import (
+from matchmaker.sheets.needs import demands_csv, demands_xlsx
+from matchmaker.sheets.workbook import (
     MEDIA_TYPES,
     RowError,
     SheetFormat,
     SheetRejected,
     read_sheet,
-    write_csv,
-    write_xlsx,
 )
 from matchmaker.vocab import DemandStatus
 
@@ -106,7 +105,7 @@ class DemandSheetController(Controller):
         search = await searched(conn, q_)
         filters.status, filters.q = status, search.tsquery
         demands = await sheets_q.export(conn, filters, area_of(caller)) if search.can_match else []
-        write = write_xlsx if format == "xlsx" else write_csv
+        write = demands_xlsx if format == "xlsx" else demands_csv
         content = await asyncio.to_thread(write, demands)  # seconds for big files: off the loop
         return Response(
             content,

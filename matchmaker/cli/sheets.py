@@ -3,6 +3,8 @@
     matchmaker export demands                          # demands-<today>.xlsx here
     matchmaker export demands --format csv -o 需求.csv  # UTF-8 with BOM
     matchmaker import demands 需求.xlsx                 # every row checked; all or nothing
+    matchmaker export actors 主体库.xlsx                # any library: communities, actors, talent …
+    matchmaker import actors 主体库.xlsx --as admin     # added as that curator (audit, area)
 
 The command line acts at coordinator level: rows may name any community and any status. A file with
 bad rows prints each (row, column, reason) on stderr and exits 2 having loaded nothing.
@@ -21,7 +23,7 @@ import click
 from matchmaker import db
 from matchmaker.cli.running import run, settings_from_env
 from matchmaker.errors import from_postgres
-from matchmaker.spreadsheets import RowError, SheetFormat, SheetRejected
+from matchmaker.sheets.workbook import RowError, SheetFormat, SheetRejected
 
 __all__ = ["export", "import_"]
 
@@ -65,7 +67,7 @@ def export_demands(fmt: str | None, output: Path | None) -> None:
     """Every non-archived demand of every community, as staff keep them in Excel."""
     from matchmaker.queries import demand_sheets
     from matchmaker.queries.demands import DemandFilters
-    from matchmaker.spreadsheets import write_csv, write_xlsx
+    from matchmaker.sheets.needs import demands_csv, demands_xlsx
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
@@ -79,7 +81,7 @@ def export_demands(fmt: str | None, output: Path | None) -> None:
         finally:
             await conn.close()
         click.echo(f"exported {len(demands)} demand(s)", err=str(target) == "-")
-        return write_xlsx(demands) if fmt == "xlsx" else write_csv(demands)
+        return demands_xlsx(demands) if fmt == "xlsx" else demands_csv(demands)
 
     content = run(work())
     if str(target) == "-":
@@ -104,7 +106,7 @@ def import_demands(file: Path) -> None:
     """Add the demands in FILE (.xlsx or .csv): all of them, or none when a row is bad."""
     from matchmaker.services.demand_import import ImportResult
     from matchmaker.services.demand_import import import_demands as load
-    from matchmaker.spreadsheets import read_sheet
+    from matchmaker.sheets.workbook import read_sheet
 
     try:
         data = file.read_bytes()
@@ -135,3 +137,80 @@ def import_demands(file: Path) -> None:
         )
         sys.exit(2)
     click.echo(f"imported {result.count} demand(s) from {file.name}")
+
+
+def _library_commands(name: str) -> None:
+    """``matchmaker export <library>`` and ``matchmaker import <library>`` for one library."""
+    from matchmaker.sheets.columns import SHEETS
+
+    kind = SHEETS[name]
+
+    @export.command(name=name, help=f"Every row of the {name} library (contacts included).")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), help="xlsx or csv [default: from FILE's extension, else xlsx].")  # fmt: skip
+    def export_library(file: Path | None, fmt: str | None) -> None:
+        from matchmaker.sheets import libraries
+
+        if fmt is None:
+            suffix = file.suffix.lower().lstrip(".") if file else ""
+            fmt = suffix if suffix in FORMATS else "xlsx"
+        target = file or Path(f"{name}-{dt.date.today().isoformat()}.{fmt}")
+
+        async def work() -> bytes:
+            conn = await _connect()
+            try:
+                rows = await libraries.export_rows(conn, kind, None, everything=True)
+            finally:
+                await conn.close()
+            click.echo(f"exported {len(rows)} row(s) of {name}", err=str(target) == "-")
+            return libraries.write(kind, rows, "csv" if fmt == "csv" else "xlsx")
+
+        content = run(work())
+        if str(target) == "-":
+            sys.stdout.buffer.write(content)
+            return
+        try:
+            target.write_bytes(content)
+        except OSError as exc:
+            click.echo(f"matchmaker: error: cannot write {target}: {exc.strerror}", err=True)
+            sys.exit(2)
+        click.echo(f"wrote {target}")
+
+    @import_.command(name=name, help=f"Add the rows in FILE to the {name} library: all or none.")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--as", "username", default="admin", show_default=True, help="The coordinator or admin the rows are added as (audit log, area).")  # fmt: skip
+    def import_library(file: Path, username: str) -> None:
+        from matchmaker.queries.users import by_username
+        from matchmaker.sheets import libraries
+        from matchmaker.sheets.workbook import read_sheet
+
+        data = file.read_bytes()
+
+        async def work() -> libraries.ImportResult | list[RowError]:
+            sheet = read_sheet(data, file.name)
+            conn = await _connect()
+            try:
+                found = await by_username(conn, username)
+                if found is None:
+                    raise click.UsageError(f"--as: no active user is named {username!r}")
+                return await libraries.import_rows(conn, kind, sheet, found[0])
+            except SheetRejected as exc:
+                return exc.errors
+            finally:
+                await conn.close()
+
+        result = run(work())
+        if isinstance(result, list):
+            for error in result:
+                click.echo(f"row {error.row}, {error.column}: {error.reason}", err=True)
+            rows = len({e.row for e in result})
+            click.echo(
+                f"matchmaker: error: {file.name}: {rows} row(s) have errors; nothing was imported",
+                err=True,
+            )
+            sys.exit(2)
+        click.echo(f"imported {result.count} row(s) of {name} from {file.name}")
+
+
+for _name in ("communities", "actors", "talent", "policies", "cases", "products"):
+    _library_commands(_name)

@@ -13,7 +13,7 @@ import msgspec
 
 from matchmaker.queries import sql
 from matchmaker.queries.demands import DemandFilters
-from matchmaker.spreadsheets import SheetDemand
+from matchmaker.sheets.needs import SheetDemand
 
 __all__ = ["CommunityName", "communities_named", "export"]
 

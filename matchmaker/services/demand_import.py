@@ -25,7 +25,8 @@ from matchmaker.queries import demands as q
 from matchmaker.search import index as search_index
 from matchmaker.segment import search_text
 from matchmaker.services.access import governs
-from matchmaker.spreadsheets import CellError, Sheet, community_cells, parse_demands
+from matchmaker.sheets.needs import community_cells, parse_demands
+from matchmaker.sheets.workbook import CellError, Sheet
 
 __all__ = ["ImportResult", "import_demands"]
 
@@ -85,7 +86,7 @@ async def import_demands(
 
     ``user`` is who imports (None: the command line); ``any_community`` lets rows name any
     community and status (coordinators, admins, the command line). Raises
-    :class:`~matchmaker.spreadsheets.SheetRejected` listing every bad row, having written nothing.
+    :class:`~matchmaker.sheets.workbook.SheetRejected` listing every bad row, having written nothing.
     """
     if not any_community and (user is None or user.role != "community_staff"):
         raise Forbidden("only community staff or a coordinator may import needs")

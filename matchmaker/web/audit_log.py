@@ -27,7 +27,7 @@ from matchmaker.errors import Invalid
 from matchmaker.models.audit import AuditEntry
 from matchmaker.queries import audit as q
 from matchmaker.services.notice_text import CHINA
-from matchmaker.spreadsheets import _guard
+from matchmaker.sheets.workbook import guard as _guard
 from matchmaker.web.i18n import Words, say
 from matchmaker.web.page import Req, lang_of, render
 

@@ -89,6 +89,9 @@ WORDS: Words = KIND_WORDS | {
     "standard_needs": ("至少", "at least"),
     "falls_short": ("未达标", "short"),
     "results_for": ("搜索结果", "Results"),
+    "export_xlsx": ("导出 Excel", "Export to Excel"),
+    "export_csv": ("导出 CSV", "Export to CSV"),
+    "import_sheet": ("从 Excel 导入", "Import from Excel"),
 }
 
 OptionalText = Annotated[str | None, QueryParameter(max_length=200)]

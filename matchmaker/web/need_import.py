@@ -24,14 +24,8 @@ from matchmaker.auth import roles
 from matchmaker.errors import AppError, Forbidden
 from matchmaker.services.access import curates
 from matchmaker.services.demand_import import import_demands
-from matchmaker.spreadsheets import (
-    COLUMNS,
-    MAX_ROWS,
-    MEDIA_TYPES,
-    SheetRejected,
-    read_sheet,
-    write_xlsx,
-)
+from matchmaker.sheets.needs import COLUMNS, demands_template
+from matchmaker.sheets.workbook import MAX_ROWS, MEDIA_TYPES, SheetRejected, read_sheet
 from matchmaker.vocab import LABELS
 from matchmaker.web.i18n import Lang, Words, label, say, text
 from matchmaker.web.page import Req, lang_of, render, see_other, user_of
@@ -176,7 +170,7 @@ async def import_form(
      name="need_import_template")  # fmt: skip
 async def import_template() -> Response[bytes]:
     """An empty workbook with the importer's headers, to fill in."""
-    content = await asyncio.to_thread(write_xlsx, [])
+    content = await asyncio.to_thread(demands_template)
     disposition = (
         'attachment; filename="demands-template.xlsx"; '
         f"filename*=UTF-8''{quote('需求导入模板.xlsx')}"

@@ -28,6 +28,11 @@ from matchmaker.web.inbox_actions import (
 from matchmaker.web.inbox_actions import withdraw_interest as inbox_withdraw_interest
 from matchmaker.web.libraries import libraries, library_item, library_list
 from matchmaker.web.library_forms import archive_item, edit_form, edit_submit, new_form, new_submit
+from matchmaker.web.library_sheets import (
+    library_export,
+    library_import_form,
+    library_import_submit,
+)
 from matchmaker.web.my_needs import my_needs
 from matchmaker.web.need_forms import edit_need, new_need, post_need, save_need
 from matchmaker.web.need_import import import_form, import_submit, import_template
@@ -119,6 +124,9 @@ PAGES: list[Any] = [
     import_submit,
     import_template,
     libraries,
+    library_export,
+    library_import_form,
+    library_import_submit,
     library_list,
     library_item,
     new_form,

@@ -1,4 +1,4 @@
--- Demands to and from the spreadsheets staff keep (see matchmaker/spreadsheets.py).
+-- Demands to and from the spreadsheets staff keep (see matchmaker/sheets/needs.py).
 
 -- name: export
 -- Every non-archived demand matching the optional filters (NULL = any; the same as demands.list),

@@ -104,3 +104,28 @@ async def test_the_case_library_on_a_phone_lists_newest_first(
         assert not phone.js_errors
     finally:
         await phone.context.close()
+
+
+async def test_a_coordinator_exports_a_library_and_imports_a_bad_sheet_on_a_phone(
+    browser: Any, live_server: str, tmp_path: Any
+) -> None:
+    phone = await new_tab(browser, live_server, width=375, height=800)
+    try:
+        await sign_in(phone, "coordinator")
+        await phone.goto("/libraries/actors")
+        async with phone.expect_download() as download:
+            await phone.get_by_role("link", name="导出 Excel").click()
+        assert (await download.value).suggested_filename.endswith(".xlsx")
+        assert await no_horizontal_scroll(phone)
+        await phone.get_by_role("link", name="从 Excel 导入").click()
+        bad = tmp_path / "主体.csv"
+        bad.write_text("机构名称,类型,纬度,经度\n新机构,火箭公司,30.4,103.5\n", encoding="utf-8")
+        await phone.get_by_label("选择文件").set_input_files(str(bad))
+        await phone.get_by_role("button", name="上传并导入").click()
+        await phone.get_by_test_id("row-errors").wait_for()
+        assert "火箭公司" in await phone.get_by_test_id("row-errors").inner_text()
+        assert await no_horizontal_scroll(phone)
+        await screenshot(phone, "library_import")
+        assert not phone.js_errors
+    finally:
+        await phone.context.close()
