@@ -1,9 +1,10 @@
 """The opportunity board page: open needs as cards, search and filters without full reloads.
 
-The same queries as ``GET /api/v1/opportunities``; an htmx request gets only the cards, so search,
-filters and "load more" swap them in place. A signed-in partner also sees its fit with each need
-(the score a match round would give the pair), may sort by it, and expresses or withdraws interest
-from the card itself.
+The same queries as ``GET /api/v1/opportunities``; an htmx request gets only the cards, so search
+and filters swap them in place, and "load more" appends the next page below the cards already read
+(the reader stays where they were). A signed-in partner also sees its fit with each need (the score
+a match round would give the pair) with its breakdown a tap away, sees the best fits first unless it
+chooses another order, and expresses or withdraws interest from the card itself.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from litestar.response import Template
 
 from matchmaker.auth import roles
 from matchmaker.errors import AppError, Conflict
+from matchmaker.matching.score import Weights
 from matchmaker.models import CurrentUser
 from matchmaker.models.demands import Demand, DemandSort
 from matchmaker.queries import demands as q
@@ -27,8 +29,9 @@ from matchmaker.services import demands as demand_service
 from matchmaker.services import fit as fit_service
 from matchmaker.services import verification
 from matchmaker.vocab import LABELS
-from matchmaker.web.i18n import Words, text
+from matchmaker.web.i18n import Lang, Words, label, text
 from matchmaker.web.page import PathId, Req, is_htmx, lang_of, render, see_other, user_of
+from matchmaker.web.score_parts import parts
 
 __all__ = ["board", "chosen_id", "express_interest", "withdraw_interest"]
 
@@ -43,6 +46,12 @@ WORDS: Words = {
         "撮合轮次会给贵机构与这条需求打的分数",
         "The score a match round would give your organisation for this need",
     ),
+    "fit_why": ("匹配度怎么算", "How the fit adds up"),
+    "fit_total": ("匹配度", "Fit"),
+    "fit_sum": ("各项之和（权重 × 得分）", "The sum of the parts (weight × score)"),
+    "filters_fold": ("筛选与排序", "Filters and order"),
+    "filters_none": ("全部需求", "Every need"),
+    "more_shown": ("已显示 {shown} / {found} 条", "{shown} of {found} shown"),
     "express": ("我有意向", "We're interested"),
     "withdraw": ("撤回意向", "Withdraw interest"),
     "you_are_interested": ("贵机构已表达意向", "Your organisation has expressed interest"),
@@ -64,6 +73,8 @@ OptionalText = Annotated[str | None, QueryParameter(max_length=200)]
 OptionalId = Annotated[str | None, QueryParameter(max_length=20)]
 SORTS = ("newest", "urgency", "deadline", "fit")
 PAGE_SIZE = 12
+#: The id of the card list; "load more" asks htmx to append to it (its ``HX-Target``).
+CARD_LIST = "card-list"
 
 
 def chosen_id(value: str | None) -> int | None:
@@ -112,15 +123,20 @@ async def board(
     category: OptionalText = None,
     sort: OptionalText = None,
     cursor: Annotated[str | None, QueryParameter(max_length=500)] = None,
+    shown: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
 ) -> Template:
-    """The board; with the ``HX-Request`` header, only the cards."""
+    """The board; with the ``HX-Request`` header, only the cards (only the next ones, to append,
+    when htmx targets the card list)."""
     actor_id = _partner_of(user_of(request))
     district = chosen_id(district_id)
     if category not in LABELS["category"]:
         category = None
+    if sort is None and actor_id is not None:
+        sort = "fit"  # a partner sees its best fits first unless it chooses another order
     if sort not in SORTS or (sort == "fit" and actor_id is None):
         sort = "newest"
     tokens = query_text(q_) if q_ and q_.strip() else None
+    districts = await districts_of(conn)
     items: list[Demand] = []
     next_cursor = None
     found = 0
@@ -129,13 +145,18 @@ async def board(
         items, next_cursor = await _cards(conn, actor_id, filters, sort, cursor)
         # every need the search and filters find, whichever page this is (one SQL count)
         found = await q.count_open(conn, filters)
+    appending = is_htmx(request) and request.headers.get("hx-target") == CARD_LIST
+    lang = lang_of(request)
     return render(
         request,
-        "_cards.html" if is_htmx(request) else "board.html",
+        "_more_cards.html" if appending else "_cards.html" if is_htmx(request) else "board.html",
         words=WORDS,
         items=items,
         next_cursor=next_cursor,
         found=found,
+        shown=(shown if cursor else 0) + len(items),
+        active=_active(lang, district, category, sort, {d.id: d.name for d in districts}),
+        fit_parts=_fit_parts(lang),
         interested=await _interested(conn, actor_id),
         partners=await verification.partners(conn, [d.id for d in items]),
         is_partner=actor_id is not None,
@@ -146,9 +167,25 @@ async def board(
             "category": category or "",
             "sort": sort,
         },
-        districts=await districts_of(conn),
+        districts=districts,
         categories=list(LABELS["category"]),
     )
+
+
+def _active(
+    lang: Lang, district: int | None, category: str | None, sort: str, names: dict[int, str]
+) -> str:
+    """The folded filters' one line: the district, category and order in force."""
+    said = text(lang, WORDS)
+    chosen = [names.get(district, "") if district else "", label(lang, "category", category or "")]
+    chosen = [c for c in chosen if c] or [said["filters_none"]]
+    return " · ".join([*chosen, said[f"sort_{sort}"]])
+
+
+def _fit_parts(lang: Lang) -> Any:
+    """The breakdown of a fit (the board's fit uses the default weights, as a round does)."""
+    weights = Weights()
+    return lambda components: parts(components or {}, weights, lang)
 
 
 async def _card(
@@ -169,6 +206,7 @@ async def _card(
         partners=await verification.partners(conn, [demand.id]),
         is_partner=actor_id is not None,
         message=message,
+        fit_parts=_fit_parts(lang_of(request)),
     )
 
 
