@@ -99,9 +99,10 @@ async def _cards(
     filters: q.DemandFilters,
     sort: str,
     cursor: str | None,
-) -> tuple[list[Demand], str | None]:
-    if sort == "fit" and actor_id is not None:
-        return await fit_service.ranked(conn, actor_id, filters, PAGE_SIZE, cursor)
+) -> tuple[list[Demand], str | None, int]:
+    """One page of cards, the cursor to the next and how many the search finds in all."""
+    if sort == "fit" and actor_id is not None:  # by fit, only the needs a round could propose
+        return await fit_service.ranked_counted(conn, actor_id, filters, PAGE_SIZE, cursor)
     by: DemandSort = (
         "urgency" if sort == "urgency" else "deadline" if sort == "deadline" else "newest"
     )
@@ -111,7 +112,8 @@ async def _cards(
     )  # fmt: skip
     if actor_id is not None:
         items = await fit_service.with_fit(conn, actor_id, items)
-    return items, next_cursor
+    # every need the search and filters find, whichever page this is (one SQL count)
+    return items, next_cursor, await q.count_open(conn, filters)
 
 
 @get(["/", "/board"], operation_id="boardPage", include_in_schema=False, name="board")
@@ -142,9 +144,7 @@ async def board(
     found = 0
     if not (q_ and q_.strip() and not tokens):  # words that can match nothing: no cards
         filters = q.DemandFilters(district_id=district, category=category, status="open", q=tokens)
-        items, next_cursor = await _cards(conn, actor_id, filters, sort, cursor)
-        # every need the search and filters find, whichever page this is (one SQL count)
-        found = await q.count_open(conn, filters)
+        items, next_cursor, found = await _cards(conn, actor_id, filters, sort, cursor)
     appending = is_htmx(request) and request.headers.get("hx-target") == CARD_LIST
     lang = lang_of(request)
     return render(

@@ -131,7 +131,12 @@ async def test_both_sides_accept_and_the_worker_closes_the_partnership_into_a_ca
         await active.get_by_label("服务人次").fill("180")
         await active.get_by_label("成效说明").fill(OUTCOME)
         await active.get_by_label("5 星").check()
-        assert await active.get_by_label("发布到案例库").is_checked()
+        # publishing is her choice: unticked until she ticks it, with a preview of what shows
+        publish = active.get_by_label(re.compile("^同时把这次合作公开发布到案例库"))
+        assert not await publish.is_checked()
+        await active.get_by_text("预览将公开的内容").click()
+        assert "任何人都能在案例库看到" in await active.get_by_test_id("case-preview").inner_text()
+        await publish.check()
         await active.get_by_label(re.compile("^案例标题")).fill(CASE_TITLE)
         await active.get_by_role("button", name="确认结项").click()
         await page.get_by_text("合作已结项，成效已记录。").wait_for()
