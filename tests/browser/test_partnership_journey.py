@@ -132,7 +132,8 @@ async def test_both_sides_accept_and_the_worker_closes_the_partnership_into_a_ca
         await active.get_by_label("成效说明").fill(OUTCOME)
         await active.get_by_label("5 星").check()
         # publishing is her choice: unticked until she ticks it, with a preview of what shows
-        publish = active.get_by_label(re.compile("^同时把这次合作公开发布到案例库"))
+        publish = active.locator("input[type=checkbox][name=publish_case]")
+        assert "公开发布到案例库" in await active.locator("label.check").first.inner_text()
         assert not await publish.is_checked()
         await active.get_by_text("预览将公开的内容").click()
         assert "任何人都能在案例库看到" in await active.get_by_test_id("case-preview").inner_text()

@@ -130,5 +130,14 @@ async def test_a_refused_form_on_a_phone_puts_the_focus_on_the_first_problem(
     await screenshot(tab, "form_problems_phone")
     await problems.last.click()
     assert await tab.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    # a form the browser still checks (a required confirmation box) says it in the page's words
+    await tab.goto("/needs/mine")
+    box = tab.locator("input[name=confirm][required]").first
+    assert (
+        await box.evaluate("b => { b.checkValidity(); return b.validationMessage; }")
+        == "请选择一项。"
+    )
+    await box.evaluate("b => { b.checked = true; b.dispatchEvent(new Event('change')); }")
+    assert await box.evaluate("b => b.checkValidity()") is True
     assert not tab.js_errors, tab.js_errors
     await tab.context.close()

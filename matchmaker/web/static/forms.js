@@ -58,6 +58,29 @@
     if (first) { first.focus(); }
   }
   summarise(document.querySelector("main") || document.body);
+  // a form the browser checks itself (required, min, type) says so in the page's language, not
+  // in the browser's: the words come from the catalogue, on <body data-msg-…>
+  var said = document.body.dataset;
+  document.addEventListener("invalid", function (event) {
+    var field = event.target;
+    if (!field.setCustomValidity) { return; }
+    field.setCustomValidity("");
+    if (field.validity.valid) { return; }
+    var choice = field.type === "checkbox" || field.type === "radio" || field.tagName === "SELECT";
+    var message = field.validity.valueMissing ? (choice ? said.msgChoose : said.msgRequired) : said.msgInvalid;
+    field.setCustomValidity(message || "");
+  }, true);
+  function clear(event) {
+    var field = event.target;
+    if (!field.setCustomValidity) { return; }
+    field.setCustomValidity("");
+    if (field.name && (field.type === "radio")) {
+      var group = document.getElementsByName(field.name);
+      for (var i = 0; i < group.length; i++) { group[i].setCustomValidity(""); }
+    }
+  }
+  document.addEventListener("input", clear, true);
+  document.addEventListener("change", clear, true);
   // a form refused through htmx (the inbox's forms) is swapped in: summarise what came in
   document.body.addEventListener("htmx:afterSwap", function (event) {
     var swapped = event.detail.target;
