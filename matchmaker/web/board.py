@@ -49,7 +49,7 @@ WORDS: Words = {
     "fit_why": ("匹配度怎么算", "How the fit adds up"),
     "fit_total": ("匹配度", "Fit"),
     "fit_sum": ("各项之和（权重 × 得分）", "The sum of the parts (weight × score)"),
-    "filters_fold": ("筛选与排序", "Filters and order"),
+    "filters_fold": ("筛选与排序：", "Filters and order:"),
     "filters_none": ("全部需求", "Every need"),
     "more_shown": ("已显示 {shown} / {found} 条", "{shown} of {found} shown"),
     "express": ("我有意向", "We're interested"),

@@ -10,6 +10,7 @@ communities → partners. A dry run offers to run the same parameters for real.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zoneinfo
 from collections import Counter
 from typing import Any
@@ -260,8 +261,12 @@ def _reason_text(
         partner=partner,
         rival=rival,
         algorithm=algorithm,
-        best=percent(r.best_score),
-        best_value=f"{r.best_score:.2f}" if r.best_score is not None else "",
+        # rounded down: a best score of 0.497 under a minimum of 0.5 reads 49%, and a minimum of
+        # 0.49 typed in does propose it
+        best=f"{math.floor(r.best_score * 100)}%" if r.best_score is not None else "",
+        best_value=f"{math.floor(r.best_score * 100) / 100:.2f}"
+        if r.best_score is not None
+        else "",
         km=f"{r.km:.0f}" if r.km is not None else "",
     )
 

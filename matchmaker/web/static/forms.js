@@ -47,7 +47,8 @@
         var link = document.createElement("a");
         link.href = "#" + goal.id;
         var message = messageOf(field);
-        link.textContent = labelOf(field) + (message ? "：" + message : "");
+        var colon = document.documentElement.lang.indexOf("zh") === 0 ? "：" : ": ";
+        link.textContent = labelOf(field) + (message ? colon + message : "");
         link.addEventListener("click", function (event) { event.preventDefault(); goal.focus(); });
         item.appendChild(link);
         list.appendChild(item);
