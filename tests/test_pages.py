@@ -150,24 +150,28 @@ async def test_only_partners_express_interest_and_a_closed_need_says_why(
 # ------------------------------------------------------------------------- the board's count
 
 FOUND = re.compile(r'<p class="found" data-testid="found">找到 (\d+) 条需求</p>')
-MORE = re.compile(r'<p class="more"><a href="([^"]+)"')
+#: under the cards, on every page: "shown so far / found in all"
+SHOWN = re.compile(r'data-testid="shown">已显示 \d+ / (\d+) 条')
+MORE = re.compile(r'<a class="button secondary" href="([^"]+)" hx-get=')
 CARD = re.compile(r'<li class="card [^"]*" id="need-(\d+)">')
 
 
 async def _every_page(client: Client, **params: object) -> tuple[list[int], list[int]]:
     """The count each page of the board says, and every card's need id, following "load more"
-    (as htmx asks for it) to the end."""
+    (as htmx asks for it: the next cards, appended to the list) to the end."""
     counts: list[int] = []
     cards: list[int] = []
     page = (await client.get("/board", params=params)).text
     while True:
-        counts += [int(n) for n in FOUND.findall(page)]
+        counts += [int(n) for n in FOUND.findall(page)] + [int(n) for n in SHOWN.findall(page)]
         cards += [int(i) for i in CARD.findall(page)]
         more = MORE.search(page)
         if more is None:
             return counts, cards
         url = more[1].replace("&amp;", "&")
-        page = (await client.get(url, headers={"HX-Request": "true"})).text
+        page = (
+            await client.get(url, headers={"HX-Request": "true", "HX-Target": "card-list"})
+        ).text
         assert "<html" not in page
 
 

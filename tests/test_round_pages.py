@@ -164,6 +164,12 @@ async def test_a_dry_run_shows_its_result_but_writes_no_proposal_then_runs_for_r
     assert result.count('class="proposal"') == min(matched, 100)
     for name in ("类别匹配", "资源覆盖", "内容相似", "距离近", "过往表现", "伙伴意向"):
         assert name in result
+    # one scale: the score as a percentage, each part as weight × score, the parts summing to it
+    first = result.split('class="proposal"')[1].split("</li>\n  \n    <li")[0]
+    total = int(re.search(r'class="total"[^>]*><span>总分</span> (\d+)%', first).group(1))
+    adds = [float(x) for x in re.findall(r"0\.\d\d × \d+% = ([\d.]+)%", first)]
+    assert len(adds) == 8 and abs(sum(adds) - total) <= 1.5, (adds, total)
+    assert "各项之和（权重 × 得分）" in first and not re.search(r">\s*0\.\d\d\s*<", first)
     assert 'data-chart="sankey"' in result and 'id="round-sankey-data"' in result
     page = await client.get(f"/rounds/{dry_id}")
     assert page.status_code == 200 and "成华区" in page.text and "试运行" in page.text
@@ -219,8 +225,10 @@ async def test_unmatched_needs_are_explained_in_plain_words(
         )
         pattern = rf'class="reason reason-{reason["reason"]}">\s*<h3><a href="/needs/{reason["demand_id"]}">'
         assert re.search(pattern, result) and title in result
-    assert "分数不够" in result and "低于本轮最低分 0.5" in result
-    assert "the best candidate" in result  # the engine's own words, folded away under 引擎原文
+    # scores as percentages, the field's own value beside them; never the engine's English
+    assert "分数不够" in result and "低于本轮最低分 50%" in result
+    assert re.search(r"把最低分填为 0\.\d\d（即 \d+%）", result)
+    assert "the best candidate" not in result and "引擎原文" not in result
 
 
 async def test_the_progress_fragment_polls_until_the_round_has_finished(

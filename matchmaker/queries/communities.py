@@ -22,6 +22,7 @@ __all__ = [
     "insert",
     "list_communities",
     "missing_districts",
+    "places",
     "row_for_update",
     "town_district",
     "update",
@@ -141,3 +142,18 @@ async def districts(conn: asyncpg.Connection) -> list[District]:
     """Every district with its towns."""
     rows = await conn.fetch(Q["districts"])
     return [msgspec.convert(dict(r), District) for r in rows]
+
+
+class Place(msgspec.Struct, frozen=True):
+    """A place a partner may pick as its location: a district's centre or a community."""
+
+    key: str
+    district: str
+    name: str
+    lat: float
+    lon: float
+
+
+async def places(conn: asyncpg.Connection) -> list[Place]:
+    """Every district centre and community with its coordinates, by district then name."""
+    return [Place(**dict(r)) for r in await conn.fetch(Q["places"])]

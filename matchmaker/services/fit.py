@@ -23,7 +23,7 @@ from matchmaker.queries import rounds as q
 from matchmaker.queries.paging import Sort, cursor_args, paginate
 from matchmaker.services import scoring
 
-__all__ = ["fit", "ranked", "with_fit"]
+__all__ = ["fit", "ranked", "ranked_counted", "with_fit"]
 
 #: Best fit first, ties by id; ranked in memory, so the key is only typed for the cursor.
 BY_FIT = Sort("id", descending=False, key_sql="-fit", key_type="double precision")
@@ -74,6 +74,18 @@ async def ranked(
 
     The board page and ``/opportunities?sort=fit`` both rank here, with the same cursor.
     """
+    items, next_cursor, _ = await ranked_counted(conn, actor_id, filters, limit, cursor)
+    return items, next_cursor
+
+
+async def ranked_counted(
+    conn: asyncpg.Connection,
+    actor_id: int,
+    filters: demand_queries.DemandFilters,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Demand], str | None, int]:
+    """:func:`ranked` with how many needs it ranks in all (the board's count, when by fit)."""
     scores = await fit(conn, actor_id, await demand_queries.open_ids(conn, filters))
     order = sorted((-score, demand_id) for demand_id, (score, _) in scores.items())
     key, after = cursor_args("fit", BY_FIT, cursor)
@@ -81,7 +93,8 @@ async def ranked(
         order = [r for r in order if r > (key, after)]
     window = order[: limit + 1]
     demands = await demand_queries.by_ids(conn, [demand_id for _, demand_id in window[:limit]])
-    return paginate(
+    items, next_cursor = paginate(
         window, limit, "fit", BY_FIT,
         lambda r: _scored(demands[r[1]], scores[r[1]]), lambda r: (r[0], r[1]),
     )  # fmt: skip
+    return items, next_cursor, len(scores)

@@ -1,9 +1,10 @@
 """The opportunity board page: open needs as cards, search and filters without full reloads.
 
-The same queries as ``GET /api/v1/opportunities``; an htmx request gets only the cards, so search,
-filters and "load more" swap them in place. A signed-in partner also sees its fit with each need
-(the score a match round would give the pair), may sort by it, and expresses or withdraws interest
-from the card itself.
+The same queries as ``GET /api/v1/opportunities``; an htmx request gets only the cards, so search
+and filters swap them in place, and "load more" appends the next page below the cards already read
+(the reader stays where they were). A signed-in partner also sees its fit with each need (the score
+a match round would give the pair) with its breakdown a tap away, sees the best fits first unless it
+chooses another order, and expresses or withdraws interest from the card itself.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from litestar.response import Template
 
 from matchmaker.auth import roles
 from matchmaker.errors import AppError, Conflict
+from matchmaker.matching.score import Weights
 from matchmaker.models import CurrentUser
 from matchmaker.models.demands import Demand, DemandSort
 from matchmaker.queries import demands as q
@@ -29,8 +31,9 @@ from matchmaker.services import fit as fit_service
 from matchmaker.services import verification
 from matchmaker.vocab import LABELS
 from matchmaker.web.highlight import Marker
-from matchmaker.web.i18n import Words, text
+from matchmaker.web.i18n import Lang, Words, label, text
 from matchmaker.web.page import PathId, Req, is_htmx, lang_of, render, see_other, user_of
+from matchmaker.web.score_parts import parts
 
 __all__ = ["board", "chosen_id", "express_interest", "withdraw_interest"]
 
@@ -54,6 +57,12 @@ WORDS: Words = {
         "撮合轮次会给贵机构与这条需求打的分数",
         "The score a match round would give your organisation for this need",
     ),
+    "fit_why": ("匹配度怎么算", "How the fit adds up"),
+    "fit_total": ("匹配度", "Fit"),
+    "fit_sum": ("各项之和（权重 × 得分）", "The sum of the parts (weight × score)"),
+    "filters_fold": ("筛选与排序：", "Filters and order:"),
+    "filters_none": ("全部需求", "Every need"),
+    "more_shown": ("已显示 {shown} / {found} 条", "{shown} of {found} shown"),
     "express": ("我有意向", "We're interested"),
     "withdraw": ("撤回意向", "Withdraw interest"),
     "you_are_interested": ("贵机构已表达意向", "Your organisation has expressed interest"),
@@ -80,6 +89,8 @@ PAGE_SIZE = 12
 #: tells a reader nothing a thousand does not, and counting them all cost each view of the board
 #: a scan of every open need (most of its time under load; see the README's benchmarks).
 COUNT_UP_TO = 1000
+#: The id of the card list; "load more" asks htmx to append to it (its ``HX-Target``).
+CARD_LIST = "card-list"
 
 
 def chosen_id(value: str | None) -> int | None:
@@ -104,9 +115,10 @@ async def _cards(
     filters: q.DemandFilters,
     sort: str,
     cursor: str | None,
-) -> tuple[list[Demand], str | None]:
-    if sort == "fit" and actor_id is not None:
-        return await fit_service.ranked(conn, actor_id, filters, PAGE_SIZE, cursor)
+) -> tuple[list[Demand], str | None, int]:
+    """One page of cards, the cursor to the next and how many the search finds in all."""
+    if sort == "fit" and actor_id is not None:  # by fit, only the needs a round could propose
+        return await fit_service.ranked_counted(conn, actor_id, filters, PAGE_SIZE, cursor)
     by: DemandSort = (
         "urgency" if sort == "urgency" else "deadline" if sort == "deadline"
         else "relevance" if sort == "relevance" and filters.q else "newest"
@@ -117,7 +129,8 @@ async def _cards(
     )  # fmt: skip
     if actor_id is not None:
         items = await fit_service.with_fit(conn, actor_id, items)
-    return items, next_cursor
+    # every need the search and filters find, whichever page this is (one SQL count, bounded)
+    return items, next_cursor, await q.count_open(conn, filters, up_to=COUNT_UP_TO + 1)
 
 
 @get(["/", "/board"], operation_id="boardPage", include_in_schema=False, name="board")
@@ -129,17 +142,22 @@ async def board(
     category: OptionalText = None,
     sort: OptionalText = None,
     cursor: Annotated[str | None, QueryParameter(max_length=500)] = None,
+    shown: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
 ) -> Template:
-    """The board; with the ``HX-Request`` header, only the cards."""
+    """The board; with the ``HX-Request`` header, only the cards (only the next ones, to append,
+    when htmx targets the card list)."""
     actor_id = _partner_of(user_of(request))
     district = chosen_id(district_id)
     if category not in LABELS["category"]:
         category = None
     search = await compile_query(conn, q_)
-    # 最相关 is the first choice, so a query typed into the form is ranked (the form sends the
-    # select's value); without a query it lists the newest first
+    if sort is None:
+        # a partner sees its best fits first unless it chooses another order or searches; a
+        # query is ranked by relevance (最相关, the select's first choice), else newest first
+        sort = "fit" if actor_id is not None and not search.words else "relevance"
     if sort not in SORTS or (sort == "fit" and actor_id is None):
         sort = "relevance"
+    districts = await districts_of(conn)
     items: list[Demand] = []
     next_cursor = None
     found = 0
@@ -148,20 +166,23 @@ async def board(
         filters = q.DemandFilters(
             district_id=district, category=category, status="open", q=search.tsquery
         )
-        items, next_cursor = await _cards(conn, actor_id, filters, sort, cursor)
-        # every need the search and filters find, whichever page this is (one SQL count)
-        found = await q.count_open(conn, filters, up_to=COUNT_UP_TO + 1)
+        items, next_cursor, found = await _cards(conn, actor_id, filters, sort, cursor)
         found_more = found > COUNT_UP_TO
         found = min(found, COUNT_UP_TO)
     offers = await categories_for(conn, search) if q_ and q_.strip() and not found else None
+    appending = is_htmx(request) and request.headers.get("hx-target") == CARD_LIST
+    lang = lang_of(request)
     return render(
         request,
-        "_cards.html" if is_htmx(request) else "board.html",
+        "_more_cards.html" if appending else "_cards.html" if is_htmx(request) else "board.html",
         words=WORDS,
         items=items,
         next_cursor=next_cursor,
         found=found,
         found_more=found_more,
+        shown=(shown if cursor else 0) + len(items),
+        active=_active(lang, district, category, sort, {d.id: d.name for d in districts}),
+        fit_parts=_fit_parts(lang),
         interested=await _interested(conn, actor_id),
         partners=await verification.partners(conn, [d.id for d in items]),
         is_partner=actor_id is not None,
@@ -174,9 +195,25 @@ async def board(
             "category": category or "",
             "sort": sort,
         },
-        districts=await districts_of(conn),
+        districts=districts,
         categories=list(LABELS["category"]),
     )
+
+
+def _active(
+    lang: Lang, district: int | None, category: str | None, sort: str, names: dict[int, str]
+) -> str:
+    """The folded filters' one line: the district, category and order in force."""
+    said = text(lang, WORDS)
+    chosen = [names.get(district, "") if district else "", label(lang, "category", category or "")]
+    chosen = [c for c in chosen if c] or [said["filters_none"]]
+    return " · ".join([*chosen, said[f"sort_{sort}"]])
+
+
+def _fit_parts(lang: Lang) -> Any:
+    """The breakdown of a fit (the board's fit uses the default weights, as a round does)."""
+    weights = Weights()
+    return lambda components: parts(components or {}, weights, lang)
 
 
 async def _card(
@@ -197,6 +234,7 @@ async def _card(
         partners=await verification.partners(conn, [demand.id]),
         is_partner=actor_id is not None,
         message=message,
+        fit_parts=_fit_parts(lang_of(request)),
     )
 
 

@@ -96,6 +96,10 @@ _TEXT: Words = {
         "请修改标出的内容后再提交。",
         "Please correct the marked fields and submit again.",
     ),
+    # what forms.js says in place of the browser's own bubble (in the browser's language)
+    "msg_required": ("请填写这一项。", "Please fill in this field."),
+    "msg_choose": ("请选择一项。", "Please choose one."),
+    "msg_invalid": ("请检查这一项的格式或范围。", "Please check this field's format or range."),
 }
 
 

@@ -157,7 +157,16 @@ WORDS: Words = {
     "rating": ("评价（1–5 星）", "Rating (1–5)"),
     "stars": ("星", "stars"),
     "rated": ("评价", "Rating"),
-    "publish_case": ("发布到案例库", "Publish to the case library"),
+    "publish_case": (
+        "同时把这次合作公开发布到案例库（可不选）",
+        "Also publish this partnership in the public case library (optional)",
+    ),
+    "case_preview": ("预览将公开的内容", "Preview what would be published"),
+    "case_preview_hint": (
+        "勾选后，任何人都能在案例库看到以下内容（不含联系方式）：",
+        "Ticked, anyone can see this in the case library (no contact details):",
+    ),
+    "case_as_typed": ("上面填写的内容", "as typed above"),
     "case_title": ("案例标题（可不填，默认用需求标题）", "Case title (optional: the need's title)"),
     "confirm_close": ("确认结项", "Close the partnership"),
     "cancel_partnership": ("终止合作", "Cancel partnership"),

@@ -10,6 +10,7 @@ version someone else has since replaced changes nothing and says so (``services.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any
 
@@ -36,6 +37,7 @@ from matchmaker.web.page import Req, lang_of, render, see_other, user_of
 __all__ = ["edit_need", "new_need", "post_need", "save_need"]
 
 LISTS = ("resource_types", "target_groups")
+WINDOW = ("window_start", "window_end")
 _SEPARATORS = re.compile(r"[、，,;；\n]")
 
 WORDS: Words = NEED_WORDS | {
@@ -149,9 +151,22 @@ def form_of_values(values: FormValues) -> dict[str, Any]:
 def read_need(values: FormValues, lang: Lang) -> tuple[DemandCreate | None, dict[str, str]]:
     """The form as a ``DemandCreate`` (skills split at 、 or commas), or errors per field."""
     skills = [s for text in values.get("skills", []) for s in _SEPARATORS.split(text) if s.strip()]
-    return parse(
+    body, errors = parse(
         values | {"skills": skills}, DemandCreate, lang=lang, skip=frozenset({"community_id"})
     )
+    if "window_end" not in errors and _window_reversed(values):
+        # said with the other problems on the first submit, not only once they are fixed
+        return None, errors | {"window_end": say(lang, WORDS["window_order"])}
+    return body, errors
+
+
+def _window_reversed(values: FormValues) -> bool:
+    """True when both dates were given, each a date, and the end is before the start."""
+    try:
+        start, end = (dt.date.fromisoformat((values.get(k) or [""])[-1]) for k in WINDOW)
+    except ValueError:
+        return False
+    return end < start
 
 
 def refusal_errors(exc: AppError, demand: Demand | None, lang: Lang) -> dict[str, str]:

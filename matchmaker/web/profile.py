@@ -25,12 +25,14 @@ from matchmaker.models import CurrentUser
 from matchmaker.models.actors import PARTNER_FIXED_FIELDS, Actor, ActorPatch
 from matchmaker.models.products import Product, ProductCreate, ProductPatch
 from matchmaker.queries import actors as actor_queries
+from matchmaker.queries import communities as community_queries
 from matchmaker.queries import products as product_queries
 from matchmaker.queries.communities import districts as districts_of
 from matchmaker.services import actors as actor_service
 from matchmaker.services import products as product_service
 from matchmaker.services import versions
 from matchmaker.services.access import require_actor
+from matchmaker.web import places
 from matchmaker.web.forms import FormValues, errors_of, parse, read, typed
 from matchmaker.web.i18n import Words, say
 from matchmaker.web.page import Req, lang_of, render, see_other, user_of
@@ -224,9 +226,12 @@ async def _profile_page(
     status: int = 200,
     saved: bool = False,
 ) -> Template:
+    known = await community_queries.places(conn)
     return render(
-        request, "profile.html", words=WORDS, status=status, actor=actor, v=values,
+        request, "profile.html", words=WORDS | places.WORDS, status=status, actor=actor, v=values,
         errors=errors or {}, saved=saved, districts=await districts_of(conn), stale=status == 412,
+        places=places.grouped(known),
+        place=places.chosen(values.get("lat"), values.get("lon"), known),
     )  # fmt: skip
 
 
@@ -250,7 +255,7 @@ async def profile_save(request: Req, conn: Conn) -> Answer:
     """Save the profile through ``services.actors.patch``; refusals show next to their fields."""
     user = _me(request)
     actor_id = _actor_id(user)
-    values = read(await request.form())
+    values = places.with_place(read(await request.form()), await community_queries.places(conn))
     body, errors = parse(values, ActorPatch, lang=lang_of(request), skip=FIXED)
     errors = _explained(request, errors)
     status = 422

@@ -42,13 +42,14 @@ WORDS: Words = {
     ),
     "weights": ("评分权重", "Score weights"),
     "weights_hint": (
-        "每项 0–10，只看相互之间的比例；默认值已填好。",
-        "Each 0–10; only their ratios matter. Defaults are filled in.",
+        "只看各项之间的比例（可填 0–10）。默认值合计为 1，已填好：内容相似 0.34 即占总分的 34%。",
+        "Only their ratios matter (each may be 0–10). The defaults, filled in, add up to 1: "
+        "Text 0.34 is 34% of the score.",
     ),
     "min_score": ("最低分", "Minimum score"),
     "min_score_hint": (
-        "低于这个分数（0–1）的配对不会推荐。",
-        "Pairs scoring under this (0–1) are never proposed.",
+        "低于这个分数的配对不会推荐（0–1：0.3 即 30%）。",
+        "Pairs scoring under this are never proposed (0–1: 0.3 is 30%).",
     ),
     "max_per_community": ("每个社区最多配对数", "Most pairs per community"),
     "max_per_community_hint": (
@@ -101,7 +102,7 @@ WORDS: Words = {
     "running": ("正在撮合…", "Running…"),
     "queued_note": ("已排队，马上开始。", "Queued; starting in a moment."),
     "phase": ("当前步骤", "Step"),
-    "phase_candidates": ("筛选候选配对", "Finding candidate pairs"),
+    "phase_candidates": ("找出每条需求可考虑的伙伴", "Finding the partners each need could have"),
     "phase_scoring": ("逐对打分", "Scoring the pairs"),
     "phase_graph": ("构建配对图", "Building the graph"),
     "phase_solving": ("求解", "Solving"),
@@ -123,7 +124,7 @@ WORDS: Words = {
     "summary": ("概况", "Summary"),
     "s_demands": ("范围内需求", "Needs in scope"),
     "s_partners": ("可用伙伴", "Partners with room"),
-    "s_candidates": ("候选配对", "Candidate pairs"),
+    "s_candidates": ("可考虑的配对（需求 × 伙伴）", "Pairs considered (need × partner)"),
     "s_matched": ("推荐配对", "Proposed pairs"),
     "s_served": ("得到伙伴的需求", "Needs served"),
     "s_communities": ("涉及社区", "Communities served"),
@@ -145,7 +146,11 @@ WORDS: Words = {
     "unmatched": ("仍有空缺的需求及原因", "Needs left open, and why"),
     "no_unmatched": ("每个需求的名额都配满了。", "Every need got all the partners it asked for."),
     "open_slots": ("空缺 {n} 个", "{n} open"),
-    "engine_detail": ("引擎原文", "Engine's words"),
+    "sum_of_parts": ("各项之和（权重 × 得分）", "The sum of the parts (weight × score)"),
+    "r_other_text": (
+        "这轮没有为它找到配对；可放宽范围、降低最低分或稍后再试。",
+        "This round found it no pair; widen the scope, lower the minimum score or try again later.",
+    ),
     "picture": ("配对图：社区 → 伙伴", "The round: communities → partners"),
     "picture_label": (
         "桑基图：左边是社区，右边是合作伙伴，连线越粗推荐越多。数据见下表。",
@@ -208,10 +213,10 @@ WORDS: Words = {
     ),
     "r_below_threshold": REASON_LABELS["below_threshold"],
     "r_below_threshold_text": (
-        "最合适的候选「{partner}」得分 {best}，低于本轮最低分 {min}；把最低分降到 {best} 就会推荐它。"
+        "最合适的伙伴「{partner}」得分 {best}，低于本轮最低分 {min}；把最低分填为 {best_value}（即 {best}）就会推荐它。"
         "也可以完善需求描述。",
         "The best candidate, “{partner}”, scores {best}, under this round's minimum of {min}; a "
-        "minimum of {best} would propose it. Or describe the need better.",
+        "minimum of {best_value} ({best}) would propose it. Or describe the need better.",
     ),
     "r_partners_full": REASON_LABELS["partners_full"],
     "r_partners_full_text": (

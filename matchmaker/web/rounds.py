@@ -10,6 +10,7 @@ communities → partners. A dry run offers to run the same parameters for real.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zoneinfo
 from collections import Counter
 from typing import Any
@@ -35,6 +36,7 @@ from matchmaker.web.i18n import Lang, label, text
 from matchmaker.web.page import PathId, Req, lang_of, render, see_other, user_of
 from matchmaker.web.round_forms import DEFAULT_WEIGHTS, RoundForm, again, form_defaults
 from matchmaker.web.round_words import WORDS
+from matchmaker.web.score_parts import parts, percent, weights_of
 
 __all__ = ["round_again", "round_page", "round_progress", "rounds_page", "rounds_submit"]
 
@@ -171,15 +173,6 @@ async def rounds_submit(
 # --- one round --------------------------------------------------------------------------------
 
 
-def _components(components: dict[str, float], lang: Lang) -> list[dict[str, Any]]:
-    """A proposal's score components in the engine's order, with their labels."""
-    w = _words(lang)
-    return [
-        {"key": name, "label": w[f"c_{name}"], "value": float(components.get(name, 0.0))}
-        for name in COMPONENTS
-    ]
-
-
 async def _proposals(
     conn: asyncpg.Connection, round_: Round, report: dict[str, bytes | None] | None
 ) -> tuple[list[Proposal], list[tuple[str, str, int]]]:
@@ -239,7 +232,6 @@ async def _unmatched(
             "open_slots": r.open_slots,
             "reason": r.reason,
             "text": _reason_text(r, round_, demands, actors, lang),
-            "detail": r.detail,
         }
         for r in reasons
     ]
@@ -261,15 +253,20 @@ def _reason_text(
         return w["r_too_few_text"]
     cause = f"_{r.cause}" if r.reason == "no_candidate" and r.cause else ""
     template = w.get(f"r_{r.reason}{cause}_text")
-    if template is None:
-        return r.detail
+    if template is None:  # a reason without its sentence: said plainly, never the engine's English
+        return w["r_other_text"]
     return template.format(
-        min=f"{round_.params.get('min_score', 0):g}",
+        min=percent(float(round_.params.get("min_score", 0))),
         cap=round_.params.get("max_per_community"),
         partner=partner,
         rival=rival,
         algorithm=algorithm,
-        best=f"{r.best_score:.2f}" if r.best_score is not None else "",
+        # rounded down: a best score of 0.497 under a minimum of 0.5 reads 49%, and a minimum of
+        # 0.49 typed in does propose it
+        best=f"{math.floor(r.best_score * 100)}%" if r.best_score is not None else "",
+        best_value=f"{math.floor(r.best_score * 100) / 100:.2f}"
+        if r.best_score is not None
+        else "",
         km=f"{r.km:.0f}" if r.km is not None else "",
     )
 
@@ -309,7 +306,7 @@ async def _round_values(conn: asyncpg.Connection, round_: Round, lang: Lang) -> 
     sankey = _sankey(flows)
     return values | {
         "summary": _summary(round_.stats),
-        "proposals": [(p, _components(p.components, lang)) for p in proposals],
+        "proposals": [(p, parts(p.components, weights_of(round_.params), lang)) for p in proposals],
         "total_proposals": round_.stats.get("matched", 0),
         "flows": flows,
         "sankey": sankey,

@@ -22,8 +22,8 @@ from matchmaker.auth import SESSION_COOKIE, TOKEN_LIFETIME, client_address
 from matchmaker.services import sessions
 from matchmaker.services import users as user_service
 from matchmaker.web.forms import read
-from matchmaker.web.i18n import Words
-from matchmaker.web.page import Req, render, safe_next, see_other
+from matchmaker.web.i18n import Words, text
+from matchmaker.web.page import Req, lang_of, render, safe_next, see_other
 
 __all__ = ["login_form", "login_submit", "logout"]
 
@@ -32,6 +32,8 @@ WORDS: Words = {
     "username": ("用户名", "Username"),
     "password": ("密码", "Password"),
     "wrong_login": ("用户名或密码不正确。", "Wrong username or password."),
+    "need_username": ("请填写用户名", "Enter your username"),
+    "need_password": ("请填写密码", "Enter your password"),
     "demo_hint": (
         "演示账号：staff、partner、coordinator，密码 matchmaker-demo。",
         "Demo accounts: staff, partner, coordinator — password matchmaker-demo.",
@@ -45,7 +47,13 @@ Next = Annotated[str | None, QueryParameter(name="next", max_length=500)]
 async def login_form(request: Req, next_: Next = None) -> Template:
     """The sign-in form."""
     return render(
-        request, "login.html", words=WORDS, next=safe_next(next_), username="", failed=False
+        request,
+        "login.html",
+        words=WORDS,
+        next=safe_next(next_),
+        username="",
+        failed=False,
+        errors={},
     )
 
 
@@ -59,17 +67,22 @@ async def login_submit(request: Req) -> Response[Any] | Template:
     address = client_address(request)
     state = request.app.state
     connect = partial(db.pooled, request.app)  # a moment each side of the check, as the API's
-    user = (
-        await user_service.authenticate(
-            connect, state.passwords, username, password, address=address
-        )
-        if username
-        else None
+    # a blank field is said beside it in the page's language (the form has no browser bubble)
+    said = text(lang_of(request), WORDS)
+    given = {"username": username, "password": password}
+    errors = {field: said[f"need_{field}"] for field, value in given.items() if not value}
+    if errors:
+        return render(
+            request, "login.html", words=WORDS, status=422,
+            next=target, username=username, failed=False, errors=errors,
+        )  # fmt: skip
+    user = await user_service.authenticate(
+        connect, state.passwords, username, password, address=address
     )
     if user is None:
         return render(
             request, "login.html", words=WORDS, status=401,
-            next=target, username=username, failed=True,
+            next=target, username=username, failed=True, errors={},
         )  # fmt: skip
     async with connect() as conn:
         token = await sessions.open_session(conn, state.jwt, user, "page")

@@ -78,3 +78,22 @@ ORDER BY di.id;
 SELECT array_agg(x.id ORDER BY x.id)
 FROM unnest($1::bigint[]) AS x(id)
 WHERE NOT EXISTS (SELECT 1 FROM districts di WHERE di.id = x.id);
+
+-- name: places
+-- The places a partner may pick as its location instead of typing coordinates: each district's
+-- centre, then its communities (with their town), by district and name.
+SELECT p.key, p.district, p.name, p.lat, p.lon
+FROM (
+    SELECT 'd' || di.id AS key, di.id AS district_id, di.name AS district, 0 AS rank,
+           di.name AS name, di.lat::float8 AS lat, di.lon::float8 AS lon
+    FROM districts di
+    WHERE di.lat IS NOT NULL AND di.lon IS NOT NULL
+    UNION ALL
+    SELECT 'c' || c.id, c.district_id, di.name, 1,
+           COALESCE(t.name || ' · ', '') || c.name, c.lat::float8, c.lon::float8
+    FROM communities c
+    JOIN districts di ON di.id = c.district_id
+    LEFT JOIN towns t ON t.id = c.town_id
+    WHERE c.archived_at IS NULL
+) AS p
+ORDER BY p.district_id, p.rank, p.name;

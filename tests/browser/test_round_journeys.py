@@ -72,12 +72,11 @@ async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
     bars = first.locator(".bars li")
     assert await bars.count() == 9  # eight components and the total
     assert "类别匹配" in await bars.first.inner_text()
-    # each bar filled to its share by charts.js (no inline style under the page's CSP)
-    widths = await first.locator(".bar > span").evaluate_all(
-        "spans => spans.map(s => s.style.width)"
-    )
-    assert len(widths) == 9 and all(w.endswith("%") for w in widths), widths
-    assert any(w != "0%" for w in widths)
+    # each part a <meter> (no script, no inline style) with its weight × score, and the total
+    values = await first.locator(".bars meter").evaluate_all("ms => ms.map(m => m.value)")
+    assert len(values) == 9 and any(v > 0 for v in values), values
+    said = await first.locator(".bars").inner_text()
+    assert " × " in said and "各项之和" in said
     await screenshot(page, "round_result")
 
     # run the same parameters for real
@@ -90,12 +89,11 @@ async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
         "document.querySelector('.chart-sankey')?.dataset.drawn === 'true'"
     )
 
-    # why a need was left open, in plain words, with the engine's own words folded away
+    # why a need was left open, in plain words and percentages, no English engine text
     reason = page.locator(".reason-below_threshold").first
     text = await reason.inner_text()
-    assert "分数不够" in text and "低于本轮最低分 0.5" in text and "把最低分降到" in text
-    await reason.get_by_text("引擎原文").click()
-    assert "the best candidate" in await reason.inner_text()
+    assert "分数不够" in text and "低于本轮最低分 50%" in text and "把最低分填为" in text
+    assert "the best candidate" not in text and "引擎原文" not in text
 
     # the same result on a phone: nothing wider than the screen, the chart redrawn to fit
     phone = await new_tab(browser, live_server, width=375, height=800)

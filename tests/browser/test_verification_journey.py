@@ -71,7 +71,11 @@ async def test_apply_on_a_phone_then_approved_verified_and_badged(
             files=[{"name": "登记证书.png", "mimeType": "image/png", "buffer": PNG}]
         )
         await phone.get_by_role("button", name="提交", exact=True).click()
-        await phone.get_by_text("最后一位校验码不符，请核对是否输错").wait_for()
+        # beside the field, and listed at the top as a link to it (forms.js)
+        await phone.get_by_text("最后一位校验码不符，请核对是否输错", exact=True).wait_for()
+        await phone.get_by_role(
+            "link", name="统一社会信用代码：最后一位校验码不符，请核对是否输错"
+        ).wait_for()
         await phone.locator("#registration_number").fill("91350100M000100Y43")
         await phone.locator("#grade").select_option("4A")
         await phone.locator("#file").set_input_files(
@@ -110,7 +114,10 @@ async def test_apply_on_a_phone_then_approved_verified_and_badged(
         assert until is not None
         assert f"平台认证有效期至 {until[0]}" == await badge.get_attribute("title")
         await screenshot(phone, "verification_partner")
-        await phone.goto(f"/board?district_id={need['district_id']}&category={need['category']}")
+        # newest first: by fit (a partner's default) lists only the needs a round could propose it
+        await phone.goto(
+            f"/board?district_id={need['district_id']}&category={need['category']}&sort=newest"
+        )
         card = phone.locator(f"#need-{need['id']}")
         await card.locator("[data-testid=verified-badge]").get_by_text(f"至 {until[0]}").wait_for()
         await card.screenshot(path=str(SCREENSHOTS / "badge_card.png"))
