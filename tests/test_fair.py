@@ -33,6 +33,9 @@ FAIR_DAY = "2026-06-01"
 DAY = dt.date(2026, 6, 1)
 HOSTILE = '#panic("ran") *粗* [链接] $x^2$ \\ `代码` <b> 养老'
 
+#: the subject is not the database server (see pyproject's markers): the second CI pass skips it
+pytestmark = pytest.mark.once
+
 OPEN_ON_DAY = """
 SELECT d.title, d.category FROM demands d JOIN communities c ON c.id = d.community_id
 JOIN districts x ON x.id = c.district_id

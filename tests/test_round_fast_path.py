@@ -17,6 +17,7 @@ from typing import Any
 import asyncpg
 import msgspec
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import sparse
@@ -34,6 +35,9 @@ from matchmaker.services import rounds as round_service
 from matchmaker.synthetic import generate
 from matchmaker.vocab import related_pairs
 from tests.test_engine import SETTINGS, problems
+
+#: two ways of computing one round held equal, not the database server: the second CI pass skips it
+pytestmark = pytest.mark.once
 
 #: The exclusions as the candidates query once joined them, pair by pair.
 NEVER_PROPOSED = """
