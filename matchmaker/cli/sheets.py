@@ -69,10 +69,7 @@ def export_demands(fmt: str | None, output: Path | None) -> None:
     from matchmaker.queries.demands import DemandFilters
     from matchmaker.sheets.needs import demands_csv, demands_xlsx
 
-    if fmt is None:
-        suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = suffix if suffix in FORMATS else "xlsx"
-    target = output or Path(f"demands-{dt.date.today().isoformat()}.{fmt}")
+    fmt, target = _target("demands", output, fmt)
 
     async def work() -> bytes:
         conn = await _connect()
@@ -143,10 +140,7 @@ def _library_commands(name: str) -> None:
     def export_library(file: Path | None, fmt: str | None) -> None:
         from matchmaker.sheets import libraries
 
-        if fmt is None:
-            suffix = file.suffix.lower().lstrip(".") if file else ""
-            fmt = suffix if suffix in FORMATS else "xlsx"
-        target = file or Path(f"{name}-{dt.date.today().isoformat()}.{fmt}")
+        fmt, target = _target(name, file, fmt)
 
         async def work() -> bytes:
             conn = await _connect()
@@ -212,3 +206,11 @@ def _refuse_rows(file: Path, result: object) -> None:
         err=True,
     )
     sys.exit(2)
+
+
+def _target(name: str, file: Path | None, fmt: str | None) -> tuple[str, Path]:
+    """The format (given, else FILE's extension, else xlsx) and the file an export writes."""
+    if fmt is None:
+        suffix = file.suffix.lower().lstrip(".") if file else ""
+        fmt = suffix if suffix in FORMATS else "xlsx"
+    return fmt, file or Path(f"{name}-{dt.date.today().isoformat()}.{fmt}")
