@@ -92,6 +92,9 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
         app.state.pool = await db.create_pool(
             url, min_size=settings.pool_min, max_size=settings.pool_max
         )
+        # the pool's first-come line belongs to this pool: a lifespan started again (the tests'
+        # one app) must not inherit the permits of the pool it closed
+        app.state.pool_line = asyncio.Semaphore(settings.pool_max)
         app.state.settings = settings
         await asyncio.to_thread(segment.load)
         stop = asyncio.Event()

@@ -14,6 +14,7 @@ because this loader made them: nothing else creates users with a known password.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,13 @@ async def table_counts(conn: asyncpg.Connection) -> dict[str, int]:
     return dict(await conn.fetchrow(Q["table_counts"]))
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """The demo users' one password, hashed once per process (argon2 costs ~0.13 s; the tests
+    reseed hundreds of times, and a demo password needs no fresh salt each time)."""
+    return PasswordHasher().hash(DEMO_PASSWORD)
+
+
 async def load_demo(conn: asyncpg.Connection, directory: Path = SEEDS_DIR) -> dict[str, int]:
     """Load every seed file in ``directory``; return the rows added per table (zeros on a re-run)."""
     rows = {
@@ -102,7 +110,7 @@ async def load_demo(conn: asyncpg.Connection, directory: Path = SEEDS_DIR) -> di
         ("users.json", "username"),
     ):
         _unique(name, (getattr(r, key) for r in rows[name]), key)
-    password_hash = PasswordHasher().hash(DEMO_PASSWORD)
+    password_hash = _demo_password_hash()
 
     async with conn.transaction():
         before = await table_counts(conn)
