@@ -41,7 +41,9 @@ from matchmaker.services import rounds as round_service
 from matchmaker.services import scoring
 from matchmaker.settings import Settings
 
-__all__ = ["JUDGED", "Judged", "Quality", "evaluate", "read_judged", "run_quality_bench"]
+__all__ = [
+    "JUDGED", "Judged", "Quality", "evaluate", "read_judged", "run_quality_bench", "why_left_out",
+]  # fmt: skip
 
 JUDGED = SEEDS_DIR / "judged" / "pairs.csv"
 LABELS = ("good", "acceptable", "poor")
@@ -108,6 +110,7 @@ def evaluate(
     true_reasons: dict[Key, str],
     score_of: Callable[[Key, str], float],
     detail_of: Callable[[Key, str], str] | None = None,
+    min_score: float = 0.0,
 ) -> dict[str, Quality]:
     """The figures per split, from the round's proposals and reasons and each pair's score.
 
@@ -115,15 +118,18 @@ def evaluate(
     ``true_reasons``: the reason the graph supports for each need (``no_candidate`` when it has
     no candidate, else ``below_threshold`` when every candidate is under the minimum);
     ``score_of``: the score a round would give the pair, 0 when it is no candidate;
-    ``detail_of``: what to say of a good pair left unproposed (its components).
+    ``detail_of``: what to say of a good pair left unproposed (its components);
+    ``min_score``: the round's, to say why a good pair was left out (:func:`why_left_out`).
     """
     judged = list(judged)
     by_need: dict[Key, dict[str, Judged]] = defaultdict(dict)
     for j in judged:
         by_need[(j.community, j.need)][j.partner] = j
     proposed: dict[Key, list[str]] = defaultdict(list)
+    taken: dict[str, list[Key]] = defaultdict(list)
     for key, partner in proposals:
         proposed[key].append(partner)
+        taken[partner].append(key)
     # a good pair under the threshold says how many poor candidates a lower one would admit too
     poor = np.sort(
         [
@@ -137,7 +143,13 @@ def evaluate(
         score = score_of(key, name)
         above = len(poor) - int(np.searchsorted(poor, score))
         detail = f"{detail_of(key, name)}; " if detail_of is not None else ""
-        return f"{name} {score:.3f} ({detail}{above} poor pair{'' if above == 1 else 's'} score as high)"
+        why = why_left_out(
+            key, name, score, min_score, proposed.get(key, []), taken[name], score_of
+        )
+        return (
+            f"{name} {score:.3f} ({detail}{above} poor pair{'' if above == 1 else 's'} score "
+            f"as high; why: {why})"
+        )
 
     out = {s: Quality() for s in SPLITS}
     for key, partners in by_need.items():
@@ -146,6 +158,42 @@ def evaluate(
             _need(q_, key, partners, proposed.get(key, []), open_reasons, true_reasons,
                   score_of, missed_good)  # fmt: skip
     return out
+
+
+def why_left_out(
+    key: Key,
+    name: str,
+    score: float,
+    min_score: float,
+    need_got: list[str],
+    partner_went_to: list[Key],
+    score_of: Callable[[Key, str], float],
+) -> str:
+    """Why the round did not propose a good pair, in the order a coordinator would check it:
+
+    ``no candidate`` (a rule of the candidates left it out) · ``under min_score`` · ``the need's
+    slots went to …`` (with their scores: the optimum preferred them) · ``its capacity went to …``
+    (the partner was proposed elsewhere) · ``not chosen``.
+
+    >>> why_left_out(("c", "n"), "P", 0.5, 0.55, [], [], lambda k, p: 0.0)
+    'under min_score 0.55'
+    >>> why_left_out(("c", "n"), "P", 0.6, 0.55, ["Q"], [], lambda k, p: 0.61)
+    "the need's slots went to Q 0.610"
+    """
+    if score <= 0:
+        return "no candidate"
+    if score < min_score:
+        return f"under min_score {min_score:g}"
+    if need_got:
+        return "the need's slots went to " + ", ".join(
+            f"{other} {score_of(key, other):.3f}" for other in need_got
+        )
+    if partner_went_to:
+        return "its capacity went to " + ", ".join(
+            f"{title} {score_of((community, title), name):.3f}"
+            for community, title in partner_went_to
+        )
+    return "not chosen"
 
 
 def _need(
@@ -308,6 +356,7 @@ async def run_quality_bench(
         judged, proposals, open_reasons, true_reasons,
         lambda key, partner: scores.get((key, partner), 0.0),
         lambda key, partner: details.get((key, partner), "no candidate"),
+        min_score=request.min_score,
     )  # fmt: skip
     table = _table(figures, request, len(judged))
     if verbose:

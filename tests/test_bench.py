@@ -118,11 +118,49 @@ def test_bench_quality_holds_the_default_round_to_the_judged_pairs(
     # every figure is a share with its counts, or the ranking accuracy
     assert re.search(r"\| all \| [0-9.]+% \(\d+/\d+\) \| [0-9.]+% \(\d+/\d+\) \|", rows["all"])
     assert "0 of pairs outside the set" in out  # the round proposed only judged pairs
-    # a good pair left out says why: its components, and the poor pairs scoring as high
+    # a good pair left out says why: its components, the poor pairs scoring as high, the cause
     for line in (m for m in out.splitlines() if "no good partner proposed" in m):
         assert re.search(
-            r"\d\.\d{3} \(text [0-9.e-]+ · category .+ poor pairs? score as high", line
+            r"\d\.\d{3} \(text [0-9.e-]+ · category .+ poor pairs? score as high; why: "
+            r"(no candidate|under min_score 0\.55|the need's slots went to |its capacity went to "
+            r"|not chosen)",
+            line,
         )
+
+
+def test_a_good_pair_left_out_says_which_check_kept_it_out() -> None:
+    from matchmaker.bench_quality import Judged, evaluate
+
+    def pair(need: str, partner: str, judgement: str) -> Judged:
+        return Judged(need, "c", partner, judgement, "why", "dev")
+
+    judged = [
+        pair("far", "A", "good"),  # no candidate
+        pair("low", "B", "good"),  # a candidate under min_score
+        pair("one slot", "C", "good"),  # outscored for the need's one slot
+        pair("one slot", "D", "acceptable"),
+        pair("busy", "E", "good"),  # its one unit of capacity went to another need
+        pair("other", "E", "good"),
+    ]
+    scores = {("low", "B"): 0.4, ("one slot", "C"): 0.6, ("one slot", "D"): 0.7,
+              ("busy", "E"): 0.6, ("other", "E"): 0.8}  # fmt: skip
+    figures = evaluate(
+        judged,
+        [(("c", "one slot"), "D"), (("c", "other"), "E")],
+        {},
+        {},
+        lambda key, partner: scores.get((key[1], partner), 0.0),
+        min_score=0.55,
+    )
+    why = {m.split(" (good: ")[0].split(": ")[1]: m.split("why: ")[1].split(")")[0]
+           for m in figures["all"].missed}  # fmt: skip
+    assert why == {
+        "far": "no candidate",
+        "low": "under min_score 0.55",
+        "one slot": "the need's slots went to D 0.700",
+        "busy": "its capacity went to other 0.800",
+    }
+    assert (figures["all"].with_good, figures["all"].got_good) == (5, 1)
 
 
 def test_the_judged_set_judges_every_open_need_against_every_organisation() -> None:

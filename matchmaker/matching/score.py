@@ -7,8 +7,8 @@ category           1 when the partner serves the demand's category, else 0
 resources          share of the demand's resource types the partner offers (1 when none asked)
 text               TF-IDF cosine of the demand's jieba tokens and the partner's profile tokens
                    (its description, products and past cases)
-proximity          exp(-km / 25): 1 next door, 0.37 at 25 km, 0.02 at 100 km; at least 0.5
-                   for a remote-capable partner
+proximity          on site exp(-km / 25): 1 next door, 0.37 at 25 km, 0.02 at 100 km; help
+                   given from afar exp(-km / 100)
 track_record       half smoothed average rating, half smoothed completion rate of its past
                    partnerships (a newcomer starts at the prior, not at zero)
 interest           1 when the partner expressed interest in this demand
