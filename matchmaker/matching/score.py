@@ -3,10 +3,12 @@
 Components of a (demand, partner) edge:
 
 =================  ==========================================================================
-category           1 when the partner serves the demand's category, else 0
+category           1 when the partner serves the demand's category, 0.6 when only a product of
+                   it does, 0.4 when it serves only a related category (no candidate otherwise)
 resources          share of the demand's resource types the partner offers (1 when none asked)
-text               TF-IDF cosine of the demand's jieba tokens and the partner's profile tokens
-                   (its description, products and past cases)
+text               cosine of character n-grams weighted over the whole library (matching/text.py)
+                   of the demand and the partner's profile (its description, products, past
+                   cases and talent), full marks at a cosine of 0.25
 proximity          on site exp(-km / 25): 1 next door, 0.37 at 25 km, 0.02 at 100 km; help
                    given from afar exp(-km / 100)
 track_record       half smoothed average rating, half smoothed completion rate of its past
