@@ -4,8 +4,10 @@ nothing imported, a coordinator's area, contacts kept from who may not see them,
 
 from __future__ import annotations
 
+import html
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -250,3 +252,58 @@ async def test_the_command_line_exports_and_imports_a_library(
     assert refused.returncode == 2
     assert "row 2, 层级" in refused.stderr and "row 2, 生效日期" in refused.stderr
     assert await seeded.fetchval("SELECT count(*) FROM policies") == count
+
+
+def _reasons(page: str) -> dict[tuple[int, str], str]:
+    """The refused rows a page lists: (row, column) → reason."""
+    table = page.split('data-testid="row-errors"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>", table)
+    return {(int(row), column): html.unescape(reason) for row, column, reason in cells}
+
+
+async def test_a_chinese_import_page_says_why_a_row_is_bad_in_chinese(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    token = await page_login("coordinator")  # 邛崃市
+
+    async def upload(content: str, **params: str) -> str:
+        response = await client.post(
+            "/libraries/actors/import",
+            params=params,
+            data={"_csrf_token": token},
+            files={"file": ("主体.csv", content.encode(), "text/csv")},
+        )
+        assert response.status_code == 422, response.text
+        return response.text
+
+    cells = (
+        "机构名称,类型,服务区县,纬度,经度,已认证,服务半径(公里)\n"
+        "坏类型,火箭公司,邛崃市,30.4,103.5,,\n"
+        ",企业,火星区、月球,north,103.5,也许,\n"
+        "半径,企业,邛崃市,30.4,103.5,,1.5\n"
+        "远方,企业,邛崃市,99,103.5,,\n"  # its cells pass; the create Struct refuses it
+    )
+    reasons = _reasons(await upload(cells))
+    assert reasons == {
+        (2, "类型"): reasons[2, "类型"],
+        (3, "机构名称"): "必填，这一格是空的",
+        (3, "服务区县"): "没有叫“火星区”的区县；没有叫“月球”的区县",
+        (3, "纬度"): "应为数字，不能是“north”",
+        (3, "已认证"): "请填写 是 或 否，不能是“也许”",
+        (4, "服务半径(公里)"): "应为整数，不能是“1.5”",
+        (5, "纬度"): "不能大于 90",
+    }, reasons
+    assert reasons[2, "类型"].startswith("无法识别“火箭公司”；请填写：")
+    # every row reads; the service refuses two (a grade for an enterprise, another's area)
+    refused = (
+        "机构名称,类型,服务区县,纬度,经度,评估等级\n"
+        "乙,企业,邛崃市,30.4,103.5,5A级\n"
+        "外区,企业,大邑县,30.4,103.5,\n"
+    )
+    reasons = _reasons(await upload(refused))
+    assert set(reasons) == {(2, "评估等级"), (3, "服务区县")}, reasons
+    assert reasons[2, "评估等级"].startswith("只有社会组织"), reasons
+    assert reasons[3, "服务区县"] == "协调员添加的机构须服务于其辖区内的区县", reasons
+    # the same file on the English page: the reasons as the API gives them
+    english = _reasons(await upload(cells, lang="en"))
+    assert english[3, "纬度"] == "must be a number, not 'north'"

@@ -1,4 +1,5 @@
-"""Cases and their partners: typed functions over ``sql/queries/cases.sql``."""
+"""Cases and their partners: typed functions over ``sql/queries/cases.sql`` (the shared shape:
+:class:`Table`; a case's partners, its references and similar cases are its own)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from matchmaker.errors import Conflict
-from matchmaker.models.cases import Case, CaseSort
-from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, by_relevance, fetch_page
+from matchmaker.libraries.cases import CASES
+from matchmaker.models.cases import Case
+from matchmaker.queries.library import Table
+from matchmaker.queries.paging import Sort, by_relevance
 
 __all__ = [
     "SORTS",
+    "TABLE",
     "CaseFilters",
     "archive",
     "community_exists",
@@ -28,8 +30,6 @@ __all__ = [
     "update",
 ]
 
-Q = sql("cases")
-
 #: The sorts a list may ask for; the user names one, never writes SQL.
 SORTS: dict[str, Sort] = {
     "relevance": by_relevance("c.search", 6),
@@ -42,15 +42,9 @@ SORTS: dict[str, Sort] = {
     "beneficiaries": Sort("c.id", key_sql="COALESCE(c.beneficiaries, 0)", key_type="int"),
 }
 
-#: Unique constraints of ``cases`` and the input field each is about.
-_UNIQUE_FIELDS = {
-    "cases_community_id_title_key": ("title", "this community already has a case with this title"),
-    "cases_partnership_id_key": ("partnership_id", "another case already records this partnership"),
-}
-
 
 class CaseFilters(msgspec.Struct, kw_only=True):
-    """Optional narrowing of a case list; ``None`` means any."""
+    """Optional narrowing of a case list (the list block's parameters, in order); None: any."""
 
     district_id: int | None = None
     community_id: int | None = None
@@ -60,43 +54,23 @@ class CaseFilters(msgspec.Struct, kw_only=True):
     q: str | None = None
 
 
-def _case(row: asyncpg.Record) -> Case:
-    return msgspec.convert(dict(row), Case)
+TABLE = Table(
+    CASES, Case, CaseFilters, SORTS,
+    unique={
+        "cases_community_id_title_key": ("title", "this community already has a case with this title"),
+        "cases_partnership_id_key": ("partnership_id", "another case already records this partnership"),
+    },
+)  # fmt: skip
+Q = TABLE.q
 
-
-def _conflict(exc: asyncpg.UniqueViolationError) -> Conflict:
-    field, message = _UNIQUE_FIELDS.get(
-        exc.constraint_name or "", (None, f"this value is already taken ({exc.constraint_name})")
-    )
-    return Conflict(f"{field}: {message}" if field else message, field=field)
-
-
-async def list_cases(
-    conn: asyncpg.Connection,
-    filters: CaseFilters,
-    *,
-    sort: CaseSort,
-    limit: int,
-    cursor: str | None,
-) -> tuple[list[Case], str | None]:
-    """One page of cases; ``filters.q`` must already be segmented (see ``segment.query_text``)."""
-    spec = SORTS[sort]
-    f = filters
-    args: list[Any] = [
-        f.district_id, f.community_id, f.category, f.model_tag, f.actor_id, f.q or None,
-    ]  # fmt: skip
-    return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _case)
-
-
-async def get(conn: asyncpg.Connection, case_id: int) -> Case:
-    row = await one(conn, Q["get"], case_id, entity="case", key=case_id)
-    return _case(row)
-
-
-async def row_for_update(conn: asyncpg.Connection, case_id: int) -> dict[str, Any]:
-    """The stored row with ``actor_ids``, locked until the caller's transaction ends."""
-    row = await one(conn, Q["row_for_update"], case_id, entity="case", key=case_id)
-    return dict(row)
+list_cases = TABLE.page
+get = TABLE.get
+#: The stored row with ``actor_ids``, locked until the caller's transaction ends.
+row_for_update = TABLE.row_for_update
+insert = TABLE.insert
+#: Write every editable column (not the partners: see :func:`set_actors`).
+update = TABLE.update
+archive = TABLE.archive
 
 
 async def community_exists(conn: asyncpg.Connection, community_id: int) -> bool:
@@ -115,36 +89,6 @@ async def partnership(conn: asyncpg.Connection, partnership_id: int) -> dict[str
     return dict(row) if row else None
 
 
-async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> int:
-    """A new case's id; a title its community already uses is a Conflict naming ``title``."""
-    v = values
-    try:
-        return int(
-            await conn.fetchval(
-                Q["insert"],
-                v["community_id"], v["title"], v["summary"], v["category"], v["model_tags"],
-                v["beneficiaries"], v["duration_months"], v["rating"], v["year"],
-                v["partnership_id"], v["search_text"],
-            )
-        )  # fmt: skip
-    except asyncpg.UniqueViolationError as exc:
-        raise _conflict(exc) from None
-
-
-async def update(conn: asyncpg.Connection, case_id: int, values: dict[str, Any]) -> None:
-    """Write every editable column (not the partners: see :func:`set_actors`)."""
-    v = values
-    try:
-        await conn.execute(
-            Q["update"],
-            case_id, v["community_id"], v["title"], v["summary"], v["category"], v["model_tags"],
-            v["beneficiaries"], v["duration_months"], v["rating"], v["year"], v["partnership_id"],
-            v["search_text"],
-        )  # fmt: skip
-    except asyncpg.UniqueViolationError as exc:
-        raise _conflict(exc) from None
-
-
 async def set_actors(conn: asyncpg.Connection, case_id: int, actor_ids: list[int]) -> None:
     """Replace the case's partners with ``actor_ids``."""
     await conn.execute(Q["clear_actors"], case_id)
@@ -159,8 +103,4 @@ async def similar(
     A need's page shows them as examples to copy; a case sharing neither is left out.
     """
     rows = await conn.fetch(Q["similar"], category, words, limit)
-    return [_case(row) for row in rows]
-
-
-async def archive(conn: asyncpg.Connection, case_id: int) -> None:
-    await conn.execute(Q["archive"], case_id)
+    return [TABLE.row(row) for row in rows]

@@ -1,19 +1,17 @@
-"""Policies: typed functions over ``sql/queries/policies.sql``."""
+"""Policies: typed functions over ``sql/queries/policies.sql`` (the shared shape: :class:`Table`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import asyncpg
 import msgspec
 
-from matchmaker.errors import Conflict
-from matchmaker.models.policies import Policy, PolicySort
-from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, by_relevance, fetch_page
+from matchmaker.libraries.policies import POLICIES
+from matchmaker.models.policies import Policy
+from matchmaker.queries.library import Table
+from matchmaker.queries.paging import Sort, by_relevance
 
 __all__ = [
     "SORTS",
+    "TABLE",
     "PolicyFilters",
     "archive",
     "get",
@@ -22,8 +20,6 @@ __all__ = [
     "row_for_update",
     "update",
 ]
-
-Q = sql("policies")
 
 #: The sorts a list may ask for; the user names one, never writes SQL.
 SORTS: dict[str, Sort] = {
@@ -46,7 +42,7 @@ SORTS: dict[str, Sort] = {
 
 
 class PolicyFilters(msgspec.Struct, kw_only=True):
-    """Optional narrowing of a policy list; ``None`` means any."""
+    """Optional narrowing of a policy list (the list block's parameters, in order); None: any."""
 
     level: str | None = None
     category: str | None = None
@@ -56,73 +52,14 @@ class PolicyFilters(msgspec.Struct, kw_only=True):
     q: str | None = None
 
 
-def _policy(row: asyncpg.Record) -> Policy:
-    return msgspec.convert(dict(row), Policy)
+TABLE = Table(
+    POLICIES, Policy, PolicyFilters, SORTS,
+    unique={"policies_title_key": ("title", "a policy with this title already exists")},
+)  # fmt: skip
 
-
-def _conflict(exc: asyncpg.UniqueViolationError) -> Conflict:
-    if exc.constraint_name == "policies_title_key":
-        return Conflict("title: a policy with this title already exists", field="title")
-    return Conflict(f"this value is already taken ({exc.constraint_name})")
-
-
-async def list_policies(
-    conn: asyncpg.Connection,
-    filters: PolicyFilters,
-    *,
-    sort: PolicySort,
-    limit: int,
-    cursor: str | None,
-) -> tuple[list[Policy], str | None]:
-    """One page of policies; ``filters.q`` must already be segmented (see ``segment.query_text``)."""
-    spec = SORTS[sort]
-    f = filters
-    args: list[Any] = [
-        f.level, f.category, f.community_kind, f.actor_kind, f.active, f.q or None,
-    ]  # fmt: skip
-    return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _policy)
-
-
-async def get(conn: asyncpg.Connection, policy_id: int) -> Policy:
-    row = await one(conn, Q["get"], policy_id, entity="policy", key=policy_id)
-    return _policy(row)
-
-
-async def row_for_update(conn: asyncpg.Connection, policy_id: int) -> dict[str, Any]:
-    """The stored row, locked until the caller's transaction ends."""
-    row = await one(conn, Q["row_for_update"], policy_id, entity="policy", key=policy_id)
-    return dict(row)
-
-
-async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> int:
-    """A new policy's id; a title already in use is a Conflict naming ``title``."""
-    v = values
-    try:
-        return int(
-            await conn.fetchval(
-                Q["insert"],
-                v["title"], v["issuer"], v["level"], v["doc_number"], v["categories"],
-                v["eligible_community_kinds"], v["eligible_actor_kinds"], v["subsidy_ceiling"],
-                v["valid_from"], v["valid_to"], v["summary"], v["search_text"],
-            )
-        )  # fmt: skip
-    except asyncpg.UniqueViolationError as exc:
-        raise _conflict(exc) from None
-
-
-async def update(conn: asyncpg.Connection, policy_id: int, values: dict[str, Any]) -> None:
-    """Write every editable column; a title already in use is a Conflict naming ``title``."""
-    v = values
-    try:
-        await conn.execute(
-            Q["update"],
-            policy_id, v["title"], v["issuer"], v["level"], v["doc_number"], v["categories"],
-            v["eligible_community_kinds"], v["eligible_actor_kinds"], v["subsidy_ceiling"],
-            v["valid_from"], v["valid_to"], v["summary"], v["search_text"],
-        )  # fmt: skip
-    except asyncpg.UniqueViolationError as exc:
-        raise _conflict(exc) from None
-
-
-async def archive(conn: asyncpg.Connection, policy_id: int) -> None:
-    await conn.execute(Q["archive"], policy_id)
+list_policies = TABLE.page
+get = TABLE.get
+row_for_update = TABLE.row_for_update
+insert = TABLE.insert
+update = TABLE.update
+archive = TABLE.archive

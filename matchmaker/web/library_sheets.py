@@ -32,10 +32,11 @@ from matchmaker.sheets.workbook import (
 )
 from matchmaker.vocab import LABELS
 from matchmaker.web.i18n import Lang, Words, label, say, text
+from matchmaker.web.import_reasons import reason_in
 from matchmaker.web.libraries import WORDS as LIBRARY_WORDS
 from matchmaker.web.libraries import KindName, may_view
 from matchmaker.web.library_kinds import KINDS
-from matchmaker.web.need_import import LIMIT_TEXT, reason_in
+from matchmaker.web.need_import import LIMIT_TEXT
 from matchmaker.web.need_import import WORDS as IMPORT_WORDS
 from matchmaker.web.page import Req, lang_of, render, see_other, user_of
 
@@ -155,7 +156,7 @@ async def library_import_submit(
             request, kind, status=422, rejected=rows, rejected_rows=len({r[0] for r in rows})
         )
     except Forbidden as exc:
-        return _page(request, kind, status=403, file_error=exc.message)
+        return _page(request, kind, status=403, file_error=reason_in(lang, exc.message))
     except AppError as exc:
         return _page(
             request, kind, status=422, file_error=reason_in(lang, exc.message.split(": ", 1)[-1])

@@ -9,7 +9,6 @@ the headers the importer reads, and explains each column.
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -28,6 +27,7 @@ from matchmaker.sheets.needs import COLUMNS, demands_template
 from matchmaker.sheets.workbook import MAX_ROWS, MEDIA_TYPES, SheetRejected, read_sheet
 from matchmaker.vocab import LABELS
 from matchmaker.web.i18n import Lang, Words, label, say, text
+from matchmaker.web.import_reasons import reason_in
 from matchmaker.web.page import Req, lang_of, render, see_other, user_of
 
 __all__ = ["import_form", "import_submit", "import_template"]
@@ -85,44 +85,6 @@ WORDS: Words = {
     ),
     "status_col": ("草稿 或 征集中（留空为草稿）", "草稿 (draft) or 征集中 (open); blank: draft"),
 }
-
-#: The importer's English reasons, said in Chinese (the reason itself when no pattern fits).
-_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^required; this cell is empty$"), "必填，这一格是空的"),
-    (re.compile(r"^unknown value\(?s?\)? (?P<v>.+?); use (one|any) of: (?P<c>.+?)( \(joined with 、\))?$"),
-     "无法识别“{v}”；请填写：{c}"),
-    (re.compile(r"^not a date: (?P<v>.+); write it as 2026-06-20$"), "“{v}”不是日期，请写成 2026-06-20"),
-    (re.compile(r"^must be a whole number, not (?P<v>.+)$"), "应为整数，不能是“{v}”"),
-    (re.compile(r"^must be between (?P<a>\S+) and (?P<b>\S+), not (?P<v>.+)$"), "应在 {a} 到 {b} 之间，不能是 {v}"),
-    (re.compile(r"^no community is named (?P<v>.+)$"), "没有叫“{v}”的社区"),
-    (re.compile(r"^you may import needs only for your own community, not (?P<v>.+)$"),
-     "只能导入本社区的需求，不能导入“{v}”"),
-    (re.compile(r"^longer than (?P<n>\d+) characters \((?P<m>\d+)\)$"), "超过 {n} 字（现在 {m} 字）"),
-    (re.compile(r"^(?P<e>\S+) is before the start date (?P<s>\S+)$"), "结束日期 {e} 早于开始日期 {s}"),
-    (re.compile(r"^a new need can only be (?P<a>\S+), not (?P<v>.+)$"), "新需求的状态只能是 {a}，不能是 {v}"),
-    (re.compile(r"^unknown column in (?P<c>\w+); the columns are: (?P<h>.+)$"), "{c} 是不认识的列；可用的列：{h}"),
-    (re.compile(r"^this column appears twice$"), "这一列出现了两次"),
-    (re.compile(r"^required column is missing$"), "缺少这一必填列"),
-    (re.compile(r"^a value in a column without a header$"), "这一列没有表头，却填了内容"),
-    (re.compile(r"^must be an \.xlsx or \.csv spreadsheet, not (?P<v>.+?)( \(save .*\))?$"),
-     "只能上传 .xlsx 或 .csv 表格，“{v}”不行（可在 Excel 里另存为 .xlsx）"),
-    (re.compile(r"^cannot read this (?P<k>\w+) file"), "无法读取这个 {k} 文件，请用 Excel 重新保存后再试"),
-    (re.compile(r"^there are no rows under the header"), "表头下面没有数据行，没有可导入的内容"),
-    (re.compile(r"^the first row must hold the column headers"), "第一行必须是表头（社区、需求标题、类别 …）"),
-    (re.compile(r"^more than (?P<n>\d+) rows"), "超过 {n} 行，请拆成几个文件"),
-)  # fmt: skip
-
-
-def reason_in(lang: Lang, reason: str) -> str:
-    """A bad cell's reason in the page's language."""
-    if lang == "en":
-        return reason
-    for pattern, chinese in _REASONS:
-        found = pattern.match(reason)
-        if found:
-            parts = {k: (v or "").strip("'\"") for k, v in found.groupdict().items()}
-            return chinese.format(**parts)
-    return reason
 
 
 def column_guide(lang: Lang, any_community: bool) -> list[tuple[str, bool, str]]:
@@ -207,7 +169,7 @@ async def import_submit(
             request, status=422, rejected=rows, rejected_rows=len({r[0] for r in rows})
         )
     except Forbidden as exc:
-        return import_page(request, status=403, file_error=exc.message)
+        return import_page(request, status=403, file_error=reason_in(lang, exc.message))
     except AppError as exc:
         return import_page(
             request, status=422, file_error=reason_in(lang, exc.message.split(": ", 1)[-1])
