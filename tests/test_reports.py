@@ -246,6 +246,11 @@ async def test_the_workbook_has_a_sheet_per_section_with_chinese_headers_and_no_
         )
         names = [row[1] for row in book["需求"].iter_rows(values_only=True)]
         assert "=1+2" in names
+        for sheet in book:  # printed: one landscape page wide, the headers on every page
+            assert sheet.page_setup.orientation == "landscape", sheet.title
+            assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+            assert sheet.print_title_rows == "$1:$1", sheet.title
         with zipfile.ZipFile(io.BytesIO(response.content)) as files:
             for name in files.namelist():
                 if name.startswith("xl/worksheets/"):

@@ -190,25 +190,41 @@ def _label(indicator: str) -> str:
     return next(r.label for r in STANDARD_1257N if r.indicator == indicator)
 
 
+def _for_print(sheet: Any) -> None:
+    """Printed, a sheet is one page wide (landscape) with its header row on every page: a report
+    is handed up on paper as often as in a file, and a column cut off onto a page of its own is a
+    column nobody reads."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4 (openpyxl Worksheet.PAPERSIZE_A4)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+
+
 def write_xlsx(report: Report) -> bytes:
     """The report as a workbook: one sheet per section, bold frozen Chinese headers, filters.
     Every text cell is written as text, so nothing a record says runs as a formula."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
+    # headers and figures centred in their columns: printed, a right-aligned figure under a
+    # left-aligned header reads as the next column's
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for name, headers, rows in _sheets(report):
         sheet = book.create_sheet(name)
         sheet.freeze_panes = "A2"
+        _for_print(sheet)
         for i, header in enumerate(headers, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = max(10, 2 * len(header) + 2)
         head = []
         for header in headers:
             cell = WriteOnlyCell(sheet, value=header)
-            cell.font = bold
+            cell.font, cell.alignment = bold, centred
             head.append(cell)
         sheet.append(head)
         count = 0
@@ -218,6 +234,8 @@ def write_xlsx(report: Report) -> bytes:
                 cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # text, never a formula
+                elif isinstance(value, int | float):
+                    cell.alignment = centred
                 cells.append(cell)
             sheet.append(cells)
             count += 1
