@@ -141,22 +141,28 @@ async def board(
     district_id: OptionalId = None,
     category: OptionalText = None,
     sort: OptionalText = None,
+    sort_auto: OptionalText = None,
     cursor: Annotated[str | None, QueryParameter(max_length=500)] = None,
     shown: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
 ) -> Template:
     """The board; with the ``HX-Request`` header, only the cards (only the next ones, to append,
-    when htmx targets the card list)."""
+    when htmx targets the card list).
+
+    ``sort_auto`` is the order the form showed without anyone choosing it: a ``sort`` equal to it
+    was not picked, so the default applies again to what is asked now — a partner's best fits
+    first, but a typed query ranked by relevance over every open need it finds.
+    """
     actor_id = _partner_of(user_of(request))
     district = chosen_id(district_id)
     if category not in LABELS["category"]:
         category = None
     search = await compile_query(conn, q_)
-    if sort is None:
-        # a partner sees its best fits first unless it chooses another order or searches; a
-        # query is ranked by relevance (最相关, the select's first choice), else newest first
-        sort = "fit" if actor_id is not None and not search.words else "relevance"
-    if sort not in SORTS or (sort == "fit" and actor_id is None):
-        sort = "relevance"
+    # a partner sees its best fits first unless it chooses another order or searches; a query is
+    # ranked by relevance (最相关, the select's first choice), else newest first
+    default = "fit" if actor_id is not None and not search.words else "relevance"
+    asked = sort
+    chosen = sort in SORTS and sort != sort_auto and (sort != "fit" or actor_id is not None)
+    sort = sort if chosen and sort is not None else default
     districts = await districts_of(conn)
     items: list[Demand] = []
     next_cursor = None
@@ -194,7 +200,9 @@ async def board(
             "district_id": district or "",
             "category": category or "",
             "sort": sort,
+            "sort_auto": "" if chosen else sort,
         },
+        sort_moved=asked != sort,
         districts=districts,
         categories=list(LABELS["category"]),
     )
