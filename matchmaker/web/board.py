@@ -9,6 +9,7 @@ chooses another order, and expresses or withdraws interest from the card itself.
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 import asyncpg
@@ -21,6 +22,7 @@ from matchmaker.auth import roles
 from matchmaker.errors import AppError, Conflict
 from matchmaker.matching.score import Weights
 from matchmaker.models import CurrentUser
+from matchmaker.models.communities import District
 from matchmaker.models.demands import Demand, DemandSort
 from matchmaker.queries import demands as q
 from matchmaker.queries.communities import districts as districts_of
@@ -93,6 +95,23 @@ COUNT_UP_TO = 1000
 CARD_LIST = "card-list"
 
 
+#: How long a server keeps the district list it offers (seconds). Districts and towns are written
+#: only by the seed and synthetic commands, never through the app; the board read them on every view
+#: (a query and its JSON of towns, a tenth of a board's work under load).
+DISTRICTS_KEPT = 60.0
+
+
+async def _districts(request: Req, conn: asyncpg.Connection) -> list[District]:
+    """The districts for the board's select, read at most once a minute by each app."""
+    state = request.app.state
+    kept = state.get("board_districts")
+    now = time.monotonic()
+    if kept is None or now - kept[0] > DISTRICTS_KEPT:
+        kept = (now, await districts_of(conn))
+        state["board_districts"] = kept
+    return list(kept[1])
+
+
 def chosen_id(value: str | None) -> int | None:
     """The id a select chose, or None for "any" (or for anything that is not an id)."""
     return int(value) if value and value.isdigit() and 0 < int(value) < 2**62 else None
@@ -163,7 +182,7 @@ async def board(
     asked = sort
     chosen = sort in SORTS and sort != sort_auto and (sort != "fit" or actor_id is not None)
     sort = sort if chosen and sort is not None else default
-    districts = await districts_of(conn)
+    districts = await _districts(request, conn)
     items: list[Demand] = []
     next_cursor = None
     found = 0
