@@ -4,7 +4,8 @@ The same queries as ``GET /api/v1/opportunities``; an htmx request gets only the
 and filters swap them in place, and "load more" appends the next page below the cards already read
 (the reader stays where they were). A signed-in partner also sees its fit with each need (the score
 a match round would give the pair) with its breakdown a tap away, sees the best fits first unless it
-chooses another order, and expresses or withdraws interest from the card itself.
+chooses another order or types a query (ranked then by relevance over every open need, the fit shown
+where known), and expresses or withdraws interest from the card itself.
 """
 
 from __future__ import annotations
