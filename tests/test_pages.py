@@ -235,3 +235,79 @@ async def test_past_its_bound_the_board_says_more_than(
     monkeypatch.setattr(board, "COUNT_UP_TO", open_needs)  # exactly the bound: the exact count
     page = (await client.get("/board", params={"lang": "zh"})).text
     assert f'data-testid="found">找到 {open_needs} 条需求</p>' in page
+
+
+def _form_fields(page: str) -> dict[str, str]:
+    """What the board's search form would send as drawn: the query, each select's chosen
+    option (its first when none is marked) and the hidden fields."""
+    form = page.split('role="search"', 1)[1].split("</form>", 1)[0]
+    fields = dict(
+        re.findall(r'<input type="(?:search|hidden)" name="(\w+)"[^>]*?value="([^"]*)"', form)
+    )
+    for name, body in re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', form, re.S):
+        values = re.findall(r'<option value="([^"]*)"( selected)?>', body)
+        fields[name] = next((v for v, chosen in values if chosen), values[0][0])
+    return fields
+
+
+def _marked(card: str, word: str) -> bool:
+    """A card's title and snippet show ``word`` marked wherever they show it (a card found by a
+    synonym, a label or its place may show none)."""
+    shown = card.split('<p class="where">')[0] + card.split('<p class="desc">')[1].split("</p>")[0]
+    return shown.count(word) == shown.count(f"<mark>{word}</mark>")
+
+
+def _sort_of(page: str) -> str:
+    return re.search(r'<option value="(\w+)" selected>', page.split('name="sort"', 1)[1]).group(1)
+
+
+async def test_a_partners_typed_query_is_ranked_by_relevance_unless_it_chose_fit(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    """Issue 13: a partner's default order is its fit, but a query typed without choosing an order
+    is ranked over every open need it finds (fits still shown); fit chosen stays fit. Marks on both."""
+    await page_login("partner")
+    board_page = (await client.get("/board")).text
+    assert _sort_of(board_page) == "fit"
+    typed = _form_fields(board_page) | {"q": "托管"}  # the select left at its default
+    ranked = (await client.get("/board", params=typed)).text
+    assert _sort_of(ranked) == "relevance" and "按匹配度排序只列出" not in ranked
+    found = int(re.search(r"找到 (\d+) 条需求", ranked).group(1))
+    cards = ranked.split('class="card ')[1:]
+    assert "托管" in cards[0].split("</h2>")[0]  # best match first
+    assert all(_marked(c, "托管") for c in cards) and len(cards) == min(found, board.PAGE_SIZE)
+    assert "<mark>托管</mark>" in cards[0].split("</h2>")[0]
+    assert any("匹配度" in c for c in cards)  # the fit where it is known
+    # choosing fit on that page (the select's change sends the form) keeps fit, marked too
+    fit_form = _form_fields(ranked) | {"sort": "fit"}
+    by_fit = (await client.get("/board", params=fit_form)).text
+    assert _sort_of(by_fit) == "fit" and "按匹配度排序只列出" in by_fit
+    fit_cards = by_fit.split('class="card ')[1:]
+    fit_found = int(re.search(r"找到 (\d+) 条需求", by_fit).group(1))
+    assert fit_cards and fit_found < found  # only its candidates
+    assert all(_marked(c, "托管") for c in fit_cards) and "<mark>" in by_fit.split("card-list")[1]
+    fits = [int(x) for x in re.findall(r"<span>匹配度 (\d+)%</span>", by_fit)]
+    assert fits == sorted(fits, reverse=True) and len(fits) == len(fit_cards)
+    # a chosen order survives a new query; cleared, the query-less default comes back
+    again = (await client.get("/board", params=_form_fields(by_fit) | {"q": "老人"})).text
+    assert _sort_of(again) == "fit"
+    cleared = (await client.get("/board", params=_form_fields(ranked) | {"q": ""})).text
+    assert _sort_of(cleared) == "fit"
+
+
+async def test_htmx_search_moves_the_sort_select_only_when_the_order_moved(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    await page_login("partner")
+    htmx = {"HX-Request": "true"}
+    fields = _form_fields((await client.get("/board")).text) | {"q": "托管"}
+    typed = (await client.get("/board", params=fields, headers=htmx)).text
+    # the cards come with the select moved to 最相关 and the hidden default, both out of band
+    assert '<select name="sort" id="sort-select" hx-swap-oob="true">' in typed
+    assert _sort_of(typed) == "relevance"
+    assert 'id="sort-auto" value="relevance" hx-swap-oob="true"' in typed
+    swapped = fields | {"sort": "fit", "sort_auto": "relevance"}  # the form after that swap
+    picked = (await client.get("/board", params=swapped, headers=htmx)).text
+    assert 'id="sort-select"' not in picked  # the select just changed is left alone
+    assert 'id="sort-auto" value="" hx-swap-oob="true"' in picked
+    assert "按匹配度排序只列出" in picked and "<mark>" in picked

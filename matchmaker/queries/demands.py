@@ -193,9 +193,11 @@ async def count_open(conn: asyncpg.Connection, filters: DemandFilters, *, up_to:
     """How many open demands match ``filters`` (``q`` already segmented), counting at most
     ``up_to``: the board's count, which says "more than" past it rather than scan every need."""
     f = filters
+    about_community = (f.district_id, f.town_id, f.community_kind) != (None, None, None)
     return int(
         await conn.fetchval(
-            Q["count_open"], f.district_id, f.town_id, f.community_id, f.category,
+            Q["count_open" if about_community else "count_open_anywhere"],
+            f.district_id, f.town_id, f.community_id, f.category,
             f.resource_type, f.target_group, f.urgency, f.community_kind, f.q or None, up_to,
         )
     )  # fmt: skip

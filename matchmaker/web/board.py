@@ -4,11 +4,13 @@ The same queries as ``GET /api/v1/opportunities``; an htmx request gets only the
 and filters swap them in place, and "load more" appends the next page below the cards already read
 (the reader stays where they were). A signed-in partner also sees its fit with each need (the score
 a match round would give the pair) with its breakdown a tap away, sees the best fits first unless it
-chooses another order, and expresses or withdraws interest from the card itself.
+chooses another order or types a query (ranked then by relevance over every open need, the fit shown
+where known), and expresses or withdraws interest from the card itself.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 import asyncpg
@@ -21,6 +23,7 @@ from matchmaker.auth import roles
 from matchmaker.errors import AppError, Conflict
 from matchmaker.matching.score import Weights
 from matchmaker.models import CurrentUser
+from matchmaker.models.communities import District
 from matchmaker.models.demands import Demand, DemandSort
 from matchmaker.queries import demands as q
 from matchmaker.queries.communities import districts as districts_of
@@ -93,6 +96,23 @@ COUNT_UP_TO = 1000
 CARD_LIST = "card-list"
 
 
+#: How long a server keeps the district list it offers (seconds). Districts and towns are written
+#: only by the seed and synthetic commands, never through the app; the board read them on every view
+#: (a query and its JSON of towns, a tenth of a board's work under load).
+DISTRICTS_KEPT = 60.0
+
+
+async def _districts(request: Req, conn: asyncpg.Connection) -> list[District]:
+    """The districts for the board's select, read at most once a minute by each app."""
+    state = request.app.state
+    kept = state.get("board_districts")
+    now = time.monotonic()
+    if kept is None or now - kept[0] > DISTRICTS_KEPT:
+        kept = (now, await districts_of(conn))
+        state["board_districts"] = kept
+    return list(kept[1])
+
+
 def chosen_id(value: str | None) -> int | None:
     """The id a select chose, or None for "any" (or for anything that is not an id)."""
     return int(value) if value and value.isdigit() and 0 < int(value) < 2**62 else None
@@ -141,23 +161,29 @@ async def board(
     district_id: OptionalId = None,
     category: OptionalText = None,
     sort: OptionalText = None,
+    sort_auto: OptionalText = None,
     cursor: Annotated[str | None, QueryParameter(max_length=500)] = None,
     shown: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
 ) -> Template:
     """The board; with the ``HX-Request`` header, only the cards (only the next ones, to append,
-    when htmx targets the card list)."""
+    when htmx targets the card list).
+
+    ``sort_auto`` is the order the form showed without anyone choosing it: a ``sort`` equal to it
+    was not picked, so the default applies again to what is asked now — a partner's best fits
+    first, but a typed query ranked by relevance over every open need it finds.
+    """
     actor_id = _partner_of(user_of(request))
     district = chosen_id(district_id)
     if category not in LABELS["category"]:
         category = None
     search = await compile_query(conn, q_)
-    if sort is None:
-        # a partner sees its best fits first unless it chooses another order or searches; a
-        # query is ranked by relevance (最相关, the select's first choice), else newest first
-        sort = "fit" if actor_id is not None and not search.words else "relevance"
-    if sort not in SORTS or (sort == "fit" and actor_id is None):
-        sort = "relevance"
-    districts = await districts_of(conn)
+    # a partner sees its best fits first unless it chooses another order or searches; a query is
+    # ranked by relevance (最相关, the select's first choice), else newest first
+    default = "fit" if actor_id is not None and not search.words else "relevance"
+    asked = sort
+    chosen = sort in SORTS and sort != sort_auto and (sort != "fit" or actor_id is not None)
+    sort = sort if chosen and sort is not None else default
+    districts = await _districts(request, conn)
     items: list[Demand] = []
     next_cursor = None
     found = 0
@@ -194,7 +220,9 @@ async def board(
             "district_id": district or "",
             "category": category or "",
             "sort": sort,
+            "sort_auto": "" if chosen else sort,
         },
+        sort_moved=asked != sort,
         districts=districts,
         categories=list(LABELS["category"]),
     )

@@ -34,9 +34,19 @@ async def test_a_partner_searches_in_chinese_and_expresses_interest(page: Any) -
     """Journey 2: 注力社工 looks for child-care (托管) needs, best fit first, and says it is interested."""
     await sign_in(page, "partner")
     await page.goto("/board")
+    assert await page.get_by_label("排序").input_value() == "fit"  # best fits first
     await page.get_by_label("搜索").fill("托管")
+    await page.get_by_role("button", name="筛选").click()  # typed, the order left alone
+    await page.wait_for_url(re.compile(r"q=%E6%89%98%E7%AE%A1.*sort=fit"))
+    await page.locator("#sort-select option[value=relevance][selected]").wait_for(state="attached")
+    assert await page.get_by_label("排序").input_value() == "relevance"  # ranked over all needs
+    relevant = await page.locator("#cards .card").count()
+    assert await page.locator("#cards .card").first.locator("h2 mark", has_text="托管").count()
     await page.get_by_label("排序").select_option("fit")  # a select change searches at once
-    await page.wait_for_url(re.compile(r"sort=fit"))
+    await page.wait_for_url(re.compile(r"sort=fit&sort_auto=relevance"))
+    await page.locator("#cards .hint").first.wait_for()
+    assert await page.locator("#cards .card").count() < relevant  # only its candidates
+    assert await page.locator("#cards .card mark").count() > 0
     card = (
         page.locator("#cards .card").filter(has=page.get_by_role("button", name="我有意向")).first
     )
