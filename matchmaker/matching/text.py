@@ -18,7 +18,7 @@ points, n-grams integer keys, a document × n-gram sparse matrix.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -86,6 +86,10 @@ class TextModel:
     weight: FloatArray
     documents: int
     revision: str = ""
+    #: The corpus' own vectors and each text's row among them (``fit`` fills them): a round's
+    #: texts are the library's, so their vectors are looked up rather than built every time.
+    corpus_rows: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    corpus_vectors: sparse.csr_matrix | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def fit(cls, corpus: Sequence[str], revision: str = "") -> TextModel:
@@ -95,10 +99,30 @@ class TextModel:
         n = len(corpus)
         idf = np.log((1 + n) / (1 + df)) + 1
         kind = np.where(unique < (1 << _SHIFT), UNIGRAM_WEIGHT, 1.0)
-        return cls(unique, np.asarray(idf * kind, np.float64), n, revision)
+        bare = cls(unique, np.asarray(idf * kind, np.float64), n, revision)
+        rows: dict[str, int] = {}
+        for i, text in enumerate(corpus):
+            rows.setdefault(text, i)
+        return cls(bare.keys, bare.weight, n, revision, rows, bare.built(corpus))
 
     def vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Unit-length weighted n-gram vectors of ``texts``; n-grams outside the corpus are dropped.
+
+        A text of the corpus takes its row of the corpus' vectors (each row is computed from its
+        own text alone, so it is the same row either way); the others are built (``built``).
+        """
+        if self.corpus_vectors is None:
+            return self.built(texts)
+        rows = np.fromiter((self.corpus_rows.get(t, -1) for t in texts), np.int64, len(texts))
+        missing = np.flatnonzero(rows < 0)
+        if len(missing) == 0:
+            return sparse.csr_matrix(self.corpus_vectors[rows])
+        rows[missing] = self.corpus_vectors.shape[0] + np.arange(len(missing))
+        fresh = self.built([texts[i] for i in missing.tolist()])
+        return sparse.csr_matrix(sparse.vstack([self.corpus_vectors, fresh], format="csr")[rows])
+
+    def built(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The vectors of ``texts`` computed from the texts.
 
         A text is the *set* of its n-grams: repeats are merged by the sparse matrix itself (its
         indices sorted, so each row is laid out as the distinct n-grams in key order would be),
