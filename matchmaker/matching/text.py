@@ -78,6 +78,13 @@ def _distinct(values: IntArray) -> tuple[IntArray, IntArray]:
     return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
+def _unit(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each row of the weighted n-gram matrix scaled to unit length (an empty row stays empty)."""
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    return sparse.csr_matrix(sparse.diags(1 / norms) @ m)
+
+
 @dataclass(frozen=True)
 class TextModel:
     """N-gram weights fitted on a corpus: sorted ``keys`` and each one's ``weight`` (idf × kind)."""
@@ -94,16 +101,22 @@ class TextModel:
     @classmethod
     def fit(cls, corpus: Sequence[str], revision: str = "") -> TextModel:
         """Weights from document frequencies over ``corpus``: idf = ln((1 + N) / (1 + df)) + 1."""
-        _, keys = ngram_pairs(corpus)
+        docs, keys = ngram_pairs(corpus)
         unique, df = _distinct(keys)
         n = len(corpus)
         idf = np.log((1 + n) / (1 + df)) + 1
         kind = np.where(unique < (1 << _SHIFT), UNIGRAM_WEIGHT, 1.0)
-        bare = cls(unique, np.asarray(idf * kind, np.float64), n, revision)
+        weight = np.asarray(idf * kind, np.float64)
+        # the corpus' vectors from its distinct n-grams, already sorted by text then key: the
+        # matrix ``built`` arrives at once it has merged repeats, without reading the texts again
+        col = np.searchsorted(unique, keys)
+        counts = np.bincount(docs, minlength=n) if n else np.zeros(0, np.int64)
+        indptr = np.concatenate([[0], np.cumsum(counts)])
+        m = sparse.csr_matrix((weight[col], col, indptr), shape=(n, max(len(unique), 1)))
         rows: dict[str, int] = {}
         for i, text in enumerate(corpus):
             rows.setdefault(text, i)
-        return cls(bare.keys, bare.weight, n, revision, rows, bare.built(corpus))
+        return cls(unique, weight, n, revision, rows, _unit(m))
 
     def vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Unit-length weighted n-gram vectors of ``texts``; n-grams outside the corpus are dropped.
@@ -140,9 +153,7 @@ class TextModel:
         )
         m.sum_duplicates()
         m.data = self.weight[m.indices]
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        norms[norms == 0] = 1
-        return sparse.csr_matrix(sparse.diags(1 / norms) @ m)
+        return _unit(m)
 
     def similarity(
         self,
