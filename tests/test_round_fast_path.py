@@ -109,7 +109,8 @@ def test_library_texts_take_their_fitted_rows_exactly_as_built(
     corpus: list[str], others: list[str], picks: list[int]
 ) -> None:
     library = [*corpus, "长者助餐服务 老年食堂"]
-    model = TextModel.fit(library)
+    model = TextModel.fit(library, keep_vectors=True)
+    assert TextModel.fit(library).corpus_vectors is None
     texts = [library[i % len(library)] for i in picks] + others
     looked_up, built = model.vectors(texts), model.built(texts)
     assert looked_up.shape == built.shape
