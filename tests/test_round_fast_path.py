@@ -2,7 +2,8 @@
 
 The round finds components on the edge arrays rather than in a networkx graph, takes the pairs
 never proposed out of the candidates by key rather than by anti-joins in SQL, merges repeated
-n-grams in the sparse matrix rather than by sorting them, and builds its rows from arrays. Here
+n-grams in the sparse matrix rather than by sorting them, takes a library text's vector from the
+fitted corpus rather than building it again, and builds its rows from arrays. Here
 each is held to the straightforward construction it replaced: on random instances, and on a whole
 round over a seeded synthetic region whose proposals, scores, components, reasons, graph
 statistics and fingerprint are recomputed the plain way.
@@ -100,6 +101,22 @@ def test_text_vectors_merge_repeats_exactly_as_distinct_ngrams_did(
     assert fast.shape == plain.shape
     assert (fast != plain).nnz == 0
     assert np.array_equal(fast.toarray(), plain.toarray())
+
+
+@SETTINGS
+@given(texts_st, texts_st, st.lists(st.integers(0, 20), max_size=8))
+def test_library_texts_take_their_fitted_rows_exactly_as_built(
+    corpus: list[str], others: list[str], picks: list[int]
+) -> None:
+    library = [*corpus, "长者助餐服务 老年食堂"]
+    model = TextModel.fit(library, keep_vectors=True)
+    assert TextModel.fit(library).corpus_vectors is None
+    texts = [library[i % len(library)] for i in picks] + others
+    looked_up, built = model.vectors(texts), model.built(texts)
+    assert looked_up.shape == built.shape
+    assert np.array_equal(looked_up.indptr, built.indptr)
+    assert np.array_equal(looked_up.indices, built.indices)
+    assert np.array_equal(looked_up.data, built.data)
 
 
 def _plain_rows(

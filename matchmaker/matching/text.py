@@ -18,7 +18,7 @@ points, n-grams integer keys, a document × n-gram sparse matrix.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +78,13 @@ def _distinct(values: IntArray) -> tuple[IntArray, IntArray]:
     return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
+def _unit(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each row of the weighted n-gram matrix scaled to unit length (an empty row stays empty)."""
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    return sparse.csr_matrix(sparse.diags(1 / norms) @ m)
+
+
 @dataclass(frozen=True)
 class TextModel:
     """N-gram weights fitted on a corpus: sorted ``keys`` and each one's ``weight`` (idf × kind)."""
@@ -86,19 +93,57 @@ class TextModel:
     weight: FloatArray
     documents: int
     revision: str = ""
+    #: The corpus' own vectors and each text's row among them (``fit`` fills them): a round's
+    #: texts are the library's, so their vectors are looked up rather than built every time.
+    corpus_rows: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    corpus_vectors: sparse.csr_matrix | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def fit(cls, corpus: Sequence[str], revision: str = "") -> TextModel:
-        """Weights from document frequencies over ``corpus``: idf = ln((1 + N) / (1 + df)) + 1."""
-        _, keys = ngram_pairs(corpus)
+    def fit(
+        cls, corpus: Sequence[str], revision: str = "", *, keep_vectors: bool = False
+    ) -> TextModel:
+        """Weights from document frequencies over ``corpus``: idf = ln((1 + N) / (1 + df)) + 1.
+
+        ``keep_vectors`` keeps the corpus' vectors too (about 12 bytes an n-gram of each text:
+        some 70 MB for 60,000 texts), for a process that scores whole rounds.
+        """
+        docs, keys = ngram_pairs(corpus)
         unique, df = _distinct(keys)
         n = len(corpus)
         idf = np.log((1 + n) / (1 + df)) + 1
         kind = np.where(unique < (1 << _SHIFT), UNIGRAM_WEIGHT, 1.0)
-        return cls(unique, np.asarray(idf * kind, np.float64), n, revision)
+        weight = np.asarray(idf * kind, np.float64)
+        if not keep_vectors:
+            return cls(unique, weight, n, revision)
+        # the corpus' vectors from its distinct n-grams, already sorted by text then key: the
+        # matrix ``built`` arrives at once it has merged repeats, without reading the texts again
+        col = np.searchsorted(unique, keys)
+        counts = np.bincount(docs, minlength=n) if n else np.zeros(0, np.int64)
+        indptr = np.concatenate([[0], np.cumsum(counts)])
+        m = sparse.csr_matrix((weight[col], col, indptr), shape=(n, max(len(unique), 1)))
+        rows: dict[str, int] = {}
+        for i, text in enumerate(corpus):
+            rows.setdefault(text, i)
+        return cls(unique, weight, n, revision, rows, _unit(m))
 
     def vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Unit-length weighted n-gram vectors of ``texts``; n-grams outside the corpus are dropped.
+
+        A text of the corpus takes its row of the corpus' vectors (each row is computed from its
+        own text alone, so it is the same row either way); the others are built (``built``).
+        """
+        if self.corpus_vectors is None:
+            return self.built(texts)
+        rows = np.fromiter((self.corpus_rows.get(t, -1) for t in texts), np.int64, len(texts))
+        missing = np.flatnonzero(rows < 0)
+        if len(missing) == 0:
+            return sparse.csr_matrix(self.corpus_vectors[rows])
+        rows[missing] = self.corpus_vectors.shape[0] + np.arange(len(missing))
+        fresh = self.built([texts[i] for i in missing.tolist()])
+        return sparse.csr_matrix(sparse.vstack([self.corpus_vectors, fresh], format="csr")[rows])
+
+    def built(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The vectors of ``texts`` computed from the texts.
 
         A text is the *set* of its n-grams: repeats are merged by the sparse matrix itself (its
         indices sorted, so each row is laid out as the distinct n-grams in key order would be),
@@ -116,9 +161,7 @@ class TextModel:
         )
         m.sum_duplicates()
         m.data = self.weight[m.indices]
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        norms[norms == 0] = 1
-        return sparse.csr_matrix(sparse.diags(1 / norms) @ m)
+        return _unit(m)
 
     def similarity(
         self,

@@ -131,8 +131,9 @@ async def compute(
 
         await step("scoring", 30)
         problem, components = await scoring.score(
-            c, demands, partners, pairs, weights, seed=int(params_doc.get("seed", 0))
-        )
+            c, demands, partners, pairs, weights, seed=int(params_doc.get("seed", 0)),
+            keep_vectors=True,
+        )  # fmt: skip
 
     await step("graph", 45)
     edges = eligible_edges(problem, params)

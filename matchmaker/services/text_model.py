@@ -15,6 +15,7 @@ of its database, so a process that uses several databases never mixes their mode
 from __future__ import annotations
 
 import asyncio
+import functools
 
 import asyncpg
 
@@ -27,14 +28,24 @@ __all__ = ["current"]
 _latest: dict[str, TextModel] = {}
 
 
-async def current(conn: asyncpg.Connection) -> TextModel:
-    """The model of the library as it is now (refitted when its text changed since last time)."""
+async def current(conn: asyncpg.Connection, *, keep_vectors: bool = False) -> TextModel:
+    """The model of the library as it is now (refitted when its text changed since last time).
+
+    ``keep_vectors``: with the corpus' vectors, so a round looks its texts' vectors up (a process
+    that only scores a few pairs, as the board does, need not hold them).
+    """
     revision = await q.library_revision(conn)
     token = revision.partition(":")[0]
     cached = _latest.get(token)
-    if cached is not None and cached.revision == revision:
+    if (
+        cached is not None
+        and cached.revision == revision
+        and (cached.corpus_vectors is not None or not keep_vectors)
+    ):
         return cached
     revision, corpus = await q.text_corpus(conn)
-    model = await asyncio.to_thread(TextModel.fit, corpus, revision)
+    model = await asyncio.to_thread(
+        functools.partial(TextModel.fit, corpus, revision, keep_vectors=keep_vectors)
+    )
     _latest[token] = model
     return model

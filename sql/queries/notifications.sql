@@ -25,27 +25,29 @@ SELECT id, display_name FROM users WHERE id = ANY($1::bigint[]);
 -- name: notify_round
 -- A round's proposals, told to both sides of each: one notification per proposal per user.
 -- Returns, per user who got any, how many and the first few, for one summary e-mail.
--- (Two joins, one per side, so each uses its index rather than one OR over every user.)
+-- (Two joins, one per side, so each uses its index rather than one OR over every user; each
+-- notification's words are put together only once someone is to be told of it.)
 WITH told AS (
-    SELECT p.id, d.community_id, p.actor_id,
-           jsonb_build_object('demand', d.title, 'actor', a.name, 'community', c.name,
-                              'expires', p.expires_at, 'round', p.round_id) AS params
+    SELECT p.id, d.community_id, p.actor_id, d.title, a.name AS actor, c.name AS community,
+           p.expires_at, p.round_id
     FROM proposals p
     JOIN demands d ON d.id = p.demand_id
     JOIN communities c ON c.id = d.community_id
     JOIN actors a ON a.id = p.actor_id
     WHERE p.round_id = $1 AND p.status = 'pending'
 ), recipients AS (
-    SELECT t.id, t.params, u.id AS user_id
+    SELECT t.*, u.id AS user_id
     FROM told t JOIN users u ON u.community_id = t.community_id
     WHERE u.active AND u.role = 'community_staff'
     UNION ALL
-    SELECT t.id, t.params, u.id
+    SELECT t.*, u.id
     FROM told t JOIN users u ON u.actor_id = t.actor_id
     WHERE u.active AND u.role = 'partner'
 ), made AS (
     INSERT INTO notifications (user_id, kind, entity, entity_id, link, params)
-    SELECT user_id, 'proposal_made', 'proposal', id, '/inbox#proposal-' || id, params
+    SELECT user_id, 'proposal_made', 'proposal', id, '/inbox#proposal-' || id,
+           jsonb_build_object('demand', title, 'actor', actor, 'community', community,
+                              'expires', expires_at, 'round', round_id)
     FROM recipients
     RETURNING id, user_id, params
 )
@@ -56,7 +58,9 @@ GROUP BY made.user_id, u.email, u.language, u.email_mode;
 
 -- name: round_areas
 -- Where a round's proposals are, for the group robots: per community, its district and the
--- proposals (best first, a few) that concern it.
+-- proposals (best first, a few) that concern it. Only the communities an active robot hears (its
+-- own or its district's): the others would be told nothing, and with no robot at all nothing is
+-- read.
 SELECT d.community_id, c.district_id, c.name AS community, count(*) AS proposals,
        (array_agg(jsonb_build_object('demand', d.title, 'actor', a.name)
                   ORDER BY p.score DESC, p.id))[1:10] AS first
@@ -65,6 +69,11 @@ JOIN demands d ON d.id = p.demand_id
 JOIN communities c ON c.id = d.community_id
 JOIN actors a ON a.id = p.actor_id
 WHERE p.round_id = $1 AND p.status = 'pending'
+  AND EXISTS (SELECT 1 FROM group_webhooks WHERE active)
+  AND (d.community_id IN (SELECT community_id FROM group_webhooks
+                          WHERE active AND community_id IS NOT NULL)
+       OR c.district_id IN (SELECT district_id FROM group_webhooks
+                            WHERE active AND district_id IS NOT NULL))
 GROUP BY d.community_id, c.district_id, c.name;
 
 -- name: list
