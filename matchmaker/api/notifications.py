@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, patch, post, put
-from litestar.params import FromQuery, JSONBody, Parameter
+from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
 
 from matchmaker.api.params import Conn, Cursor, Limit, User, required
 from matchmaker.auth import curators, roles
@@ -26,8 +26,8 @@ SIGNED_IN = roles("community_staff", "partner", "coordinator", "admin")
 WebhookId = Annotated[int, Parameter(ge=1, le=2**62, description="group robot id")]
 Lang = Annotated[
     str | None,
-    Parameter(
-        query="lang", pattern="^(zh|en)$", description="language of `text`; default: your setting"
+    QueryParameter(
+        name="lang", pattern="^(zh|en)$", description="language of `text`; default: your setting"
     ),
 ]
 

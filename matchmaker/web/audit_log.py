@@ -147,7 +147,7 @@ def _json(value: Any) -> str:
 async def audit_page(
     request: Req,
     conn: NamedDependency[asyncpg.Connection],
-    asked: AuditQuery,
+    asked: NamedDependency[AuditQuery],
     cursor: Cursor = None,
 ) -> Template:
     """The log, newest first, filtered; "older entries" pages on by cursor."""
@@ -177,7 +177,7 @@ def write_csv(entries: list[AuditEntry]) -> bytes:
 
 @get("/audit.csv", include_in_schema=False, name="audit_csv", guards=[ADMINS], dependencies=QUERY)
 async def audit_csv(
-    conn: NamedDependency[asyncpg.Connection], asked: AuditQuery
+    conn: NamedDependency[asyncpg.Connection], asked: NamedDependency[AuditQuery]
 ) -> Response[bytes]:
     """The filtered log as CSV (newest first, at most ``EXPORT_LIMIT`` entries)."""
     filters, errors = asked.filters, asked.errors
