@@ -95,6 +95,8 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
         # the pool's first-come line belongs to this pool: a lifespan started again (the tests'
         # one app) must not inherit the permits of the pool it closed
         app.state.pool_line = asyncio.Semaphore(settings.pool_max)
+        # what a server keeps a while (the board's district list) starts afresh with it too
+        app.state.kept = {}
         app.state.settings = settings
         await asyncio.to_thread(segment.load)
         stop = asyncio.Event()

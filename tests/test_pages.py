@@ -311,3 +311,28 @@ async def test_htmx_search_moves_the_sort_select_only_when_the_order_moved(
     assert 'id="sort-select"' not in picked  # the select just changed is left alone
     assert 'id="sort-auto" value="" hx-swap-oob="true"' in picked
     assert "按匹配度排序只列出" in picked and "<mark>" in picked
+
+
+async def test_the_district_list_is_kept_a_minute_and_a_restart_reads_it_afresh(
+    app: Litestar, seeded: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]  # a test clock for the board's keeping (time.monotonic in board.py)
+
+    class Clock:
+        @staticmethod
+        def monotonic() -> float:
+            return clock[0]
+
+    monkeypatch.setattr(board, "time", Clock)
+    async with AsyncTestClient(app=app) as client:
+        assert "试验新区" not in (await client.get("/board")).text
+        await seeded.execute(
+            "INSERT INTO districts (name, city, lat, lon) VALUES ('试验新区', '成都市', 30.6, 104.0)"
+        )
+        clock[0] += board.DISTRICTS_KEPT - 1
+        assert "试验新区" not in (await client.get("/board")).text  # still the kept list
+        clock[0] += 2
+        assert "试验新区" in (await client.get("/board")).text  # past a minute: read again
+        await seeded.execute("UPDATE districts SET name = '试验二区' WHERE name = '试验新区'")
+    async with AsyncTestClient(app=app) as restarted:  # a new lifespan keeps nothing
+        assert "试验二区" in (await restarted.get("/board")).text

@@ -104,12 +104,11 @@ DISTRICTS_KEPT = 60.0
 
 async def _districts(request: Req, conn: asyncpg.Connection) -> list[District]:
     """The districts for the board's select, read at most once a minute by each app."""
-    state = request.app.state
-    kept = state.get("board_districts")
+    store = request.app.state.kept  # started with each lifespan (app.py)
+    kept = store.get("board_districts")
     now = time.monotonic()
     if kept is None or now - kept[0] > DISTRICTS_KEPT:
-        kept = (now, await districts_of(conn))
-        state["board_districts"] = kept
+        kept = store["board_districts"] = (now, await districts_of(conn))
     return list(kept[1])
 
 
