@@ -244,6 +244,10 @@ def from_postgres(exc: Exception) -> AppError | None:
 
 #: asyncpg's words for a connection that is gone (its other interface errors are our bugs).
 _CLOSED_CONNECTION = ("connection is closed", "pool is closing", "pool is closed")
+#: ... and for the next query of a request whose pooled connection the server closed: the pool
+#: takes a closed connection back at once (``_release_on_close``), so its proxy in the request's
+#: hands says it was released (the requests' connections go back only when the request ends).
+_DETACHED = "connection has been released back to the pool"
 
 
 def unavailable_from(exc: Exception) -> Unavailable | None:
@@ -254,8 +258,8 @@ def unavailable_from(exc: Exception) -> Unavailable | None:
     """
     import asyncpg
 
-    connection_lost = isinstance(exc, asyncpg.InterfaceError) and str(exc).startswith(
-        _CLOSED_CONNECTION
+    connection_lost = isinstance(exc, asyncpg.InterfaceError) and (
+        str(exc).startswith(_CLOSED_CONNECTION) or _DETACHED in str(exc)
     )
     if connection_lost or isinstance(
         exc,

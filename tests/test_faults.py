@@ -124,3 +124,30 @@ def test_the_pool_timeout_is_a_setting() -> None:
     for bad in ("soon", "0", "nan", "1000"):
         with pytest.raises(Invalid, match="MATCHMAKER_POOL_TIMEOUT_SECONDS"):
             Settings.from_env({"MATCHMAKER_POOL_TIMEOUT_SECONDS": bad})
+
+
+async def test_a_query_after_the_server_closed_the_requests_connection_is_unavailable(
+    database_dsn: str, conn: asyncpg.Connection
+) -> None:
+    """A server that dies mid-request closes the request's pooled connection; the pool takes it
+    back at once, so the request's next query is refused as 'released back to the pool' — a
+    database out of reach (503), not our error (500)."""
+    from matchmaker.errors import unavailable_from
+
+    pool = await db.create_pool(database_dsn, min_size=1, max_size=1)
+    try:
+        held = await pool.acquire()
+        backend = await held.fetchval("SELECT pg_backend_pid()")
+        # with a timeout, PostgreSQL answers once the backend is gone (not when it is signalled)
+        assert await conn.fetchval("SELECT pg_terminate_backend($1, 10000)", backend)
+        with pytest.raises(Exception) as first:  # the query that meets the closed connection
+            await held.fetchval("SELECT 1")
+        assert unavailable_from(first.value) is not None, repr(first.value)
+        with pytest.raises(asyncpg.InterfaceError) as second:  # the request's next query
+            await held.fetchval("SELECT 1")
+        assert "released back to the pool" in str(second.value)
+        gone = unavailable_from(second.value)
+        assert gone is not None and gone.status == 503
+        await pool.release(held)
+    finally:
+        pool.terminate()  # close() would wait for a connection a failed assertion left out
