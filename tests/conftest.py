@@ -24,6 +24,9 @@ from matchmaker.app import create_app
 from matchmaker.migrate import migrate
 from matchmaker.settings import Settings
 
+#: the fixtures that start real processes (web instances, workers, the reverse proxy)
+pytest_plugins = ["tests.processes"]
+
 #: The key the test app signs tokens with.
 SECRET = "test-secret-key-for-signing-tokens-0123456789"
 

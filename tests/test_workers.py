@@ -9,110 +9,15 @@ database with a deadline rather than sleeping a fixed time.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
 from matchmaker import db
-from matchmaker.seed import load_demo
-
-COMMAND = [sys.executable, "-m", "matchmaker"]
-#: Short enough for a test to see a lease lapse, long enough to be renewed on a busy machine.
-LEASE_SECONDS = "3"
-#: The housekeeping interval the processes are given.
-SWEEP_SECONDS = 2
-
-Spawn = Callable[..., subprocess.Popen[str]]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-async def shared_db(database_factory: Any) -> str:
-    """A fresh database with the demo data, for processes to share."""
-    dsn: str = await database_factory()
-    conn = await db.connect(dsn)
-    try:
-        await load_demo(conn)
-    finally:
-        await conn.close()
-    return dsn
-
-
-@pytest.fixture
-def spawn(shared_db: str, tmp_path: Path) -> Iterator[Spawn]:
-    """Start matchmaker processes on the shared database; every one is stopped at the end."""
-    started: list[subprocess.Popen[str]] = []
-
-    def start(*args: str, **extra: str) -> subprocess.Popen[str]:
-        env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
-        env.update(
-            DATABASE_URL=shared_db,
-            MATCHMAKER_DATA_DIR=str(tmp_path / "data"),
-            MATCHMAKER_SECRET_KEY="test-secret-key-shared-by-all-instances-0123",
-            MATCHMAKER_ROUND_LEASE_SECONDS=LEASE_SECONDS,
-            MATCHMAKER_SWEEP_SECONDS=str(SWEEP_SECONDS),
-            **extra,
-        )
-        process = subprocess.Popen(
-            [*COMMAND, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    for process in started:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _serve(spawn: Spawn, *flags: str, **env: str) -> str:
-    """Start a web instance and wait until it answers /ready; its base URL."""
-    port = _free_port()
-    process = spawn("serve", "--port", str(port), *flags, **env)
-    url = f"http://127.0.0.1:{port}"
-    _until(lambda: _ready(url, process), "the web instance became ready", limit=90)
-    return url
-
-
-def _ready(url: str, process: subprocess.Popen[str]) -> bool:
-    if process.poll() is not None:
-        pytest.fail(f"serve exited early: {process.stdout.read() if process.stdout else ''}")
-    try:
-        return httpx.get(f"{url}/ready", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _until(check: Callable[[], Any], what: str, limit: float = 60) -> Any:
-    """Poll ``check`` until it returns something truthy; fail naming ``what`` after ``limit`` s."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"never saw: {what}")
+from tests.processes import SWEEP_SECONDS, Spawn, free_port, serve, until
 
 
 def _coordinator(url: str) -> dict[str, str]:
@@ -142,7 +47,7 @@ async def _hold_the_holds_lock(dsn: str) -> asyncpg.Connection:
 async def test_a_round_runs_on_a_worker_and_is_watched_from_another_instance(
     spawn: Spawn, shared_db: str
 ) -> None:
-    first, second = _serve(spawn, "--no-worker"), _serve(spawn, "--no-worker")
+    first, second = serve(spawn, "--no-worker"), serve(spawn, "--no-worker")
     spawn("worker")
     headers = _coordinator(first)
     created = httpx.post(
@@ -150,7 +55,7 @@ async def test_a_round_runs_on_a_worker_and_is_watched_from_another_instance(
     )
     assert created.status_code == 202, created.text
     round_id = created.json()["id"]
-    done = _until(
+    done = until(
         lambda: (r := _round(second, headers, round_id))["status"] in ("succeeded", "failed") and r,
         "the round finish, read from the other instance",
     )
@@ -163,7 +68,7 @@ async def test_a_round_runs_on_a_worker_and_is_watched_from_another_instance(
 async def test_a_killed_worker_s_round_is_failed_after_its_lease_and_never_also_succeeds(
     spawn: Spawn, shared_db: str
 ) -> None:
-    url = _serve(spawn, "--no-worker")
+    url = serve(spawn, "--no-worker")
     doomed = spawn("worker")
     headers = _coordinator(url)
     blocker = await _hold_the_holds_lock(shared_db)
@@ -172,18 +77,18 @@ async def test_a_killed_worker_s_round_is_failed_after_its_lease_and_never_also_
             f"{url}/api/v1/rounds", json={"scope": {"districts": ["邛崃市"]}}, headers=headers
         )
         round_id = created.json()["id"]
-        _until(
+        until(
             lambda: _round(url, headers, round_id)["progress"].get("phase") == "writing",
             "the round reach its writing phase",
         )
         # a web instance starting mid-round leaves the running round alone
-        late = _serve(spawn)
+        late = serve(spawn)
         held = _round(late, headers, round_id)
         assert held["status"] == "running" and held["error"] is None
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(timeout=30)
         # the late instance's own worker notices the lapsed lease (housekeeping, every 2 s)
-        failed = _until(
+        failed = until(
             lambda: (r := _round(late, headers, round_id))["status"] != "running" and r,
             "the abandoned round leave 'running'",
         )
@@ -206,7 +111,7 @@ async def test_housekeeping_runs_once_per_interval_across_instances(
     spawn: Spawn, shared_db: str
 ) -> None:
     for _ in range(2):
-        _serve(spawn)  # each with its own in-process worker and scheduler
+        serve(spawn)  # each with its own in-process worker and scheduler
     spawn("worker")
     conn = await db.connect(shared_db)
     try:
@@ -232,7 +137,7 @@ async def test_housekeeping_runs_once_per_interval_across_instances(
 
 
 def test_the_sign_in_limit_holds_across_instances_and_their_processes(spawn: Spawn) -> None:
-    urls = [_serve(spawn, "--workers", "2"), _serve(spawn, "--workers", "2")]
+    urls = [serve(spawn, "--workers", "2"), serve(spawn, "--workers", "2")]
 
     def attempt(i: int, username: str, password: str = "wrong") -> httpx.Response:
         # a new X-Forwarded-For every time: from a client that is not a trusted proxy it is
@@ -255,7 +160,7 @@ def test_the_sign_in_limit_holds_across_instances_and_their_processes(spawn: Spa
 
 
 def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_count(spawn: Spawn) -> None:
-    url = _serve(spawn, MATCHMAKER_TRUSTED_PROXIES="127.0.0.1")
+    url = serve(spawn, MATCHMAKER_TRUSTED_PROXIES="127.0.0.1")
 
     def attempt(client: str, i: int) -> int:
         answer = httpx.post(
@@ -279,7 +184,7 @@ async def test_two_workers_send_a_rounds_mail_once_and_a_web_instance_sends_none
 
     from tests.test_delivery import Inbox
 
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -287,7 +192,7 @@ async def test_two_workers_send_a_rounds_mail_once_and_a_web_instance_sends_none
             "MATCHMAKER_SMTP_URL": f"smtp://127.0.0.1:{port}",
             "MATCHMAKER_PUBLIC_URL": "http://mm.test",
         }
-        url = _serve(spawn, "--no-worker", **mail)
+        url = serve(spawn, "--no-worker", **mail)
         conn = await db.connect(shared_db)
         try:
             await conn.execute(
@@ -305,7 +210,7 @@ async def test_two_workers_send_a_rounds_mail_once_and_a_web_instance_sends_none
         spawn("worker", **mail)
         spawn("worker", **mail)
         round_id = created.json()["id"]
-        done = _until(
+        done = until(
             lambda: (
                 (r := _round(url, headers, round_id))["status"] in ("succeeded", "failed") and r
             ),
@@ -316,7 +221,7 @@ async def test_two_workers_send_a_rounds_mail_once_and_a_web_instance_sends_none
         try:
             expected = await conn.fetchval("SELECT count(*) FROM outbox WHERE channel = 'email'")
             assert expected > 1
-            _until(lambda: len(inbox.messages) >= expected, "every mail of the round arrive")
+            until(lambda: len(inbox.messages) >= expected, "every mail of the round arrive")
             still = await conn.fetchval("SELECT count(*) FROM outbox WHERE status <> 'sent'")
         finally:
             await conn.close()
