@@ -31,6 +31,7 @@ __all__ = [
     "InterestDecline",
     "InterestInNeed",
     "OpportunitySort",
+    "SheetDemand",
     "StatusChange",
 ]
 
@@ -187,3 +188,24 @@ class InterestInNeed(Interest, kw_only=True):
 
     demand_title: str
     demand_status: DemandStatus
+
+
+class SheetDemand(msgspec.Struct, kw_only=True):
+    """One demand as exported: codes, which :mod:`matchmaker.sheets.needs` turns into labels."""
+
+    id: int
+    community: str
+    title: str
+    description: str
+    category: str
+    resource_types: list[str]
+    skills: list[str]
+    target_groups: list[str]
+    beneficiaries: int
+    budget: float | None
+    slots: int
+    urgency: str
+    window_start: dt.date | None
+    window_end: dt.date | None
+    intake_channel: str
+    status: str

@@ -11,9 +11,9 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from matchmaker.models.demands import SheetDemand
 from matchmaker.queries import sql
 from matchmaker.queries.demands import DemandFilters
-from matchmaker.sheets.needs import SheetDemand
 
 __all__ = ["CommunityName", "communities_named", "export"]
 

@@ -23,7 +23,7 @@ from typing import Any, Literal, NamedTuple
 import msgspec
 
 from matchmaker.models import Count, Money, Name, ShortList, Text
-from matchmaker.models.demands import Slots
+from matchmaker.models.demands import SheetDemand, Slots
 from matchmaker.sheets import cells as read
 from matchmaker.sheets.workbook import (
     Cell,
@@ -52,7 +52,6 @@ __all__ = [
     "COLUMNS",
     "Column",
     "DemandRow",
-    "SheetDemand",
     "community_cells",
     "demands_csv",
     "demands_template",
@@ -151,27 +150,6 @@ class DemandRow(msgspec.Struct, kw_only=True):
     window_end: dt.date | None
     intake_channel: IntakeChannel
     status: DemandStatus
-
-
-class SheetDemand(msgspec.Struct, kw_only=True):
-    """One demand as exported: codes, which :func:`write_xlsx`/:func:`write_csv` turn into labels."""
-
-    id: int
-    community: str
-    title: str
-    description: str
-    category: str
-    resource_types: list[str]
-    skills: list[str]
-    target_groups: list[str]
-    beneficiaries: int
-    budget: float | None
-    slots: int
-    urgency: str
-    window_start: dt.date | None
-    window_end: dt.date | None
-    intake_channel: str
-    status: str
 
 
 def _layout(sheet: Sheet) -> list[Column | None]:
