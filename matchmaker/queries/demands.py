@@ -99,10 +99,9 @@ async def list_demands(
     """
     spec = SORTS[sort]
     f = filters
-    if kept is not None and sort == "relevance" and f.q and f.status == "open":
-        page = await _kept_page(conn, f, kept, limit, cursor)
-        if page is not None:
-            return page
+    if sort == "relevance" and f.q and f.status == "open":  # ranked on ids and keys alone
+        page = await _kept_page(conn, f, kept, limit, cursor) if kept is not None else None
+        return page if page is not None else await _ranked_page(conn, f, limit, cursor)
     args: list[Any] = [
         f.district_id, f.town_id, f.community_id, f.category, f.status, f.resource_type,
         f.target_group, f.urgency, f.community_kind, f.q or None, sees_all_drafts, own_community_id,
@@ -147,9 +146,27 @@ async def _kept_page(
     end = start + limit + 1
     if end > len(ranked) and not ranked.complete:
         return None
-    ids = list(ranked.ids[start:end])
-    found = await by_ids(conn, ids)
-    rows = [(ranked.keys[start + i], found[d]) for i, d in enumerate(ids) if d in found]
+    ids = ranked.ids[start:end]
+    return await _page_of(conn, list(zip(ranked.keys[start:end], ids, strict=True)), limit)
+
+
+async def _ranked_page(
+    conn: asyncpg.Connection, f: DemandFilters, limit: int, cursor: str | None
+) -> tuple[list[Demand], str | None]:
+    """One best-first page ranked by the SQL on ids and keys, its rows read after: the ranking
+    then carries no joins, no sub-selects and no wide columns for every match, only the page's."""
+    key, ident = cursor_args("relevance", SORTS["relevance"], cursor)
+    query = render(Q["ranked"], RANKED_SORT, 9)
+    rows = await conn.fetch(query, *_open_args(f), key, ident, limit + 1)
+    return await _page_of(conn, [(r["sort_key"], r["id"]) for r in rows], limit)
+
+
+async def _page_of(
+    conn: asyncpg.Connection, ranked: list[tuple[float, int]], limit: int
+) -> tuple[list[Demand], str | None]:
+    """The page of ``limit + 1`` ranked ``(key, id)`` pairs: the needs in that order, the cursor."""
+    found = await by_ids(conn, [ident for _, ident in ranked])
+    rows = [(key, found[ident]) for key, ident in ranked if ident in found]
     return paginate(
         rows, limit, "relevance", SORTS["relevance"], lambda r: r[1], lambda r: (r[0], r[1].id)
     )
