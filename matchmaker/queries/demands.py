@@ -125,15 +125,15 @@ async def _ranking_key(conn: asyncpg.Connection, f: DemandFilters) -> tuple[Any,
 
 async def ranking(conn: asyncpg.Connection, filters: DemandFilters, kept: Kept) -> Ranking:
     """The first :data:`KEPT_ROWS` open needs ``filters`` find (``q`` compiled), best first: kept
-    while the search revision stands still, else ranked by the SQL and kept."""
-    key = await _ranking_key(conn, filters)
-    found = kept.get(key)
-    if found is None:
+    while the search revision stands still, else ranked by the SQL (once, however many ask at
+    the same time) and kept."""
+
+    async def make() -> Ranking:
         query = render(Q["ranked"], RANKED_SORT, 9)
         rows = await conn.fetch(query, *_open_args(filters), None, None, KEPT_ROWS)
-        found = Ranking.of((r["sort_key"], r["id"]) for r in rows)
-        kept.put(key, found)
-    return found
+        return Ranking.of((r["sort_key"], r["id"]) for r in rows)
+
+    return await kept.get_or_make(await _ranking_key(conn, filters), make)
 
 
 async def _kept_page(

@@ -16,10 +16,11 @@ ranks again. Pages past the kept rows, and lists that are not open needs, go to 
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 from array import array
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 
 __all__ = ["KEPT_ROWS", "Kept", "Ranking"]
 
@@ -72,6 +73,11 @@ class Kept:
     def __init__(self, size: int) -> None:
         self.size = size
         self._entries: OrderedDict[Hashable, Ranking] = OrderedDict()
+        #: the rankings being made now, so that requests asking for the same one at once (after
+        #: a write moved the revision, 32 of them) wait for it instead of each ranking again
+        self._making: dict[Hashable, asyncio.Future[Ranking]] = {}
+        #: how many rankings this server made (the rest were read kept)
+        self.made = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -81,6 +87,34 @@ class Kept:
         if found is not None:
             self._entries.move_to_end(key)
         return found
+
+    async def get_or_make(self, key: Hashable, make: Callable[[], Awaitable[Ranking]]) -> Ranking:
+        """The ranking kept under ``key``, else the one another request is making now, else one
+        made here by ``make`` and kept. A maker that fails or is cancelled leaves the waiting
+        requests to make it themselves."""
+        while True:
+            found = self.get(key)
+            if found is not None:
+                return found
+            making = self._making.get(key)
+            if making is None:
+                break
+            await asyncio.wait({making})
+            if not making.cancelled() and making.exception() is None:
+                return making.result()
+        made: asyncio.Future[Ranking] = asyncio.get_running_loop().create_future()
+        self._making[key] = made
+        try:
+            ranking = await make()
+        except BaseException:
+            made.cancel()
+            raise
+        finally:
+            del self._making[key]
+        self.made += 1
+        self.put(key, ranking)
+        made.set_result(ranking)
+        return ranking
 
     def put(self, key: Hashable, ranking: Ranking) -> None:
         self._entries[key] = ranking
