@@ -175,3 +175,8 @@ async def test_the_written_out_rank_is_search_rank_bit_for_bit(seeded: Any) -> N
         assert all(r["same"] for r in same), q
         compared += len(same)
     assert compared > 50
+
+
+def test_how_many_rankings_a_server_keeps_is_a_setting() -> None:
+    assert Settings.from_env({}).search_kept == 200
+    assert Settings.from_env({"MATCHMAKER_SEARCH_KEPT": "0"}).search_kept == 0
