@@ -5,16 +5,16 @@
 -- counter stands still. Every statement that writes needs or communities moves it, in the writer's
 -- transaction: a ranking read under a revision holds the data of that revision or newer, and no
 -- reader sees a new need, a status or a text change without the counter having moved with it.
+--
+-- It is a column of library_revision's one row, not a row of its own: a transaction writing an
+-- organisation and then a need would otherwise lock the two rows in the opposite order to one
+-- writing a need (whose statement moves both counters), and two such could deadlock.
 
-CREATE TABLE search_revision (
-    id       integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
-    revision bigint NOT NULL DEFAULT 0
-);
-INSERT INTO search_revision DEFAULT VALUES;
+ALTER TABLE library_revision ADD COLUMN search_revision bigint NOT NULL DEFAULT 0;
 
 CREATE FUNCTION bump_search_revision() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE search_revision SET revision = revision + 1 WHERE id = 1;
+    UPDATE library_revision SET search_revision = search_revision + 1 WHERE id = 1;
     RETURN NULL;
 END
 $$;

@@ -136,7 +136,7 @@ WHERE d.archived_at IS NULL AND d.status = 'open'
 -- name: search_revision
 -- The counter every write of needs or communities moves (migration 0026): a kept ranking is
 -- good while it stands still.
-SELECT revision FROM search_revision WHERE id = 1;
+SELECT search_revision FROM library_revision WHERE id = 1;
 
 -- name: ranked
 -- The open demands a search finds, best first, as ids and sort keys only: the ranking a server
