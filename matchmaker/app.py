@@ -51,6 +51,7 @@ from matchmaker.api.users import UserController
 from matchmaker.api.verification import VerificationController
 from matchmaker.auth import PasswordChecks, make_auth
 from matchmaker.errors import exception_handlers
+from matchmaker.queries import ranked
 from matchmaker.services.bootstrap import prepare_database
 from matchmaker.settings import Settings
 from matchmaker.web.errors import for_pages
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
         app.state.pool_line = asyncio.Semaphore(settings.pool_max)
         # what a server keeps a while (the board's district list) starts afresh with it too
         app.state.kept = {}
+        # searches' best-first orders, kept while no need changes (None: each search ranks anew)
+        app.state.rankings = ranked.Kept(settings.search_kept) if settings.search_kept else None
         app.state.settings = settings
         await asyncio.to_thread(segment.load)
         stop = asyncio.Event()

@@ -113,6 +113,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pool_timeout_seconds: float = 5.0
     #: How long a match proposal holds capacity while nobody answers it.
     proposal_ttl_hours: int = 168
+    #: How many searches' rankings each server process keeps (queries/ranked.py); 0: none.
+    search_kept: int = 200
     #: Worker processes serving HTTP.
     workers: int = 1
     #: Whether ``serve`` runs a job worker in its own process ("in-process") or leaves the queue to
@@ -214,6 +216,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             pool_max=integer("MATCHMAKER_POOL_MAX", 10, 1, 200),
             pool_timeout_seconds=seconds("MATCHMAKER_POOL_TIMEOUT_SECONDS", 5.0, 0.1, 300),
             proposal_ttl_hours=integer("MATCHMAKER_PROPOSAL_TTL_HOURS", 168, 1, 24 * 365),
+            search_kept=integer("MATCHMAKER_SEARCH_KEPT", 200, 0, 100_000),
             workers=integer("MATCHMAKER_WORKERS", 1, 1, 64),
             worker=worker,
             round_lease_seconds=integer("MATCHMAKER_ROUND_LEASE_SECONDS", 30, 3, 3600),

@@ -30,9 +30,10 @@ pytest_plugins = ["tests.processes"]
 #: The key the test app signs tokens with.
 SECRET = "test-secret-key-for-signing-tokens-0123456789"
 
-#: Tables the migrations fill and no test empties (the migration record; the library's revision
-#: counter, which a text model's cache is keyed on: bumped, never emptied; the search's synonym
-#: groups, seeded by their migration: the groups people added are removed, see empty_data).
+#: Tables the migrations fill and no test empties (the migration record; the library's and the
+#: search's revision counters, which a text model's cache and a server's kept rankings are keyed
+#: on: bumped, never emptied; the search's synonym groups, seeded by their migration: the groups
+#: people added are removed, see empty_data).
 KEPT_TABLES = ("schema_migrations", "library_revision", "search_synonyms")
 
 #: Every other table of the schema (each test's own) and every sequence but the kept tables' (a
@@ -55,13 +56,15 @@ async def empty_data(connection: asyncpg.Connection) -> None:
     milliseconds rather than ~0.3 s (TRUNCATE makes new files for each of some thirty tables).
 
     Rows go with DELETE under ``session_replication_role = replica``, so neither foreign keys nor
-    triggers (the audit log's append-only guard among them) stand in the way; the library's
-    revision is bumped by hand, as the triggers skipped here would have bumped it.
+    triggers (the audit log's append-only guard among them) stand in the way; the library's and
+    the search's revisions are bumped by hand, as the triggers skipped here would have bumped them.
     """
     found = await connection.fetchrow(EMPTYING, list(KEPT_TABLES))
     statements = [f"DELETE FROM {table}" for table in found["tables"]]
     statements += [f"SELECT setval('{sequence}', 1, false)" for sequence in found["sequences"]]
-    statements.append("UPDATE library_revision SET revision = revision + 1")
+    statements.append(
+        "UPDATE library_revision SET revision = revision + 1, search_revision = search_revision + 1"
+    )
     # the seeded synonym groups stay (created_by NULL); any a test or the contract run added go
     statements.append("DELETE FROM search_synonyms WHERE created_by IS NOT NULL")
     async with connection.transaction():

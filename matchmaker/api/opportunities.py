@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import get
+from typing import Any
+
+from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
@@ -24,6 +26,7 @@ __all__ = ["list_opportunities"]
     dependencies=FILTERS,
 )
 async def list_opportunities(
+    request: Request[Any, Any, Any],
     conn: Conn,
     user: User,
     filters: NamedDependency[q.DemandFilters],
@@ -50,6 +53,7 @@ async def list_opportunities(
     items, next_cursor = await q.list_demands(
         conn, filters, sees_all_drafts=False, own_community_id=None,
         sort=sort or ("relevance" if search.tsquery else "newest"), limit=limit, cursor=cursor,
+        kept=request.app.state.rankings,
     )  # fmt: skip
     if actor_id is not None:
         items = await fit_service.with_fit(conn, actor_id, items)

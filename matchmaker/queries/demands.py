@@ -9,7 +9,8 @@ import msgspec
 
 from matchmaker.models.demands import Demand, DemandSort, Interest, InterestInNeed
 from matchmaker.queries import one, sql
-from matchmaker.queries.paging import Sort, by_relevance, fetch_page
+from matchmaker.queries.paging import Sort, by_relevance, cursor_args, fetch_page, paginate, render
+from matchmaker.queries.ranked import KEPT_ROWS, Kept, Ranking
 
 __all__ = [
     "SORTS",
@@ -26,6 +27,7 @@ __all__ = [
     "list_demands",
     "of_community",
     "open_ids",
+    "ranking",
     "row_for_update",
     "set_beneficiaries",
     "set_status",
@@ -53,6 +55,10 @@ SORTS: dict[str, Sort] = {
     ),
     "beneficiaries": Sort("d.id", key_sql="d.beneficiaries", key_type="int"),
 }
+
+
+#: The ranking a server keeps (``ranked``): ``relevance`` over the open-needs filters (q is $9).
+RANKED_SORT = by_relevance("d.search", 9)
 
 
 class DemandFilters(msgspec.Struct, kw_only=True):
@@ -84,19 +90,86 @@ async def list_demands(
     limit: int,
     cursor: str | None,
     draft_districts: list[int] | None = None,
+    kept: Kept | None = None,
 ) -> tuple[list[Demand], str | None]:
     """One page of demands; ``filters.q`` must already be segmented (see ``segment.query_text``).
 
     ``sees_all_drafts``: drafts of every community of ``draft_districts`` (None: everywhere).
+    ``kept``: the server's kept rankings, which answer open needs best first (``ranking``).
     """
     spec = SORTS[sort]
     f = filters
+    if sort == "relevance" and f.q and f.status == "open":  # ranked on ids and keys alone
+        page = await _kept_page(conn, f, kept, limit, cursor) if kept is not None else None
+        return page if page is not None else await _ranked_page(conn, f, limit, cursor)
     args: list[Any] = [
         f.district_id, f.town_id, f.community_id, f.category, f.status, f.resource_type,
         f.target_group, f.urgency, f.community_kind, f.q or None, sees_all_drafts, own_community_id,
         draft_districts,
     ]  # fmt: skip
     return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _demand)
+
+
+def _open_args(f: DemandFilters) -> list[Any]:
+    """The open-needs filters' parameters (open_ids, count_open, ranked), q last."""
+    return [
+        f.district_id, f.town_id, f.community_id, f.category, f.resource_type, f.target_group,
+        f.urgency, f.community_kind, f.q or None,
+    ]  # fmt: skip
+
+
+async def _ranking_key(conn: asyncpg.Connection, f: DemandFilters) -> tuple[Any, ...]:
+    """What a kept ranking is filed under: the search revision now, the search and the filters."""
+    return (await conn.fetchval(Q["search_revision"]), *_open_args(f))
+
+
+async def ranking(conn: asyncpg.Connection, filters: DemandFilters, kept: Kept) -> Ranking:
+    """The first :data:`KEPT_ROWS` open needs ``filters`` find (``q`` compiled), best first: kept
+    while the search revision stands still, else ranked by the SQL (once, however many ask at
+    the same time) and kept."""
+
+    async def make() -> Ranking:
+        query = render(Q["ranked"], RANKED_SORT, 9)
+        rows = await conn.fetch(query, *_open_args(filters), None, None, KEPT_ROWS)
+        return Ranking.of((r["sort_key"], r["id"]) for r in rows)
+
+    return await kept.get_or_make(await _ranking_key(conn, filters), make)
+
+
+async def _kept_page(
+    conn: asyncpg.Connection, f: DemandFilters, kept: Kept, limit: int, cursor: str | None
+) -> tuple[list[Demand], str | None] | None:
+    """One best-first page cut from the kept ranking; None past its rows (the SQL reads those)."""
+    ranked = await ranking(conn, f, kept)
+    key, ident = cursor_args("relevance", SORTS["relevance"], cursor)
+    start = 0 if ident is None else ranked.after(float(key), int(ident))
+    end = start + limit + 1
+    if end > len(ranked) and not ranked.complete:
+        return None
+    ids = ranked.ids[start:end]
+    return await _page_of(conn, list(zip(ranked.keys[start:end], ids, strict=True)), limit)
+
+
+async def _ranked_page(
+    conn: asyncpg.Connection, f: DemandFilters, limit: int, cursor: str | None
+) -> tuple[list[Demand], str | None]:
+    """One best-first page ranked by the SQL on ids and keys, its rows read after: the ranking
+    then carries no joins, no sub-selects and no wide columns for every match, only the page's."""
+    key, ident = cursor_args("relevance", SORTS["relevance"], cursor)
+    query = render(Q["ranked"], RANKED_SORT, 9)
+    rows = await conn.fetch(query, *_open_args(f), key, ident, limit + 1)
+    return await _page_of(conn, [(r["sort_key"], r["id"]) for r in rows], limit)
+
+
+async def _page_of(
+    conn: asyncpg.Connection, ranked: list[tuple[float, int]], limit: int
+) -> tuple[list[Demand], str | None]:
+    """The page of ``limit + 1`` ranked ``(key, id)`` pairs: the needs in that order, the cursor."""
+    found = await by_ids(conn, [ident for _, ident in ranked])
+    rows = [(key, found[ident]) for key, ident in ranked if ident in found]
+    return paginate(
+        rows, limit, "relevance", SORTS["relevance"], lambda r: r[1], lambda r: (r[0], r[1].id)
+    )
 
 
 async def get(conn: asyncpg.Connection, demand_id: int) -> Demand:
@@ -189,10 +262,20 @@ async def open_ids(conn: asyncpg.Connection, filters: DemandFilters) -> list[int
     return list(ids)
 
 
-async def count_open(conn: asyncpg.Connection, filters: DemandFilters, *, up_to: int) -> int:
+async def count_open(
+    conn: asyncpg.Connection, filters: DemandFilters, *, up_to: int, kept: Kept | None = None
+) -> int:
     """How many open demands match ``filters`` (``q`` already segmented), counting at most
-    ``up_to``: the board's count, which says "more than" past it rather than scan every need."""
+    ``up_to``: the board's count, which says "more than" past it rather than scan every need.
+
+    A search the server has already ranked (its page was just read) is counted from the kept
+    ranking, which holds every match up to :data:`KEPT_ROWS`; nothing is ranked only to count.
+    """
     f = filters
+    if kept is not None and f.q and up_to <= KEPT_ROWS:
+        ranked = kept.get(await _ranking_key(conn, f))
+        if ranked is not None:
+            return min(len(ranked), up_to)
     about_community = (f.district_id, f.town_id, f.community_kind) != (None, None, None)
     return int(
         await conn.fetchval(

@@ -27,6 +27,7 @@ from matchmaker.models.communities import District
 from matchmaker.models.demands import Demand, DemandSort
 from matchmaker.queries import demands as q
 from matchmaker.queries.communities import districts as districts_of
+from matchmaker.queries.ranked import Kept
 from matchmaker.search.offers import categories_for
 from matchmaker.search.query import compile_query
 from matchmaker.services import demands as demand_service
@@ -134,8 +135,10 @@ async def _cards(
     filters: q.DemandFilters,
     sort: str,
     cursor: str | None,
+    kept: Kept | None,
 ) -> tuple[list[Demand], str | None, int]:
-    """One page of cards, the cursor to the next and how many the search finds in all."""
+    """One page of cards, the cursor to the next and how many the search finds in all (a ranked
+    search's page and count both from the server's kept ranking)."""
     if sort == "fit" and actor_id is not None:  # by fit, only the needs a round could propose
         return await fit_service.ranked_counted(conn, actor_id, filters, PAGE_SIZE, cursor)
     by: DemandSort = (
@@ -144,12 +147,12 @@ async def _cards(
     )  # fmt: skip
     items, next_cursor = await q.list_demands(
         conn, filters, sees_all_drafts=False, own_community_id=None,
-        sort=by, limit=PAGE_SIZE, cursor=cursor,
+        sort=by, limit=PAGE_SIZE, cursor=cursor, kept=kept,
     )  # fmt: skip
     if actor_id is not None:
         items = await fit_service.with_fit(conn, actor_id, items)
     # every need the search and filters find, whichever page this is (one SQL count, bounded)
-    return items, next_cursor, await q.count_open(conn, filters, up_to=COUNT_UP_TO + 1)
+    return items, next_cursor, await q.count_open(conn, filters, up_to=COUNT_UP_TO + 1, kept=kept)
 
 
 @get(["/", "/board"], operation_id="boardPage", include_in_schema=False, name="board")
@@ -191,7 +194,9 @@ async def board(
         filters = q.DemandFilters(
             district_id=district, category=category, status="open", q=search.tsquery
         )
-        items, next_cursor, found = await _cards(conn, actor_id, filters, sort, cursor)
+        items, next_cursor, found = await _cards(
+            conn, actor_id, filters, sort, cursor, request.app.state.rankings
+        )
         found_more = found > COUNT_UP_TO
         found = min(found, COUNT_UP_TO)
     offers = await categories_for(conn, search) if q_ and q_.strip() and not found else None

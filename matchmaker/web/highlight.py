@@ -35,14 +35,15 @@ class Marker:
         """``value`` escaped, each match in ``<mark>``."""
         if self._pattern is None:
             return escape(value)
-        out: list[Markup] = []
+        # plain strings joined once: Markup.format and Markup.join were a tenth of a search
+        # page's Python time (a string.Formatter per match); each piece is still escaped
+        out: list[str] = []
         last = 0
         for m in self._pattern.finditer(value):
-            out.append(escape(value[last : m.start()]))
-            out.append(Markup("<mark>{}</mark>").format(m.group()))
+            out += (escape(value[last : m.start()]), "<mark>", escape(m.group()), "</mark>")
             last = m.end()
         out.append(escape(value[last:]))
-        return Markup("").join(out)
+        return Markup("".join(out))  # noqa: S704 (every piece escaped above; only <mark> is ours)
 
     def snippet(self, value: str, width: int = 60) -> Markup:
         """The part of ``value`` around its first match (all of it when short or unmatched)."""

@@ -133,6 +133,31 @@ WHERE d.archived_at IS NULL AND d.status = 'open'
   AND ($8::text IS NULL OR c.kind = $8)
   AND ($9::text IS NULL OR d.search @@ (SELECT search_match($9::text)));
 
+-- name: search_revision
+-- The counter every write of needs or communities moves (migration 0026): a kept ranking is
+-- good while it stands still.
+SELECT search_revision FROM library_revision WHERE id = 1;
+
+-- name: ranked
+-- The open demands a search finds, best first, as ids and sort keys only: the ranking a server
+-- keeps (queries/ranked.py). The filters of open_ids; then the cursor's key and id, and the limit.
+SELECT d.id, {sort_key} AS sort_key
+FROM demands d
+JOIN communities c ON c.id = d.community_id
+WHERE d.archived_at IS NULL AND d.status = 'open'
+  AND ($1::bigint IS NULL OR c.district_id = $1)
+  AND ($2::bigint IS NULL OR c.town_id = $2)
+  AND ($3::bigint IS NULL OR d.community_id = $3)
+  AND ($4::text IS NULL OR d.category = $4)
+  AND ($5::text IS NULL OR $5 = ANY (d.resource_types::text[]))
+  AND ($6::text IS NULL OR $6 = ANY (d.target_groups::text[]))
+  AND ($7::text IS NULL OR d.urgency = $7)
+  AND ($8::text IS NULL OR c.kind = $8)
+  AND d.search @@ (SELECT search_match($9::text))
+  AND {keyset}
+ORDER BY {order}
+LIMIT {limit};
+
 -- name: by_ids
 SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
        c.theme AS community_theme, c.district_id, di.name AS district_name, c.town_id,
