@@ -61,14 +61,18 @@ class Computed:
     """A solved round (or part), ready to be written."""
 
     rows: list[Row]
-    #: The frozen graph's JSON (``replay.document``) gzip-compressed, as the report stores it.
-    graph_gz: bytes
-    fingerprint: str
+    #: (fingerprint, the frozen graph's JSON gzip-compressed as the report stores it), still being
+    #: made off the event loop while the rows are written: see :meth:`frozen`.
+    report: asyncio.Future[tuple[str, bytes]]
     unmatched_json: bytes
     #: The round's statistics but for what writing adds (matched, dropped, timings).
     stats: dict[str, Any]
     #: Ids of the demands in scope (a split round lists them per part).
     demand_ids: list[int]
+
+    async def frozen(self) -> tuple[str, bytes]:
+        """The round's fingerprint (SHA-256 of the frozen graph's JSON) and that JSON compressed."""
+        return await self.report
 
 
 def _proposal_rows(
@@ -90,6 +94,18 @@ def _proposal_rows(
         for d, a, score, parts in zip(demand_ids, partner_ids, scores, values, strict=True)
     ]  # fmt: skip
     return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
+
+async def _frozen(
+    problem: Problem, params_doc: dict[str, Any], algorithm: str
+) -> tuple[str, bytes]:
+    """(fingerprint, compressed JSON) of the round's frozen graph; hashing and compressing release
+    the GIL, so they run side by side."""
+    graph_json = await asyncio.to_thread(replay.document, problem, params_doc, algorithm)
+    return await asyncio.gather(
+        asyncio.to_thread(lambda: hashlib.sha256(graph_json).hexdigest()),
+        asyncio.to_thread(gzip.compress, graph_json, compresslevel=1),
+    )
 
 
 def _connection(
@@ -151,15 +167,12 @@ async def compute(
         solution.unmatched = await reach.what_it_would_take(c, problem, unmatched)
 
     await step("writing", 85)
-    # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile
-    graph_json = await asyncio.to_thread(replay.document, problem, params_doc, algorithm)
+    # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile. The
+    # frozen graph is made beside the rows and while they are written (the server's work); the
+    # report waits for it (``Computed.frozen``)
+    report = asyncio.ensure_future(_frozen(problem, params_doc, algorithm))
     unverified = {r["id"] for r in partners if not r["verified"]}
-    # hashing and compressing release the GIL: they run beside the rows being built
-    fingerprint, graph_gz, rows = await asyncio.gather(
-        asyncio.to_thread(lambda: hashlib.sha256(graph_json).hexdigest()),
-        asyncio.to_thread(gzip.compress, graph_json, compresslevel=1),
-        asyncio.to_thread(_proposal_rows, problem, solution, components, unverified),
-    )
+    rows = await asyncio.to_thread(_proposal_rows, problem, solution, components, unverified)
     stats = {
         "demands": problem.n_demands,
         "partners": problem.n_partners,
@@ -178,8 +191,7 @@ async def compute(
     }
     return Computed(
         rows=rows,
-        graph_gz=graph_gz,
-        fingerprint=fingerprint,
+        report=report,
         unmatched_json=msgspec.json.encode(solution.unmatched),
         stats=stats,
         demand_ids=[int(i) for i in problem.demand_ids.tolist()],

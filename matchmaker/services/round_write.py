@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Awaitable
 from typing import Any
 
 import asyncpg
@@ -95,15 +96,15 @@ async def finish(
     *,
     dry_run: bool,
     rows: list[Row],
-    graph_gz: bytes,
-    fingerprint: str,
+    frozen: Awaitable[tuple[str, bytes]],
     unmatched_json: bytes,
     stats: dict[str, Any],
     ttl: dt.timedelta,
     clock: Clock | None = None,
 ) -> dict[str, Any]:
     """Write the proposals that still fit (a dry run: list them) and the report, and mark the
-    round succeeded.
+    round succeeded. ``frozen`` gives (fingerprint, compressed frozen graph) for the report: it
+    is awaited once the proposals are written, so it can be made while they are.
 
     Call inside a transaction: if the round is no longer ``worker``'s :class:`LeaseLost` is raised
     and everything rolls back. ``clock`` is stopped once everything but the commit is written,
@@ -121,6 +122,7 @@ async def finish(
         "dropped_at_write": len(rows) - len(kept),
         "written_score": round(sum(r[2] for r in kept), 6),
     }
+    fingerprint, graph_gz = await frozen
     return await record(
         conn, round_id, worker, graph_gz=graph_gz, fingerprint=fingerprint,
         unmatched_json=unmatched_json, dry_json=dry_json, stats=stats, clock=clock,

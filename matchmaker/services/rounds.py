@@ -245,8 +245,8 @@ async def _run(
     async with pool.acquire() as conn, conn.transaction():
         await finish(
             conn, round_.id, worker,
-            dry_run=round_.dry_run, rows=computed.rows, graph_gz=computed.graph_gz,
-            fingerprint=computed.fingerprint, unmatched_json=computed.unmatched_json,
+            dry_run=round_.dry_run, rows=computed.rows, frozen=computed.report,
+            unmatched_json=computed.unmatched_json,
             stats=computed.stats, ttl=ttl, clock=clock,
         )  # fmt: skip
         final = await q.get_round(conn, round_.id)
