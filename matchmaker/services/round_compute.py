@@ -124,10 +124,12 @@ async def compute(
     *,
     only: list[int] | None = None,
     conn: asyncpg.Connection | None = None,
+    on_rows: Callable[[list[Row]], None] | None = None,
 ) -> Computed:
     """Solve the round over ``scope`` (its demands ``only`` these, when given) with
     ``params_doc``; write nothing. Reads on ``conn`` when given — inside the caller's transaction,
-    so it sees what that transaction already holds."""
+    so it sees what that transaction already holds. ``on_rows`` is handed the proposal rows as
+    soon as the round is solved, so the caller can write them while the round is explained."""
     weights = msgspec.convert(params_doc["weights"], type=Weights)
     params = Params(algorithm, params_doc["min_score"], params_doc["max_per_community"])  # type: ignore[arg-type]
 
@@ -162,17 +164,19 @@ async def compute(
     solution = await asyncio.to_thread(solve, problem, params, groups=groups, explained=False)
 
     await step("explaining", 75)
+    # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile. The
+    # rows may be written (``on_rows``: the server's work) and the frozen graph made while the
+    # round is explained; the report waits for the graph (``Computed.frozen``)
+    unverified = {r["id"] for r in partners if not r["verified"]}
+    rows = await asyncio.to_thread(_proposal_rows, problem, solution, components, unverified)
+    if on_rows is not None:
+        on_rows(rows)
+    report = asyncio.ensure_future(_frozen(problem, params_doc, algorithm))
     unmatched = await asyncio.to_thread(explain, problem, params, solution.chosen, edges)
     async with _connection(pool, conn) as c:
         solution.unmatched = await reach.what_it_would_take(c, problem, unmatched)
 
     await step("writing", 85)
-    # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile. The
-    # frozen graph is made beside the rows and while they are written (the server's work); the
-    # report waits for it (``Computed.frozen``)
-    report = asyncio.ensure_future(_frozen(problem, params_doc, algorithm))
-    unverified = {r["id"] for r in partners if not r["verified"]}
-    rows = await asyncio.to_thread(_proposal_rows, problem, solution, components, unverified)
     stats = {
         "demands": problem.n_demands,
         "partners": problem.n_partners,

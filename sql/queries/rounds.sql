@@ -70,8 +70,8 @@ ORDER BY a.id;
 
 -- name: demand_reach
 -- Where each of demands $1 is and what it asks, for the candidates (``matching.candidates``):
--- parallel arrays (in one order, whichever: the caller sorts the pairs); the category as its place in $2, resource types asked as bits
--- of their places in $3.
+-- parallel arrays (in one order, whichever: the caller sorts the pairs); the category as its
+-- place in $2, resource types asked as bits of their places in $3.
 SELECT coalesce(array_agg(d.id), '{}') AS ids,
        coalesce(array_agg(c.district_id), '{}') AS districts,
        coalesce(array_agg(c.lat), '{}') AS lats,
@@ -349,24 +349,41 @@ SELECT fingerprint, graph_gz, unmatched_gz, dry_proposals_gz FROM round_reports 
 SELECT pg_advisory_xact_lock(7311);
 
 -- name: open_slots
--- Current open slots of demands $1 (status open, not archived), under the holds lock.
-SELECT d.id,
-       d.slots
-       - (SELECT count(*) FROM proposals p WHERE p.demand_id = d.id
-            AND p.status IN ('pending', 'community_accepted', 'partner_accepted') AND p.expires_at > now())
-       - (SELECT count(*) FROM partnerships s WHERE s.demand_id = d.id AND s.status IN ('active', 'completed'))
-       AS open_slots
+-- Current open slots of demands $1 (status open, not archived), under the holds lock. The holds
+-- are counted once, grouped, not by a subquery per demand (a round asks of some 30,000).
+WITH held AS (
+    SELECT demand_id, count(*) AS n FROM proposals
+    WHERE demand_id = ANY ($1::bigint[])
+      AND status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
+    GROUP BY demand_id
+), taken AS (
+    SELECT demand_id, count(*) AS n FROM partnerships
+    WHERE demand_id = ANY ($1::bigint[]) AND status IN ('active', 'completed')
+    GROUP BY demand_id
+)
+SELECT d.id, d.slots - coalesce(h.n, 0) - coalesce(t.n, 0) AS open_slots
 FROM demands d
+LEFT JOIN held h ON h.demand_id = d.id
+LEFT JOIN taken t ON t.demand_id = d.id
 WHERE d.id = ANY ($1::bigint[]) AND d.status = 'open' AND d.archived_at IS NULL;
 
 -- name: spare_capacity
-SELECT a.id,
-       a.capacity
-       - (SELECT count(*) FROM proposals p WHERE p.actor_id = a.id
-            AND p.status IN ('pending', 'community_accepted', 'partner_accepted') AND p.expires_at > now())
-       - (SELECT count(*) FROM partnerships s WHERE s.actor_id = a.id AND s.status = 'active')
-       AS spare
+-- Current spare capacity of partners $1 (not archived), under the holds lock; counted as
+-- open_slots counts.
+WITH held AS (
+    SELECT actor_id, count(*) AS n FROM proposals
+    WHERE actor_id = ANY ($1::bigint[])
+      AND status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
+    GROUP BY actor_id
+), busy AS (
+    SELECT actor_id, count(*) AS n FROM partnerships
+    WHERE actor_id = ANY ($1::bigint[]) AND status = 'active'
+    GROUP BY actor_id
+)
+SELECT a.id, a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) AS spare
 FROM actors a
+LEFT JOIN held h ON h.actor_id = a.id
+LEFT JOIN busy b ON b.actor_id = a.id
 WHERE a.id = ANY ($1::bigint[]) AND a.archived_at IS NULL;
 
 -- name: list_proposals
