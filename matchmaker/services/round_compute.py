@@ -1,6 +1,6 @@
 """What a round (or one region of a split round) computes before it writes anything.
 
-scope → candidates (SQL) → scores → graph → solve → explain → the frozen graph and the proposal
+scope → candidates (each side's reach read, pairs on arrays) → scores → graph → solve → explain → the frozen graph and the proposal
 rows. Shared by a whole round (``services.rounds``) and by each part of a round split by region
 (``services.round_parts``), so both decide the same way.
 
