@@ -1,7 +1,8 @@
 """What a round (or one region of a split round) computes before it writes anything.
 
-scope → candidates (each side's reach read, pairs on arrays) → scores → graph → solve → explain → the frozen graph and the proposal
-rows. Shared by a whole round (``services.rounds``) and by each part of a round split by region
+scope → candidates (each side's reach read, the pairs found on arrays) → scores → graph → solve →
+the proposal rows (which the caller may write meanwhile) → explain → the frozen graph. Shared by a
+whole round (``services.rounds``) and by each part of a round split by region
 (``services.round_parts``), so both decide the same way.
 
 >>> computed = await compute(pool, scope, params_doc, "optimal", step)  # doctest: +SKIP
