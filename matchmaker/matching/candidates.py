@@ -13,9 +13,9 @@ a pair across the edge.
 >>> needs = DemandReach(np.array([1]), np.array([5]), np.array([30.6]), np.array([104.0]),
 ...                     np.array([2]), np.array([0]), np.array([True]))
 >>> partners = PartnerReach(np.array([9]), np.array([30.6]), np.array([104.1]), np.array([20]),
-...                         np.array([0]), np.array([0, 1]), np.array([2]), np.array([0, 0]),
-...                         np.array([], np.int64))
->>> [a.tolist() for a in pairs(needs, partners)]
+...                         np.array([0]), np.array([0, 1]), np.array([2]),
+...                         np.array([], np.int64), np.array([], np.int64))
+>>> [a.tolist() for a in pairs(needs, partners)]  # 9.6 km away, within its 20 km
 [[1], [9], [True]]
 """
 
