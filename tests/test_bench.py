@@ -8,9 +8,15 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
+import asyncpg
 import pytest
 
 from matchmaker import db
+from matchmaker.models.rounds import RoundRequest, Scope
+from matchmaker.queries import rounds as rounds_q
+from matchmaker.queries import sql
+from matchmaker.services import rounds as round_service
+from matchmaker.synthetic import generate
 
 #: the benchmark commands, end to end at small sizes — run once, on the embedded server (CI's second pass skips them)
 pytestmark = pytest.mark.commands
@@ -53,6 +59,29 @@ def test_bench_match_reports_phases_ratios_and_one_optimum(bench_env: dict[str, 
     for algorithm in ("optimal", "coverage", "stable", "greedy"):
         assert f"\n  {algorithm} " in out
     assert "100.00%" in out  # optimal against itself
+    assert "text model fitted once per library revision, before the rounds" in out
+    assert "per phase ÷ bare: candidates" in out
+
+
+async def test_emptying_the_bench_rounds_leaves_the_library_revision_alone(
+    conn: asyncpg.Connection, database_dsn: str
+) -> None:
+    # a round's rows go, the library's text stays: a real round after it would not refit either
+    await generate(conn, demands=200, communities=10, partners=30, seed=3)
+    pool = await db.create_pool(database_dsn, min_size=1, max_size=2)
+    try:
+        async with pool.acquire() as c:
+            created = await round_service.create(
+                c, None, RoundRequest(scope=Scope()), enqueue=False
+            )
+        assert (await round_service.run(pool, created.id)).status == "succeeded"
+    finally:
+        await pool.close()
+    before = await rounds_q.library_revision(conn)
+    await conn.execute(sql("bench")["empty_rounds"])
+    await conn.execute(sql("bench")["vacuum_rounds"])
+    assert await rounds_q.library_revision(conn) == before
+    assert await conn.fetchval("SELECT count(*) FROM proposals") == 0
 
 
 def test_bench_search_reports_recall_precision_and_the_statements_before_and_now(

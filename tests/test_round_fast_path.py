@@ -1,6 +1,7 @@
 """A round's fast path gives what the straightforward path gives, bit for bit.
 
-The round finds components on the edge arrays rather than in a networkx graph, takes the pairs
+The round computes its candidate pairs on arrays rather than by the ``candidates`` query's joins,
+finds components on the edge arrays rather than in a networkx graph, takes the pairs
 never proposed out of the candidates by key rather than by anti-joins in SQL, merges repeated
 n-grams in the sparse matrix rather than by sorting them, takes a library text's vector from the
 fitted corpus rather than building it again, and builds its rows from arrays. Here
@@ -230,3 +231,43 @@ async def test_a_round_gives_what_the_straightforward_path_gives(
     assert gzip.decompress(report["graph_gz"]) == expected["document"]
     unmatched = msgspec.json.decode(gzip.decompress(report["unmatched_gz"]))
     assert unmatched == expected["unmatched"] and unmatched
+
+
+async def _sql_candidates(
+    conn: asyncpg.Connection, ids: list[int], actors: list[int], include_unverified: bool
+) -> list[tuple[int, int, bool]]:
+    """The ``candidates`` query's pairs, which define them, ordered."""
+    async with conn.transaction():
+        await conn.execute(q.Q["tune_for_candidates"])
+        raw = await conn.fetchrow(
+            q.Q["candidates"], ids, actors, include_unverified, *related_pairs()
+        )
+    return sorted(zip(raw["demand_ids"], raw["actor_ids"], raw["onsite"], strict=True))
+
+
+@pytest.mark.parametrize("seed", [5, 23])
+async def test_candidates_on_arrays_are_the_candidates_query_pair_for_pair(
+    conn: asyncpg.Connection, seed: int
+) -> None:
+    # many remote partners, so the three halves (district, radius, from afar) all overlap
+    await generate(conn, demands=1500, communities=90, partners=240, seed=seed, districts=4,
+                   remote_share=0.3)  # fmt: skip
+    ids = [r["id"] for r in await q.scope_demands(conn, [], [], [])]
+    actors = await q.partners_with_spare_capacity(conn)
+    for include_unverified in (False, True):
+        expected = await _sql_candidates(conn, ids, actors, include_unverified)
+        fast = await scoring.candidate_pairs(
+            conn, ids, actors, include_unverified=include_unverified
+        )
+        got = list(zip(fast.demand_ids.tolist(), fast.actor_ids.tolist(),
+                       fast.onsite.tolist(), strict=True))  # fmt: skip
+        assert got == expected
+        assert {o for _, _, o in got} == {True, False}
+    # one partner over a few needs of one district, as the board's fit asks
+    few = ids[:: max(1, len(ids) // 40)]
+    for actor in actors[:: max(1, len(actors) // 12)]:
+        fast = await scoring.candidate_pairs(conn, few, [actor], include_unverified=True)
+        got = list(zip(fast.demand_ids.tolist(), fast.actor_ids.tolist(),
+                       fast.onsite.tolist(), strict=True))  # fmt: skip
+        assert got == await _sql_candidates(conn, few, [actor], True)
+    assert (await scoring.candidate_pairs(conn, [], actors)).demand_ids.tolist() == []

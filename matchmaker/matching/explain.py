@@ -70,6 +70,7 @@ class _Round:
         self._start: list[int] = starts.tolist()
         self._end: list[int] = ends.tolist()
         self._ticket = [k.tolist() for k in problem.tie_keys(np.arange(problem.n_edges))[::-1]]
+        self._rivals: dict[int, int] = {}  # partner → the chosen edge that decided for it
 
     @staticmethod
     def _bounds(sorted_demands: IntArray, n_demands: int) -> tuple[IntArray, IntArray]:
@@ -114,7 +115,10 @@ class _Round:
         stable = self.params.algorithm == "stable"
         _, partner_pref = preferences(problem)
         decides = partner_pref if stable else self.score
-        rival = min(self.holders[p], key=lambda h: (-decides[h], *self.order(h)))
+        rival = self._rivals.get(p)
+        if rival is None:  # the same for every demand that lost partner p: found once
+            rival = min(self.holders[p], key=lambda h: (-decides[h], *self.order(h)))
+            self._rivals[p] = rival
         rival_id = int(problem.demand_ids[problem.edge_demand[rival]])
         partner_id = self._partner(e)
         if stable:

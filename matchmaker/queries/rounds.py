@@ -11,8 +11,6 @@ from typing import Any
 
 import asyncpg
 import msgspec
-import numpy as np
-import numpy.typing as npt
 
 from matchmaker.models.rounds import Proposal, Round
 from matchmaker.queries import one, sql
@@ -22,7 +20,7 @@ from matchmaker.vocab import related_pairs
 __all__ = [
     "active_policies",
     "actor_labels",
-    "candidates",
+    "candidate_inputs",
     "claim",
     "copy_proposals",
     "demand_features",
@@ -97,38 +95,26 @@ async def partners_with_spare_capacity(conn: asyncpg.Connection) -> list[int]:
     return list(await conn.fetchval(Q["partners_with_spare_capacity"]))
 
 
-async def candidates(
+async def candidate_inputs(
     conn: asyncpg.Connection,
     demand_ids: Sequence[int],
     actor_ids: Sequence[int],
     *,
-    include_unverified: bool = False,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    """(demand ids, actor ids, on site?) of the candidate pairs, ordered by demand then actor.
-
-    The pairs come back as arrays in one row (far cheaper than a Record per pair); the few pairs
-    never proposed (``excluded_pairs``, read in the same transaction) are taken out here by their
-    keys rather than by an anti-join probed once per pair in SQL; then they are sorted, which
-    keeps the round's input — and so its result — deterministic.
-    """
+    include_unverified: bool,
+    categories: Sequence[str],
+    resource_types: Sequence[str],
+) -> tuple[asyncpg.Record, list[asyncpg.Record], asyncpg.Record]:
+    """What the candidates are computed from, read in one transaction: the demands' reach (one
+    row of arrays; categories and resource types by their places in these vocabularies), the
+    partners' (a row each) and the pairs never proposed (``excluded_pairs``, two arrays)."""
     ids = list(demand_ids)
     async with conn.transaction():
-        await conn.execute(Q["tune_for_candidates"])
-        row = await conn.fetchrow(
-            Q["candidates"], ids, list(actor_ids), include_unverified, *related_pairs()
+        demands = await conn.fetchrow(
+            Q["demand_reach"], ids, list(categories), list(resource_types)
         )
+        partners = await conn.fetch(Q["partner_reach"], list(actor_ids), include_unverified)
         excluded = await conn.fetchrow(Q["excluded_pairs"], ids)
-    pair_d = np.asarray(row["demand_ids"], dtype=np.int64)
-    pair_a = np.asarray(row["actor_ids"], dtype=np.int64)
-    onsite = np.asarray(row["onsite"], dtype=bool)
-    if excluded["demand_ids"]:
-        out = np.asarray(excluded["demand_ids"], np.int64) << 32 | np.asarray(
-            excluded["actor_ids"], np.int64
-        )
-        keep = ~np.isin(pair_d << 32 | pair_a, out)
-        pair_d, pair_a, onsite = pair_d[keep], pair_a[keep], onsite[keep]
-    order = np.lexsort((pair_a, pair_d))
-    return pair_d[order], pair_a[order], onsite[order]
+    return demands, list(partners), excluded
 
 
 async def nearest_capable(

@@ -1,7 +1,8 @@
 """What a round (or one region of a split round) computes before it writes anything.
 
-scope → candidates (SQL) → scores → graph → solve → explain → the frozen graph and the proposal
-rows. Shared by a whole round (``services.rounds``) and by each part of a round split by region
+scope → candidates (each side's reach read, the pairs found on arrays) → scores → graph → solve →
+the proposal rows (which the caller may write meanwhile) → explain → the frozen graph. Shared by a
+whole round (``services.rounds``) and by each part of a round split by region
 (``services.round_parts``), so both decide the same way.
 
 >>> computed = await compute(pool, scope, params_doc, "optimal", step)  # doctest: +SKIP
@@ -61,14 +62,18 @@ class Computed:
     """A solved round (or part), ready to be written."""
 
     rows: list[Row]
-    #: The frozen graph's JSON (``replay.document``) gzip-compressed, as the report stores it.
-    graph_gz: bytes
-    fingerprint: str
+    #: (fingerprint, the frozen graph's JSON gzip-compressed as the report stores it), still being
+    #: made off the event loop while the rows are written: see :meth:`frozen`.
+    report: asyncio.Future[tuple[str, bytes]]
     unmatched_json: bytes
     #: The round's statistics but for what writing adds (matched, dropped, timings).
     stats: dict[str, Any]
     #: Ids of the demands in scope (a split round lists them per part).
     demand_ids: list[int]
+
+    async def frozen(self) -> tuple[str, bytes]:
+        """The round's fingerprint (SHA-256 of the frozen graph's JSON) and that JSON compressed."""
+        return await self.report
 
 
 def _proposal_rows(
@@ -92,6 +97,18 @@ def _proposal_rows(
     return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
 
 
+async def _frozen(
+    problem: Problem, params_doc: dict[str, Any], algorithm: str
+) -> tuple[str, bytes]:
+    """(fingerprint, compressed JSON) of the round's frozen graph; hashing and compressing release
+    the GIL, so they run side by side."""
+    graph_json = await asyncio.to_thread(replay.document, problem, params_doc, algorithm)
+    return await asyncio.gather(
+        asyncio.to_thread(lambda: hashlib.sha256(graph_json).hexdigest()),
+        asyncio.to_thread(gzip.compress, graph_json, compresslevel=1),
+    )
+
+
 def _connection(
     pool: asyncpg.Pool, conn: asyncpg.Connection | None
 ) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
@@ -108,10 +125,12 @@ async def compute(
     *,
     only: list[int] | None = None,
     conn: asyncpg.Connection | None = None,
+    on_rows: Callable[[list[Row]], None] | None = None,
 ) -> Computed:
     """Solve the round over ``scope`` (its demands ``only`` these, when given) with
     ``params_doc``; write nothing. Reads on ``conn`` when given — inside the caller's transaction,
-    so it sees what that transaction already holds."""
+    so it sees what that transaction already holds. ``on_rows`` is handed the proposal rows as
+    soon as the round is solved, so the caller can write them while the round is explained."""
     weights = msgspec.convert(params_doc["weights"], type=Weights)
     params = Params(algorithm, params_doc["min_score"], params_doc["max_per_community"])  # type: ignore[arg-type]
 
@@ -146,20 +165,19 @@ async def compute(
     solution = await asyncio.to_thread(solve, problem, params, groups=groups, explained=False)
 
     await step("explaining", 75)
+    # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile. The
+    # rows may be written (``on_rows``: the server's work) and the frozen graph made while the
+    # round is explained; the report waits for the graph (``Computed.frozen``)
+    unverified = {r["id"] for r in partners if not r["verified"]}
+    rows = await asyncio.to_thread(_proposal_rows, problem, solution, components, unverified)
+    if on_rows is not None:
+        on_rows(rows)
+    report = asyncio.ensure_future(_frozen(problem, params_doc, algorithm))
     unmatched = await asyncio.to_thread(explain, problem, params, solution.chosen, edges)
     async with _connection(pool, conn) as c:
         solution.unmatched = await reach.what_it_would_take(c, problem, unmatched)
 
     await step("writing", 85)
-    # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile
-    graph_json = await asyncio.to_thread(replay.document, problem, params_doc, algorithm)
-    unverified = {r["id"] for r in partners if not r["verified"]}
-    # hashing and compressing release the GIL: they run beside the rows being built
-    fingerprint, graph_gz, rows = await asyncio.gather(
-        asyncio.to_thread(lambda: hashlib.sha256(graph_json).hexdigest()),
-        asyncio.to_thread(gzip.compress, graph_json, compresslevel=1),
-        asyncio.to_thread(_proposal_rows, problem, solution, components, unverified),
-    )
     stats = {
         "demands": problem.n_demands,
         "partners": problem.n_partners,
@@ -178,8 +196,7 @@ async def compute(
     }
     return Computed(
         rows=rows,
-        graph_gz=graph_gz,
-        fingerprint=fingerprint,
+        report=report,
         unmatched_json=msgspec.json.encode(solution.unmatched),
         stats=stats,
         demand_ids=[int(i) for i in problem.demand_ids.tolist()],

@@ -126,17 +126,18 @@ async def _compute(
 
     scope = {**round_.scope, "districts": districts}
     computed = await compute(pool, scope, round_.params, round_.algorithm, step)
+    fingerprint, graph_gz = await computed.frozen()
     clock.stop()
     stats = {
         **computed.stats,
         "timings": clock.timings,
         "districts": districts,
-        "fingerprint": computed.fingerprint,
+        "fingerprint": fingerprint,
     }
-    result, graph = await asyncio.to_thread(_pack, computed, stats)
+    result = await asyncio.to_thread(_pack, computed, stats)
     async with pool.acquire() as conn, conn.transaction():
         status = await q.lock_round(conn, round_.id)
-        if not await q.finish(conn, round_.id, part, worker, stats, result, graph):
+        if not await q.finish(conn, round_.id, part, worker, stats, result, graph_gz):
             raise LeaseLost(round_.id)
         done, failed, total = await q.tally(conn, round_.id)
         if status != "running" or failed:
@@ -155,13 +156,10 @@ async def _compute(
         )
 
 
-def _pack(computed: Computed, stats: dict[str, Any]) -> tuple[bytes, bytes]:
-    """(the part's result, its frozen graph), each gzip-compressed."""
+def _pack(computed: Computed, stats: dict[str, Any]) -> bytes:
+    """The part's result, gzip-compressed."""
     result = _Result(computed.rows, computed.unmatched_json, stats)
-    return (
-        gzip.compress(msgspec.msgpack.encode(result), compresslevel=1),
-        computed.graph_gz,
-    )
+    return gzip.compress(msgspec.msgpack.encode(result), compresslevel=1)
 
 
 def graph_document(fingerprints: list[str]) -> bytes:
@@ -217,9 +215,9 @@ async def _write_round(
     else:
         await savepoint.commit()
     if repair is not None:  # recorded as one more part, its graph kept with it
-        _, graph = await asyncio.to_thread(_pack, repair, {})
+        repair_fingerprint, graph = await repair.frozen()
         await q.insert_repair(conn, round_.id, len(results), repair.stats, graph)
-        fingerprints.append(repair.fingerprint)
+        fingerprints.append(repair_fingerprint)
         stats["parts"].append({"districts": [], "repair": True, "demands": len(dropped),
                                "objective": repair.stats["objective"],
                                "candidate_edges": repair.stats["candidate_edges"]})  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Awaitable
 from typing import Any
 
 import asyncpg
@@ -21,7 +22,7 @@ from matchmaker.queries import rounds as q
 from matchmaker.services.notify import tell_round
 from matchmaker.services.round_compute import Clock, Row
 
-__all__ = ["LeaseLost", "dry_document", "finish", "record", "write_fitting"]
+__all__ = ["LeaseLost", "dry_document", "finish", "record", "write_fitting", "write_rows"]
 
 
 class LeaseLost(Exception):
@@ -50,6 +51,15 @@ async def write_fitting(
     kept = await _fitting(conn, rows)
     await q.copy_proposals(conn, round_id, kept, dt.datetime.now(dt.UTC) + ttl)
     return kept
+
+
+async def write_rows(
+    conn: asyncpg.Connection, round_id: int, rows: list[Row], *, dry_run: bool, ttl: dt.timedelta
+) -> list[Row]:
+    """The rows that still fit, written under the holds lock (a dry run: only found)."""
+    if dry_run:  # what a real run would write now, without holding anything
+        return await _fitting(conn, rows)
+    return await write_fitting(conn, round_id, rows, ttl)
 
 
 def dry_document(kept: list[Row]) -> bytes:
@@ -95,32 +105,32 @@ async def finish(
     *,
     dry_run: bool,
     rows: list[Row],
-    graph_gz: bytes,
-    fingerprint: str,
+    kept: list[Row] | None = None,
+    frozen: Awaitable[tuple[str, bytes]],
     unmatched_json: bytes,
     stats: dict[str, Any],
     ttl: dt.timedelta,
     clock: Clock | None = None,
 ) -> dict[str, Any]:
     """Write the proposals that still fit (a dry run: list them) and the report, and mark the
-    round succeeded.
+    round succeeded. ``kept``: the rows already written by :func:`write_rows` in this
+    transaction. ``frozen`` gives (fingerprint, compressed frozen graph) for the report: it is
+    awaited once the proposals are written, so it can be made while they are.
 
     Call inside a transaction: if the round is no longer ``worker``'s :class:`LeaseLost` is raised
     and everything rolls back. ``clock`` is stopped once everything but the commit is written,
     and its timings recorded. Returns the statistics as recorded.
     """
-    dry_json = None
-    if dry_run:  # what a real run would write now, without holding anything
-        kept = await _fitting(conn, rows)
-        dry_json = dry_document(kept)
-    else:
-        kept = await write_fitting(conn, round_id, rows, ttl)
+    if kept is None:
+        kept = await write_rows(conn, round_id, rows, dry_run=dry_run, ttl=ttl)
+    dry_json = dry_document(kept) if dry_run else None
     stats = {
         **stats,
         "matched": len(kept),
         "dropped_at_write": len(rows) - len(kept),
         "written_score": round(sum(r[2] for r in kept), 6),
     }
+    fingerprint, graph_gz = await frozen
     return await record(
         conn, round_id, worker, graph_gz=graph_gz, fingerprint=fingerprint,
         unmatched_json=unmatched_json, dry_json=dry_json, stats=stats, clock=clock,

@@ -32,8 +32,8 @@ from matchmaker.queries import areas, audit, jobs
 from matchmaker.queries import rounds as q
 from matchmaker.services import leases, round_parts
 from matchmaker.services.access import area_of
-from matchmaker.services.round_compute import Clock, compute
-from matchmaker.services.round_write import LeaseLost, finish
+from matchmaker.services.round_compute import Clock, Computed, Row, compute
+from matchmaker.services.round_write import LeaseLost, finish, write_rows
 
 __all__ = [
     "DEFAULT_LEASE_SECONDS",
@@ -241,15 +241,34 @@ async def _run(
         async with pool.acquire() as c:
             await q.set_progress(c, round_.id, worker, phase, percent)
 
-    computed = await compute(pool, round_.scope, round_.params, round_.algorithm, step)
-    async with pool.acquire() as conn, conn.transaction():
-        await finish(
-            conn, round_.id, worker,
-            dry_run=round_.dry_run, rows=computed.rows, graph_gz=computed.graph_gz,
-            fingerprint=computed.fingerprint, unmatched_json=computed.unmatched_json,
-            stats=computed.stats, ttl=ttl, clock=clock,
+    # the proposals are written (in the round's one transaction) while the round is explained
+    later: asyncio.Future[Computed] = asyncio.get_running_loop().create_future()
+    writers: list[asyncio.Task[Round]] = []
+
+    async def write(rows: list[Row]) -> Round:
+        async with pool.acquire() as conn, conn.transaction():
+            kept = await write_rows(conn, round_.id, rows, dry_run=round_.dry_run, ttl=ttl)
+            computed = await later
+            await finish(
+                conn, round_.id, worker,
+                dry_run=round_.dry_run, rows=rows, kept=kept, frozen=computed.report,
+                unmatched_json=computed.unmatched_json, stats=computed.stats, ttl=ttl,
+                clock=clock,
+            )  # fmt: skip
+            return await q.get_round(conn, round_.id)
+
+    try:
+        computed = await compute(
+            pool, round_.scope, round_.params, round_.algorithm, step,
+            on_rows=lambda rows: writers.append(asyncio.ensure_future(write(rows))),
         )  # fmt: skip
-        final = await q.get_round(conn, round_.id)
+    except BaseException:
+        later.cancel()  # what was written rolls back with the transaction
+        if writers:
+            await asyncio.gather(*writers, return_exceptions=True)
+        raise
+    later.set_result(computed)
+    final = await writers[0]
     if progress:
         progress("done", 100)
     return final

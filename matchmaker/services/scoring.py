@@ -14,12 +14,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import asyncpg
+import numpy as np
 
+from matchmaker.matching import candidates
 from matchmaker.matching.features import Pairs, assemble
 from matchmaker.matching.problem import FloatArray, Problem
 from matchmaker.matching.score import Weights
 from matchmaker.queries import rounds as q
 from matchmaker.services import text_model
+from matchmaker.vocab import Category, ResourceType, codes, related_pairs
+
+CATEGORIES = codes(Category)
+RESOURCE_TYPES = codes(ResourceType)
 
 __all__ = ["candidate_pairs", "score"]
 
@@ -31,9 +37,58 @@ async def candidate_pairs(
     *,
     include_unverified: bool = False,
 ) -> Pairs:
-    """The pairs a round may propose among these demands and partners (see ``candidates`` SQL)."""
-    return Pairs(
-        *await q.candidates(conn, demand_ids, actor_ids, include_unverified=include_unverified)
+    """The pairs a round may propose among these demands and partners (as the ``candidates`` SQL
+    defines them, computed on arrays by ``matching.candidates``), ordered by demand then actor."""
+    d, p, out = await q.candidate_inputs(
+        conn, demand_ids, actor_ids, include_unverified=include_unverified,
+        categories=CATEGORIES, resource_types=RESOURCE_TYPES,
+    )  # fmt: skip
+    demands, partners = _demand_reach(d), _partner_reach(p)
+    found = await asyncio.to_thread(candidates.pairs, demands, partners)
+    excluded = (np.asarray(out["demand_ids"], np.int64), np.asarray(out["actor_ids"], np.int64))
+    return Pairs(*candidates.without(*found, *excluded))
+
+
+def _demand_reach(row: Mapping[str, Any]) -> candidates.DemandReach:
+    return candidates.DemandReach(
+        ids=np.asarray(row["ids"], np.int64),
+        district=np.asarray(row["districts"], np.int64),
+        lat=np.asarray(row["lats"], np.float64),
+        lon=np.asarray(row["lons"], np.float64),
+        category=np.asarray(row["categories"], np.int64),
+        resources=np.asarray(row["resources"], np.int64),
+        onsite_only=np.asarray(row["onsite_only"], bool),
+    )
+
+
+def _partner_reach(rows: Sequence[Mapping[str, Any]]) -> candidates.PartnerReach:
+    """Each partner's reach, with every category it can be proposed for: its own, its products',
+    and those related to them (``vocab.RELATED_CATEGORIES``), each once."""
+    related: dict[str, set[str]] = {}
+    for a, b in zip(*related_pairs(), strict=True):
+        related.setdefault(a, set()).add(b)
+    place = {c: i for i, c in enumerate(CATEGORIES)}
+    bit = {t: 1 << i for i, t in enumerate(RESOURCE_TYPES)}
+    can_do: list[int] = []
+    ptr = [0]
+    owners: list[int] = []
+    districts: list[int] = []
+    for i, r in enumerate(rows):
+        own = set(r["categories"])
+        can_do += sorted({place[c] for c in own.union(*(related.get(c, ()) for c in own))})
+        ptr.append(len(can_do))
+        owners += [i] * len(r["districts"])
+        districts += r["districts"]
+    return candidates.PartnerReach(
+        ids=np.array([r["id"] for r in rows], np.int64),
+        lat=np.array([r["lat"] for r in rows], np.float64),
+        lon=np.array([r["lon"] for r in rows], np.float64),
+        radius=np.array([r["radius"] for r in rows], np.int64),
+        remote=np.array([sum(bit[t] for t in set(r["remote_types"])) for r in rows], np.int64),
+        can_do_ptr=np.array(ptr, np.int64),
+        can_do=np.array(can_do, np.int64),
+        district_owner=np.array(owners, np.int64),
+        districts=np.array(districts, np.int64),
     )
 
 

@@ -68,7 +68,40 @@ WHERE ($1::bigint[] IS NULL OR a.id = ANY ($1))
   AND s.spare > 0
 ORDER BY a.id;
 
+-- name: demand_reach
+-- Where each of demands $1 is and what it asks, for the candidates (``matching.candidates``):
+-- parallel arrays (in one order, whichever: the caller sorts the pairs); the category as its
+-- place in $2, resource types asked as bits of their places in $3.
+SELECT coalesce(array_agg(d.id), '{}') AS ids,
+       coalesce(array_agg(c.district_id), '{}') AS districts,
+       coalesce(array_agg(c.lat), '{}') AS lats,
+       coalesce(array_agg(c.lon), '{}') AS lons,
+       coalesce(array_agg(array_position($2::text[], d.category::text) - 1), '{}')
+       AS categories,
+       coalesce(array_agg((SELECT coalesce(bit_or(1 << (array_position($3::text[], r) - 1)), 0)
+                           FROM unnest(d.resource_types::text[]) AS r)), '{}')
+       AS resources,
+       coalesce(array_agg(d.reach::text = 'onsite'), '{}') AS onsite_only
+FROM demands d JOIN communities c ON c.id = d.community_id
+WHERE d.id = ANY ($1::bigint[]);
+
+-- name: partner_reach
+-- Where each of partners $1 (verified, or any when $2) may work, for the candidates: its base,
+-- radius, resource types delivered remotely, the categories it does (its own and its products';
+-- related ones are the caller's) and the districts it serves.
+SELECT x.id, x.lat, x.lon, x.service_radius_km AS radius,
+       x.remote_resource_types::text[] AS remote_types,
+       ARRAY(SELECT ac.category FROM actor_categories ac WHERE ac.actor_id = x.id) AS categories,
+       ARRAY(SELECT ad.district_id FROM actor_districts ad WHERE ad.actor_id = x.id
+             ORDER BY ad.district_id) AS districts
+FROM actors x
+WHERE x.id = ANY ($1::bigint[]) AND (x.verified OR $2::boolean)
+ORDER BY x.id;
+
 -- name: candidates
+-- The definition of a round's candidate pairs; a round computes the same pairs on arrays from
+-- demand_reach and partner_reach (``matching.candidates``, held to this query pair for pair by
+-- tests/test_round_fast_path.py), rather than join some three million rows here.
 -- Pairs of demand $1 × partner $2 a round may propose, and how each would be served:
 --   * capability — the partner serves the demand's category or offers a product of it, or of a
 --     category related to it ($4 → $5, vocab.RELATED_CATEGORIES); a shared resource type alone is
@@ -316,24 +349,41 @@ SELECT fingerprint, graph_gz, unmatched_gz, dry_proposals_gz FROM round_reports 
 SELECT pg_advisory_xact_lock(7311);
 
 -- name: open_slots
--- Current open slots of demands $1 (status open, not archived), under the holds lock.
-SELECT d.id,
-       d.slots
-       - (SELECT count(*) FROM proposals p WHERE p.demand_id = d.id
-            AND p.status IN ('pending', 'community_accepted', 'partner_accepted') AND p.expires_at > now())
-       - (SELECT count(*) FROM partnerships s WHERE s.demand_id = d.id AND s.status IN ('active', 'completed'))
-       AS open_slots
+-- Current open slots of demands $1 (status open, not archived), under the holds lock. The holds
+-- are counted once, grouped, not by a subquery per demand (a round asks of some 30,000).
+WITH held AS (
+    SELECT demand_id, count(*) AS n FROM proposals
+    WHERE demand_id = ANY ($1::bigint[])
+      AND status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
+    GROUP BY demand_id
+), taken AS (
+    SELECT demand_id, count(*) AS n FROM partnerships
+    WHERE demand_id = ANY ($1::bigint[]) AND status IN ('active', 'completed')
+    GROUP BY demand_id
+)
+SELECT d.id, d.slots - coalesce(h.n, 0) - coalesce(t.n, 0) AS open_slots
 FROM demands d
+LEFT JOIN held h ON h.demand_id = d.id
+LEFT JOIN taken t ON t.demand_id = d.id
 WHERE d.id = ANY ($1::bigint[]) AND d.status = 'open' AND d.archived_at IS NULL;
 
 -- name: spare_capacity
-SELECT a.id,
-       a.capacity
-       - (SELECT count(*) FROM proposals p WHERE p.actor_id = a.id
-            AND p.status IN ('pending', 'community_accepted', 'partner_accepted') AND p.expires_at > now())
-       - (SELECT count(*) FROM partnerships s WHERE s.actor_id = a.id AND s.status = 'active')
-       AS spare
+-- Current spare capacity of partners $1 (not archived), under the holds lock; counted as
+-- open_slots counts.
+WITH held AS (
+    SELECT actor_id, count(*) AS n FROM proposals
+    WHERE actor_id = ANY ($1::bigint[])
+      AND status IN ('pending', 'community_accepted', 'partner_accepted') AND expires_at > now()
+    GROUP BY actor_id
+), busy AS (
+    SELECT actor_id, count(*) AS n FROM partnerships
+    WHERE actor_id = ANY ($1::bigint[]) AND status = 'active'
+    GROUP BY actor_id
+)
+SELECT a.id, a.capacity - coalesce(h.n, 0) - coalesce(b.n, 0) AS spare
 FROM actors a
+LEFT JOIN held h ON h.actor_id = a.id
+LEFT JOIN busy b ON b.actor_id = a.id
 WHERE a.id = ANY ($1::bigint[]) AND a.archived_at IS NULL;
 
 -- name: list_proposals
