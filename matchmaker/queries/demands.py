@@ -59,6 +59,8 @@ SORTS: dict[str, Sort] = {
 
 #: The ranking a server keeps (``ranked``): ``relevance`` over the open-needs filters (q is $9).
 RANKED_SORT = by_relevance("d.search", 9)
+#: ... and its query, rendered once rather than per search.
+RANKED_SQL = render(Q["ranked"], RANKED_SORT, 9)
 
 
 class DemandFilters(msgspec.Struct, kw_only=True):
@@ -129,8 +131,7 @@ async def ranking(conn: asyncpg.Connection, filters: DemandFilters, kept: Kept) 
     the same time) and kept."""
 
     async def make() -> Ranking:
-        query = render(Q["ranked"], RANKED_SORT, 9)
-        rows = await conn.fetch(query, *_open_args(filters), None, None, KEPT_ROWS)
+        rows = await conn.fetch(RANKED_SQL, *_open_args(filters), None, None, KEPT_ROWS)
         return Ranking.of((r["sort_key"], r["id"]) for r in rows)
 
     return await kept.get_or_make(await _ranking_key(conn, filters), make)
@@ -156,8 +157,7 @@ async def _ranked_page(
     """One best-first page ranked by the SQL on ids and keys, its rows read after: the ranking
     then carries no joins, no sub-selects and no wide columns for every match, only the page's."""
     key, ident = cursor_args("relevance", SORTS["relevance"], cursor)
-    query = render(Q["ranked"], RANKED_SORT, 9)
-    rows = await conn.fetch(query, *_open_args(f), key, ident, limit + 1)
+    rows = await conn.fetch(RANKED_SQL, *_open_args(f), key, ident, limit + 1)
     return await _page_of(conn, [(r["sort_key"], r["id"]) for r in rows], limit)
 
 

@@ -26,6 +26,12 @@ from matchmaker.vocab import Category, ResourceType, codes, related_pairs
 
 CATEGORIES = codes(Category)
 RESOURCE_TYPES = codes(ResourceType)
+#: A category's place in the vocabulary, a resource type's bit, the categories related to each.
+_PLACE = {c: i for i, c in enumerate(CATEGORIES)}
+_BIT = {t: 1 << i for i, t in enumerate(RESOURCE_TYPES)}
+_RELATED: dict[str, set[str]] = {}
+for _a, _b in zip(*related_pairs(), strict=True):
+    _RELATED.setdefault(_a, set()).add(_b)
 
 __all__ = ["candidate_pairs", "score"]
 
@@ -64,18 +70,13 @@ def _demand_reach(row: Mapping[str, Any]) -> candidates.DemandReach:
 def _partner_reach(rows: Sequence[Mapping[str, Any]]) -> candidates.PartnerReach:
     """Each partner's reach, with every category it can be proposed for: its own, its products',
     and those related to them (``vocab.RELATED_CATEGORIES``), each once."""
-    related: dict[str, set[str]] = {}
-    for a, b in zip(*related_pairs(), strict=True):
-        related.setdefault(a, set()).add(b)
-    place = {c: i for i, c in enumerate(CATEGORIES)}
-    bit = {t: 1 << i for i, t in enumerate(RESOURCE_TYPES)}
     can_do: list[int] = []
     ptr = [0]
     owners: list[int] = []
     districts: list[int] = []
     for i, r in enumerate(rows):
         own = set(r["categories"])
-        can_do += sorted({place[c] for c in own.union(*(related.get(c, ()) for c in own))})
+        can_do += sorted({_PLACE[c] for c in own.union(*(_RELATED.get(c, ()) for c in own))})
         ptr.append(len(can_do))
         owners += [i] * len(r["districts"])
         districts += r["districts"]
@@ -84,7 +85,7 @@ def _partner_reach(rows: Sequence[Mapping[str, Any]]) -> candidates.PartnerReach
         lat=np.array([r["lat"] for r in rows], np.float64),
         lon=np.array([r["lon"] for r in rows], np.float64),
         radius=np.array([r["radius"] for r in rows], np.int64),
-        remote=np.array([sum(bit[t] for t in set(r["remote_types"])) for r in rows], np.int64),
+        remote=np.array([sum(_BIT[t] for t in set(r["remote_types"])) for r in rows], np.int64),
         can_do_ptr=np.array(ptr, np.int64),
         can_do=np.array(can_do, np.int64),
         district_owner=np.array(owners, np.int64),
