@@ -34,6 +34,7 @@ from matchmaker.models.rounds import RoundRequest, Scope
 from matchmaker.queries import rounds as q
 from matchmaker.services import reach, scoring
 from matchmaker.services import rounds as round_service
+from matchmaker.services.round_compute import rounded
 from matchmaker.synthetic import generate
 from matchmaker.vocab import related_pairs
 from tests.test_engine import SETTINGS, problems
@@ -90,6 +91,24 @@ def _plain_vectors(model: TextModel, texts: list[str]) -> sparse.csr_matrix:
 texts_st = st.lists(
     st.text(alphabet="老年食堂助餐儿童托管社区服务 ab1,。", max_size=12), max_size=8
 )
+
+
+#: values a hair either side of a half at the fourth decimal, and on it (where rounding can tip)
+HALVES = [
+    x
+    for k in (0, 1, 312, 4999, 5000, 9999)
+    for half in [(k + 0.5) / 10_000]
+    for x in (half, np.nextafter(half, 0.0), np.nextafter(half, 1.0))
+]
+
+
+@SETTINGS
+@given(st.lists(st.floats(0, 1) | st.sampled_from(HALVES), max_size=60))
+def test_components_are_rounded_on_the_array_exactly_as_python_rounds_them(
+    values: list[float],
+) -> None:
+    array = np.array([*values, *HALVES, 0.03125, 1.0, 0.0])
+    assert rounded(array, 4) == [round(v, 4) for v in array.tolist()]
 
 
 @SETTINGS

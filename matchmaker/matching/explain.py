@@ -33,16 +33,13 @@ class _Round:
     """What the chosen edges left behind, shared by every demand's explanation.
 
     Everything read one element at a time below is held as plain lists (numpy scalars are slow
-    one by one), and each open demand's edges are one slice of a single sorted list.
+    one by one), and only for what is read: the edges of the demands left with an open slot, as
+    one list sorted by demand, each demand's best first (a third of a round's million edges), and
+    positions into it; the chosen edges' scores and tie-break keys are read from the arrays.
     """
 
     def __init__(self, problem: Problem, params: Params, chosen: IntArray, eligible: IntArray):
         self.problem, self.params = problem, params
-        allowed = np.zeros(problem.n_edges, dtype=bool)
-        allowed[eligible] = True
-        self.allowed: list[bool] = allowed.tolist()
-        self.partner_of: list[int] = problem.edge_partner.tolist()
-        self.score: list[float] = problem.score.tolist()
         self.used_d = np.bincount(problem.edge_demand[chosen], minlength=problem.n_demands)
         self.used_p = np.bincount(problem.edge_partner[chosen], minlength=problem.n_partners)
         self.per_community: dict[int, int] = defaultdict(int)
@@ -66,10 +63,14 @@ class _Round:
             np.lexsort((*problem.tie_keys(mine), -problem.score[mine], problem.edge_demand[mine]))
         ]
         starts, ends = self._bounds(problem.edge_demand[mine], problem.n_demands)
+        allowed = np.zeros(problem.n_edges, dtype=bool)
+        allowed[eligible] = True
         self._mine: list[int] = mine.tolist()
+        self._partner: list[int] = problem.edge_partner[mine].tolist()  # of each of _mine
+        self._allowed: list[bool] = allowed[mine].tolist()  # of each of _mine
         self._start: list[int] = starts.tolist()
         self._end: list[int] = ends.tolist()
-        self._ticket = [k.tolist() for k in problem.tie_keys(np.arange(problem.n_edges))[::-1]]
+        self._ticket = problem.tie_keys(np.arange(problem.n_edges))[::-1]
         self._rivals: dict[int, int] = {}  # partner → the chosen edge that decided for it
 
     @staticmethod
@@ -81,22 +82,18 @@ class _Round:
             np.searchsorted(sorted_demands, every, side="right"),
         )
 
-    def edges_of(self, d: int) -> list[int]:
-        """Demand position ``d``'s edges, best first (only demands left with an open slot)."""
-        return self._mine[self._start[d] : self._end[d]]
-
     def order(self, e: int) -> tuple[int, ...]:
         """Edge ``e``'s tie-break keys, most significant first."""
-        return tuple(k[e] for k in self._ticket)
+        return tuple(int(k[e]) for k in self._ticket)
 
-    def _partner(self, e: int) -> int:
+    def _partner_id(self, e: int) -> int:
         return int(self.problem.partner_ids[self.problem.edge_partner[e]])
 
-    def _below(self, d: int, open_slots: int, rest: list[int]) -> UnmatchedReason:
-        """Every remaining candidate scores under ``min_score``: name the best and what it takes."""
+    def _below(self, d: int, open_slots: int, best: int) -> UnmatchedReason:
+        """Every remaining candidate scores under ``min_score``: name the best (edge ``best``) and
+        what it takes."""
         problem, params = self.problem, self.params
-        best = rest[0]
-        score, partner_id = float(problem.score[best]), self._partner(best)
+        score, partner_id = float(problem.score[best]), self._partner_id(best)
         if score <= 0:
             detail = f"every candidate scores 0 (best: partner {partner_id})"
         else:
@@ -114,13 +111,13 @@ class _Round:
         problem = self.problem
         stable = self.params.algorithm == "stable"
         _, partner_pref = preferences(problem)
-        decides = partner_pref if stable else self.score
+        decides = partner_pref if stable else problem.score
         rival = self._rivals.get(p)
         if rival is None:  # the same for every demand that lost partner p: found once
             rival = min(self.holders[p], key=lambda h: (-decides[h], *self.order(h)))
             self._rivals[p] = rival
         rival_id = int(problem.demand_ids[problem.edge_demand[rival]])
-        partner_id = self._partner(e)
+        partner_id = self._partner_id(e)
         if stable:
             detail = (
                 f"its first choice among partners with no room, partner {partner_id}, preferred "
@@ -148,9 +145,10 @@ class _Round:
         def because(reason: str, detail: str, **named: Any) -> UnmatchedReason:
             return UnmatchedReason(demand_id, open_slots, reason, detail, **named)
 
-        # the candidates it does not already have, best first
+        # the candidates it does not already have, best first (positions into ``_mine``)
         mine = self.partners_of[d]
-        rest = [e for e in self.edges_of(d) if self.partner_of[e] not in mine]
+        partner = self._partner
+        rest = [i for i in range(self._start[d], self._end[d]) if partner[i] not in mine]
         if not rest:
             had = len(self.partners_of[d])
             if had:
@@ -160,10 +158,11 @@ class _Round:
                     "partner in reach does this work",
                 )
             return because("no_candidate", "no partner in reach does this work")
-        eligible = [e for e in rest if self.allowed[e]]
+        eligible = [i for i in rest if self._allowed[i]]
         if not eligible:
-            if float(problem.score[rest[0]]) < params.min_score or problem.score[rest[0]] <= 0:
-                return self._below(d, open_slots, rest)
+            best = self._mine[rest[0]]
+            if float(problem.score[best]) < params.min_score or problem.score[best] <= 0:
+                return self._below(d, open_slots, best)
             return because(
                 "partners_full", "every candidate partner is at capacity with earlier commitments"
             )
@@ -173,11 +172,12 @@ class _Round:
         stable = params.algorithm == "stable"
         if stable:  # a stable round decides by the demand side's preference, not by the score
             demand_pref, _ = preferences(problem)
-            eligible.sort(key=lambda e: (-demand_pref[e], *self.order(e)))
-        e = eligible[0]
-        p = self.partner_of[e]
+            edge = self._mine
+            eligible.sort(key=lambda i: (-demand_pref[edge[i]], *self.order(edge[i])))
+        e = self._mine[eligible[0]]
+        p = partner[eligible[0]]
         if self.used_p[p] < problem.capacity[p]:
-            partner_id = self._partner(e)
+            partner_id = self._partner_id(e)
             return because(
                 "not_chosen",
                 f"partner {partner_id} had room, but the {params.algorithm} "

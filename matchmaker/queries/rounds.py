@@ -25,6 +25,7 @@ __all__ = [
     "copy_proposals",
     "demand_features",
     "demand_labels",
+    "explain_report",
     "fail_abandoned",
     "get_round",
     "ids_by_name",
@@ -222,6 +223,10 @@ async def get_round(conn: asyncpg.Connection, round_id: int) -> Round:
     return msgspec.convert(dict(row), Round)
 
 
+def _pack(data: bytes | None) -> bytes | None:
+    return gzip.compress(data, compresslevel=1) if data else None
+
+
 async def insert_report(
     conn: asyncpg.Connection,
     round_id: int,
@@ -233,14 +238,23 @@ async def insert_report(
     """Store the round's frozen input (``graph_gz``: its JSON already gzip-compressed, as the round
     computed it) and reasons, gzip-compressed (fast level: written once; in a thread, so a
     province's megabytes do not stall the event loop)."""
-
-    def pack(data: bytes | None) -> bytes | None:
-        return gzip.compress(data, compresslevel=1) if data else None
-
     unmatched_gz, dry_gz = await asyncio.to_thread(
-        lambda: (pack(unmatched_json), pack(dry_proposals_json))
+        lambda: (_pack(unmatched_json), _pack(dry_proposals_json))
     )
     await conn.execute(Q["insert_report"], round_id, fingerprint, graph_gz, unmatched_gz, dry_gz)
+
+
+async def explain_report(
+    conn: asyncpg.Connection,
+    round_id: int,
+    unmatched_json: bytes,
+    dry_proposals_json: bytes | None,
+) -> None:
+    """Add the reasons (and a dry run's proposals) to a report stored with only its graph."""
+    unmatched_gz, dry_gz = await asyncio.to_thread(
+        lambda: (_pack(unmatched_json), _pack(dry_proposals_json))
+    )
+    await conn.execute(Q["explain_report"], round_id, unmatched_gz, dry_gz)
 
 
 async def report(conn: asyncpg.Connection, round_id: int) -> dict[str, bytes | None] | None:

@@ -44,16 +44,21 @@ async def what_it_would_take(
 ) -> list[UnmatchedReason]:
     """``reasons`` with each need that has no candidate at all told of the nearest capable one."""
     with_edges = set(problem.demand_ids[np.unique(problem.edge_demand)].tolist())
-    bare = [
-        r.demand_id for r in reasons if r.reason == "no_candidate" and r.demand_id not in with_edges
-    ]
+    bare = sorted(
+        {
+            r.demand_id
+            for r in reasons
+            if r.reason == "no_candidate" and r.demand_id not in with_edges
+        }
+    )
     if not bare:
         return reasons
     nearest = await q.nearest_capable(conn, bare)
+    asked = set(bare)
     out = []
     for r in reasons:
-        row = nearest.get(r.demand_id) if r.demand_id in bare else None
-        if r.demand_id in bare and row is None:
+        row = nearest.get(r.demand_id) if r.demand_id in asked else None
+        if r.demand_id in asked and row is None:
             r = msgspec.structs.replace(
                 r, detail="no organisation in the library does this work: invite one"
             )

@@ -22,7 +22,15 @@ from matchmaker.queries import rounds as q
 from matchmaker.services.notify import tell_round
 from matchmaker.services.round_compute import Clock, Row
 
-__all__ = ["LeaseLost", "dry_document", "finish", "record", "write_fitting", "write_rows"]
+__all__ = [
+    "LeaseLost",
+    "dry_document",
+    "finish",
+    "prepare",
+    "record",
+    "write_fitting",
+    "write_rows",
+]
 
 
 class LeaseLost(Exception):
@@ -69,6 +77,24 @@ def dry_document(kept: list[Row]) -> bytes:
     )
 
 
+async def prepare(
+    conn: asyncpg.Connection,
+    round_id: int,
+    *,
+    dry_run: bool,
+    frozen: Awaitable[tuple[str, bytes]],
+) -> str:
+    """What can be written once the proposals are, while the round is still being explained:
+    both sides of every proposal told, and the report's frozen graph stored (its reasons follow
+    in :func:`record`, given ``prepared=True``). In the caller's transaction, so nothing of it is
+    seen unless the round succeeds. Returns the round's fingerprint."""
+    if not dry_run:  # both sides of every proposal written hear of it, in this transaction
+        await tell_round(conn, round_id)
+    fingerprint, graph_gz = await frozen
+    await q.insert_report(conn, round_id, fingerprint, graph_gz, b"[]", None)
+    return fingerprint
+
+
 async def record(
     conn: asyncpg.Connection,
     round_id: int,
@@ -80,15 +106,20 @@ async def record(
     dry_json: bytes | None,
     stats: dict[str, Any],
     clock: Clock | None = None,
+    prepared: bool = False,
 ) -> dict[str, Any]:
     """Store the report, tell both sides of every proposal, and mark the round succeeded with
     ``stats`` (raises :class:`LeaseLost` when the round is no longer ``worker``'s; the caller's
-    transaction then takes everything back). ``clock`` is stopped just before the round is
-    marked, so its timings count the report and the notifications too. Returns the statistics
-    as recorded."""
-    await q.insert_report(conn, round_id, fingerprint, graph_gz, unmatched_json, dry_json)
-    if dry_json is None:  # both sides of every proposal written hear of it, in this transaction
-        await tell_round(conn, round_id)
+    transaction then takes everything back). ``prepared``: :func:`prepare` already told them and
+    stored the graph (``graph_gz`` is then unused), so only the reasons are added. ``clock`` is
+    stopped just before the round is marked, so its timings count the report and the
+    notifications too. Returns the statistics as recorded."""
+    if prepared:
+        await q.explain_report(conn, round_id, unmatched_json, dry_json)
+    else:
+        await q.insert_report(conn, round_id, fingerprint, graph_gz, unmatched_json, dry_json)
+        if dry_json is None:  # both sides of every proposal written hear of it, in this transaction
+            await tell_round(conn, round_id)
     if clock is not None:
         clock.stop()
         stats = {**stats, "timings": {**stats.get("timings", {}), **clock.timings}}
@@ -107,6 +138,7 @@ async def finish(
     rows: list[Row],
     kept: list[Row] | None = None,
     frozen: Awaitable[tuple[str, bytes]],
+    prepared: str | None = None,
     unmatched_json: bytes,
     stats: dict[str, Any],
     ttl: dt.timedelta,
@@ -115,7 +147,8 @@ async def finish(
     """Write the proposals that still fit (a dry run: list them) and the report, and mark the
     round succeeded. ``kept``: the rows already written by :func:`write_rows` in this
     transaction. ``frozen`` gives (fingerprint, compressed frozen graph) for the report: it is
-    awaited once the proposals are written, so it can be made while they are.
+    awaited once the proposals are written, so it can be made while they are. ``prepared``: the
+    fingerprint :func:`prepare` returned, when it already told everyone and stored the graph.
 
     Call inside a transaction: if the round is no longer ``worker``'s :class:`LeaseLost` is raised
     and everything rolls back. ``clock`` is stopped once everything but the commit is written,
@@ -130,8 +163,12 @@ async def finish(
         "dropped_at_write": len(rows) - len(kept),
         "written_score": round(sum(r[2] for r in kept), 6),
     }
-    fingerprint, graph_gz = await frozen
+    if prepared is not None:
+        fingerprint, graph_gz = prepared, b""
+    else:
+        fingerprint, graph_gz = await frozen
     return await record(
         conn, round_id, worker, graph_gz=graph_gz, fingerprint=fingerprint,
         unmatched_json=unmatched_json, dry_json=dry_json, stats=stats, clock=clock,
+        prepared=prepared is not None,
     )  # fmt: skip

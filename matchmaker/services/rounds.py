@@ -33,7 +33,7 @@ from matchmaker.queries import rounds as q
 from matchmaker.services import leases, round_parts
 from matchmaker.services.access import area_of
 from matchmaker.services.round_compute import Clock, Computed, Row, compute
-from matchmaker.services.round_write import LeaseLost, finish, write_rows
+from matchmaker.services.round_write import LeaseLost, finish, prepare, write_rows
 
 __all__ = [
     "DEFAULT_LEASE_SECONDS",
@@ -245,22 +245,25 @@ async def _run(
     later: asyncio.Future[Computed] = asyncio.get_running_loop().create_future()
     writers: list[asyncio.Task[Round]] = []
 
-    async def write(rows: list[Row]) -> Round:
+    async def write(rows: list[Row], frozen: asyncio.Future[tuple[str, bytes]]) -> Round:
         async with pool.acquire() as conn, conn.transaction():
             kept = await write_rows(conn, round_.id, rows, dry_run=round_.dry_run, ttl=ttl)
+            # the notifications and the frozen graph need only the rows: written before the
+            # round's reasons are ready, which are added last
+            fingerprint = await prepare(conn, round_.id, dry_run=round_.dry_run, frozen=frozen)
             computed = await later
             await finish(
                 conn, round_.id, worker,
-                dry_run=round_.dry_run, rows=rows, kept=kept, frozen=computed.report,
-                unmatched_json=computed.unmatched_json, stats=computed.stats, ttl=ttl,
-                clock=clock,
+                dry_run=round_.dry_run, rows=rows, kept=kept, frozen=frozen,
+                prepared=fingerprint, unmatched_json=computed.unmatched_json,
+                stats=computed.stats, ttl=ttl, clock=clock,
             )  # fmt: skip
             return await q.get_round(conn, round_.id)
 
     try:
         computed = await compute(
             pool, round_.scope, round_.params, round_.algorithm, step,
-            on_rows=lambda rows: writers.append(asyncio.ensure_future(write(rows))),
+            on_rows=lambda rows, frozen: writers.append(asyncio.ensure_future(write(rows, frozen))),
         )  # fmt: skip
     except BaseException:
         later.cancel()  # what was written rolls back with the transaction

@@ -341,6 +341,11 @@ FROM rounds WHERE id = $1;
 INSERT INTO round_reports (round_id, fingerprint, graph_gz, unmatched_gz, dry_proposals_gz)
 VALUES ($1, $2, $3, $4, $5);
 
+-- name: explain_report
+-- The reasons (and a dry run's proposals) of a report whose frozen graph was stored first, in the
+-- same transaction: the graph's stored value is carried over to the new row version, not rewritten.
+UPDATE round_reports SET unmatched_gz = $2, dry_proposals_gz = $3 WHERE round_id = $1;
+
 -- name: report
 SELECT fingerprint, graph_gz, unmatched_gz, dry_proposals_gz FROM round_reports WHERE round_id = $1;
 
