@@ -285,13 +285,12 @@ async def count_open(
     ``up_to``: the board's count, which says "more than" past it rather than scan every need.
 
     A search the server has already ranked (its page was just read) is counted from the kept
-    ranking, which holds every match up to :data:`KEPT_ROWS`; nothing is ranked only to count.
+    ranking, which holds every match up to :data:`KEPT_ROWS` (brought up first, when a write came
+    between the page and the count); nothing is ranked only to count.
     """
     f = filters
-    if kept is not None and f.q and up_to <= KEPT_ROWS:
-        ranked = kept.get(tuple(_open_args(f)), await _search_revision(conn))
-        if ranked is not None:
-            return min(len(ranked), up_to)
+    if kept is not None and f.q and up_to <= KEPT_ROWS and tuple(_open_args(f)) in kept:
+        return min(len(await ranking(conn, f, kept)), up_to)
     about_community = (f.district_id, f.town_id, f.community_kind) != (None, None, None)
     return int(
         await conn.fetchval(

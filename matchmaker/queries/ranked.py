@@ -134,6 +134,10 @@ class Kept:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __contains__(self, key: Hashable) -> bool:
+        """Whether a ranking of this search is kept, of any revision."""
+        return key in self._entries
+
     def get(self, key: Hashable, revision: int) -> Ranking | None:
         """The ranking kept under ``key`` when it is exact at ``revision`` or later."""
         found = self._entries.get(key)
