@@ -5,6 +5,7 @@ search — brought into the kept ranking, not ranked whole again."""
 from __future__ import annotations
 
 import asyncio
+import doctest
 import random
 import re
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ from litestar.testing import AsyncTestClient
 
 from matchmaker.app import create_app
 from matchmaker.queries import demands as demand_queries
+from matchmaker.queries import ranked
 from matchmaker.queries.ranked import KEPT_ROWS, MADE_ROWS, Kept, Ranking
 from matchmaker.search.query import compile_query
 from matchmaker.settings import Settings
@@ -38,12 +40,16 @@ async def anew(database_dsn: str) -> AsyncIterator[Client]:
         yield test_client
 
 
-async def _pages(client: Client, q: str, limit: int) -> list[tuple[list[int], str | None]]:
+async def _pages(
+    client: Client, q: str, limit: int, **filters: str
+) -> list[tuple[list[int], str | None]]:
     """Every page of the best-first list for ``q``: its ids and the cursor it gave."""
     pages: list[tuple[list[int], str | None]] = []
     cursor: str | None = None
     while True:
-        params: dict[str, Any] = {"q": q, "limit": limit} | ({"cursor": cursor} if cursor else {})
+        params: dict[str, Any] = (
+            {"q": q, "limit": limit} | filters | ({"cursor": cursor} if cursor else {})
+        )
         body = (await client.get(OPPORTUNITIES, params=params)).json()
         cursor = body.get("next_cursor")
         pages.append(([d["id"] for d in body["items"]], cursor))
@@ -227,28 +233,14 @@ def test_a_merged_ranking_is_the_first_rows_of_ranking_anew(seed: int) -> None:
         kept = merged
 
 
-async def _same(client: Client, anew: Client, params: dict[str, Any]) -> None:
+async def _same(client: Client, anew: Client, filters: dict[str, str]) -> None:
     """The best-first pages and the board's count agree with a server that keeps nothing."""
     for q in (*QUERIES, "羌绣", "手工"):
         for limit in (3, 50):
-            asked = params | {"limit": limit}
-            assert await _params_pages(client, q, asked) == await _params_pages(anew, q, asked), q
+            kept = await _pages(client, q, limit, **filters)
+            assert kept == await _pages(anew, q, limit, **filters), (q, filters)
         board = (await client.get("/board", params={"q": q})).text
         assert _found(board) == _found((await anew.get("/board", params={"q": q})).text), q
-
-
-async def _params_pages(
-    client: Client, q: str, params: dict[str, Any]
-) -> list[tuple[list[int], str | None]]:
-    pages: list[tuple[list[int], str | None]] = []
-    cursor: str | None = None
-    while True:
-        asked = params | {"q": q} | ({"cursor": cursor} if cursor else {})
-        body = (await client.get(OPPORTUNITIES, params=asked)).json()
-        cursor = body.get("next_cursor")
-        pages.append(([d["id"] for d in body["items"]], cursor))
-        if not cursor:
-            return pages
 
 
 async def test_writes_between_searches_give_the_pages_and_counts_of_ranking_anew(
@@ -257,7 +249,11 @@ async def test_writes_between_searches_give_the_pages_and_counts_of_ranking_anew
     """A need edited to match, one closed, one retitled out of the query, a community renamed
     and one of another kind: each seen by the next search, exactly, without ranking it whole."""
     staff, coordinator = await login("staff"), await login("coordinator")
-    kinds = [{}, {"community_kind": "industrial"}, {"community_kind": "urban"}]
+    kinds: list[dict[str, str]] = [
+        {},
+        {"community_kind": "industrial"},
+        {"community_kind": "urban"},
+    ]
     for params in kinds:
         await _same(client, anew, params)
     made = app.state.rankings.made
@@ -291,6 +287,9 @@ async def test_writes_between_searches_give_the_pages_and_counts_of_ranking_anew
         assert done.status_code == 200, (url, done.text)
         for params in kinds:
             await _same(client, anew, params)
+    for kind, has in (("urban", True), ("industrial", False)):
+        pages = await _pages(client, "手工", 50, community_kind=kind)
+        assert (stitched_id in {i for ids, _ in pages for i in ids}) == has, kind
     # every search was brought up by the needs written, none ranked whole again
     assert app.state.rankings.made == made and app.state.rankings.brought_up > 0
 
@@ -357,3 +356,8 @@ async def test_a_ranking_behind_what_the_change_log_holds_is_ranked_again(
     assert await conn.fetchval("SELECT count(*) FROM search_changes") == filed
     assert await _pages(client, "老人", 50) == await _pages(anew, "老人", 50)
     assert app.state.rankings.made == made + 1
+
+
+def test_the_ranked_modules_example_runs() -> None:
+    result = doctest.testmod(ranked)
+    assert result.attempted > 0 and result.failed == 0

@@ -106,6 +106,7 @@ async def list_demands(
     """
     spec = SORTS[sort]
     f = filters
+    kept = _outside_writes(conn, kept)
     if sort == "relevance" and f.q and f.status == "open":  # ranked on ids and keys alone
         page = await _kept_page(conn, f, kept, limit, cursor) if kept is not None else None
         return page if page is not None else await _ranked_page(conn, f, limit, cursor)
@@ -115,6 +116,13 @@ async def list_demands(
         draft_districts,
     ]  # fmt: skip
     return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _demand)
+
+
+def _outside_writes(conn: asyncpg.Connection, kept: Kept | None) -> Kept | None:
+    """The kept rankings, unless ``conn`` is inside a transaction: what it sees there may be its
+    own writes, not yet committed and perhaps rolled back, under a revision that another
+    transaction would then take."""
+    return None if kept is None or conn.is_in_transaction() else kept
 
 
 def _open_args(f: DemandFilters) -> list[Any]:
@@ -289,6 +297,7 @@ async def count_open(
     between the page and the count); nothing is ranked only to count.
     """
     f = filters
+    kept = _outside_writes(conn, kept)
     if kept is not None and f.q and up_to <= KEPT_ROWS and tuple(_open_args(f)) in kept:
         return min(len(await ranking(conn, f, kept)), up_to)
     about_community = (f.district_id, f.town_id, f.community_kind) != (None, None, None)
