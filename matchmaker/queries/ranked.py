@@ -4,12 +4,12 @@ Ranking by relevance scores every need a query finds before the first page can b
 word with its synonyms (养老 → 老人, 助老 …) finds 29,000 of 100,000 needs, some 150 ms of
 PostgreSQL per query. So a server keeps, for each query and filters, the ids and sort keys of its
 first matches in order (at least :data:`KEPT_ROWS`, or all of them), under the database's
-``search_revision`` (migrations 0026, 0027), which every write of needs or communities moves in
+``search_revision`` (migrations 0026, 0028), which every write of needs or communities moves in
 its own transaction.
 
 A need's sort key and whether a search finds it depend on its own row (and its community's) and
 the query only, never on the other needs. So when the revision moved, a ranking is brought up to
-it by ranking only the needs changed since (filed by migration 0027's triggers) and merging them
+it by ranking only the needs changed since (filed by migration 0028's triggers) and merging them
 in (:meth:`Ranking.merged`); it is ranked whole again only when too many changed, or the change
 log no longer reaches back to it, or too few of its rows are still known to be the first. A page
 read from a kept ranking is the page the SQL would give at its revision. Pages past the kept

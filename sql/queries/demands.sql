@@ -134,12 +134,12 @@ WHERE d.archived_at IS NULL AND d.status = 'open'
   AND ($9::text IS NULL OR d.search @@ (SELECT search_match($9::text)));
 
 -- name: search_revision
--- The counter every write of needs or communities moves (migrations 0026, 0027): a kept ranking
+-- The counter every write of needs or communities moves (migrations 0026, 0028): a kept ranking
 -- is good while it stands still, and brought up to it (ranked_changes) when it moved.
 SELECT search_revision FROM library_revision WHERE id = 1;
 
 -- name: ranked_changes
--- What a ranking kept at revision $10 needs to be brought to the revision now (migration 0027),
+-- What a ranking kept at revision $10 needs to be brought to the revision now (migration 0028),
 -- in one statement, so one snapshot: a head row (id NULL) with the revision now, whether the log
 -- still holds every change after $10, and how many needs changed since (counting to $11 + 1);
 -- then, when at most $11 did, each changed need with its sort key now, NULL when the search no
