@@ -15,6 +15,7 @@ loop is bounded by that time and only 127.0.0.1 is ever contacted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -203,8 +204,8 @@ def _wrk(
     )
 
 
-async def _scenarios(dsn: str) -> dict[str, Callable[[random.Random], str]]:
-    """URL makers over ids, districts and words that exist in the bench data."""
+async def _scenarios(dsn: str) -> tuple[dict[str, Callable[[random.Random], str]], list[int]]:
+    """URL makers over ids, districts and words that exist in the bench data; open needs' ids."""
     conn = await db.connect(dsn)
     try:
         open_ids = [r["id"] for r in await conn.fetch(Q["sample_open_ids"])]
@@ -225,7 +226,7 @@ async def _scenarios(dsn: str) -> dict[str, Callable[[random.Random], str]]:
         "board page": lambda r: "/board",
         "board page q": lambda r: f"/board?q={r.choice(words)}",
         "need page": lambda r: f"/needs/{r.choice(open_ids)}",
-    }
+    }, open_ids
 
 
 #: The searches again on a server that keeps no ranking (``MATCHMAKER_SEARCH_KEPT=0``): every
@@ -236,12 +237,22 @@ COLD = {
     "board page q": "board page q, nothing kept",
 }
 
+#: The searches again on the server that keeps rankings, while a writer edits one need every
+#: :data:`WRITE_EVERY` seconds (closing or reopening it, or touching it): on a busy board every
+#: write moves the search revision, and a kept ranking must follow it.
+WRITES = {
+    "opportunities q": "opportunities q, with writes",
+    "board page q": "board page q, with writes",
+}
+WRITE_EVERY = 0.05
+
 #: Each page beside the JSON it is built from (the issue's aims compare the two).
 PAGE_OF_JSON = {
     "board page": "opportunities",
     "board page q": "opportunities q",
     "need page": "demand by id",
     COLD["board page q"]: COLD["opportunities q"],
+    WRITES["board page q"]: WRITES["opportunities q"],
 }
 #: The aims for a page, as ratios in one run: p95 within 2× its JSON and 10× /health, p99 within
 #: 3× its own p95.
@@ -285,6 +296,39 @@ def _table(results: list[Result]) -> str:
     return "\n".join([*lines, "", f"aims for a page: {aims}", *verdicts])
 
 
+async def _writing(dsn: str, ids: list[int], stop: asyncio.Event) -> int:
+    """Edit one need every :data:`WRITE_EVERY` seconds until ``stop``: close or reopen one of
+    ``ids``, then touch another; the needs it closed are opened again at the end. How many writes."""
+    rng = random.Random(7)  # noqa: S311 (load pattern, not security)
+    conn = await db.connect(dsn)
+    closed: set[int] = set()
+    writes = 0
+    try:
+        while not stop.is_set():
+            ident = rng.choice(ids)
+            if writes % 2 == 0:
+                await conn.execute(Q["toggle_open"], ident)
+                closed ^= {ident}
+            else:
+                await conn.execute(Q["touch_need"], ident)
+            writes += 1
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), WRITE_EVERY)
+        await conn.execute(Q["reopen"], list(closed))
+    finally:
+        await conn.close()
+    return writes
+
+
+async def _run(
+    base: str, name: str, make_url: Callable[[random.Random], str], clients: int,
+    seconds: float, use_wrk: bool,
+) -> Result:  # fmt: skip
+    if use_wrk:
+        return await asyncio.to_thread(_wrk, base, name, make_url, clients, seconds)
+    return await _drive(base, name, make_url, clients, seconds)
+
+
 async def run_api_bench(
     settings: Settings,
     *,
@@ -303,22 +347,28 @@ async def run_api_bench(
     if client == "wrk" and shutil.which("wrk") is None:
         raise AppError("wrk is not installed (Debian: apt-get install wrk); use --client httpx")
     dsn = await prepare_bench_database(settings, demands, progress)
-    scenarios = await _scenarios(dsn)
+    scenarios, ids = await _scenarios(dsn)
     cold = {COLD[name]: scenarios[name] for name in COLD}
+    writing = {WRITES[name]: scenarios[name] for name in WRITES}
     results: list[Result] = []
-    for kept, batch in (("200", scenarios), ("0", cold)):
+    for kept, batch in (("200", scenarios | writing), ("0", cold)):
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         process = _start_server(dsn, port, MATCHMAKER_SEARCH_KEPT=kept)
         try:
             await _wait_ready(base, process)
             for name, make_url in batch.items():
+                stop = asyncio.Event()
+                writer = asyncio.create_task(_writing(dsn, ids, stop)) if name in writing else None
                 await _drive(base, name, make_url, clients, min(2.0, seconds))  # warm-up
-                if use_wrk:
-                    result = await asyncio.to_thread(_wrk, base, name, make_url, clients, seconds)
-                else:
-                    result = await _drive(base, name, make_url, clients, seconds)
-                progress(f"{name}: {result.requests / result.seconds:,.0f} req/s")
+                try:
+                    result = await _run(base, name, make_url, clients, seconds, use_wrk)
+                finally:
+                    stop.set()
+                done = f"{name}: {result.requests / result.seconds:,.0f} req/s"
+                if writer is not None:
+                    done += f", {await writer:,} writes meanwhile"
+                progress(done)
                 results.append(result)
         finally:
             process.send_signal(signal.SIGINT)
@@ -329,6 +379,7 @@ async def run_api_bench(
     header = (
         f"{demands:,} demands · {clients} concurrent clients ({'wrk' if use_wrk else 'httpx'}) · "
         f"{seconds:g} s per scenario; searches' rankings kept by the server (warm) but in the "
-        f"'nothing kept' rows (cold: MATCHMAKER_SEARCH_KEPT=0)"
+        f"'nothing kept' rows (cold: MATCHMAKER_SEARCH_KEPT=0); 'with writes': one need edited "
+        f"every {WRITE_EVERY * 1000:g} ms meanwhile"
     )
     return f"{header}\n{_table(results)}"

@@ -479,8 +479,10 @@ def _demand_text(
         f"{reason}，{category_label}需求突出，{action}，面向{'、'.join(group_labels)}，"
         f"预计惠及{beneficiaries}人，希望获得{'、'.join(resource_labels)}。"
     )
+    # the title tier is the whole title (as the app writes a need's), not the nickname alone: a
+    # query matching the title's category or noun ranks the need as a title match
     text = search_text(
-        nick, category_label, noun, reason, action, DEMAND_WORDS,
+        title, category_label, reason, action, DEMAND_WORDS,
         *group_labels, *resource_labels, *skills,
     )  # fmt: skip
     return _DemandText(title, description, text)

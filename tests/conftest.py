@@ -63,7 +63,8 @@ async def empty_data(connection: asyncpg.Connection) -> None:
     statements = [f"DELETE FROM {table}" for table in found["tables"]]
     statements += [f"SELECT setval('{sequence}', 1, false)" for sequence in found["sequences"]]
     statements.append(
-        "UPDATE library_revision SET revision = revision + 1, search_revision = search_revision + 1"
+        "UPDATE library_revision SET revision = revision + 1, search_revision = search_revision + 1,"
+        " search_changes_from = search_revision + 1"
     )
     # the seeded synonym groups stay (created_by NULL); any a test or the contract run added go
     statements.append("DELETE FROM search_synonyms WHERE created_by IS NOT NULL")

@@ -127,6 +127,8 @@ def test_bench_api_reports_each_scenario_against_the_health_floor(
         "need page",
         "opportunities q, nothing kept",  # the searches on a server that keeps no ranking
         "board page q, nothing kept",
+        "opportunities q, with writes",  # the searches while a writer edits needs
+        "board page q, with writes",
     ):
         assert f"\n{scenario} " in out, out
     assert "p95/health" in out and "p99/p95" in out and "p95/json" in out
@@ -136,6 +138,7 @@ def test_bench_api_reports_each_scenario_against_the_health_floor(
         ("board page q", "opportunities q"),
         ("need page", "demand by id"),
         ("board page q, nothing kept", "opportunities q, nothing kept"),
+        ("board page q, with writes", "opportunities q, with writes"),
     ):
         assert re.search(rf"\n{page} \(beside {json}\): (meets the aims|misses: )", out), out
 

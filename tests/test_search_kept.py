@@ -1,9 +1,12 @@
 """A search's best-first order kept by the server (queries/ranked.py): the same pages and counts as
-ranking anew, past the kept rows too, and every change of a need seen by the next search."""
+ranking anew, past the kept rows too, and every change of a need or a community seen by the next
+search — brought into the kept ranking, not ranked whole again."""
 
 from __future__ import annotations
 
 import asyncio
+import doctest
+import random
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,7 +17,8 @@ from litestar.testing import AsyncTestClient
 
 from matchmaker.app import create_app
 from matchmaker.queries import demands as demand_queries
-from matchmaker.queries.ranked import KEPT_ROWS, Kept, Ranking
+from matchmaker.queries import ranked
+from matchmaker.queries.ranked import KEPT_ROWS, MADE_ROWS, Kept, Ranking
 from matchmaker.search.query import compile_query
 from matchmaker.settings import Settings
 from matchmaker.synthetic import generate
@@ -36,12 +40,16 @@ async def anew(database_dsn: str) -> AsyncIterator[Client]:
         yield test_client
 
 
-async def _pages(client: Client, q: str, limit: int) -> list[tuple[list[int], str | None]]:
+async def _pages(
+    client: Client, q: str, limit: int, **filters: str
+) -> list[tuple[list[int], str | None]]:
     """Every page of the best-first list for ``q``: its ids and the cursor it gave."""
     pages: list[tuple[list[int], str | None]] = []
     cursor: str | None = None
     while True:
-        params: dict[str, Any] = {"q": q, "limit": limit} | ({"cursor": cursor} if cursor else {})
+        params: dict[str, Any] = (
+            {"q": q, "limit": limit} | filters | ({"cursor": cursor} if cursor else {})
+        )
         body = (await client.get(OPPORTUNITIES, params=params)).json()
         cursor = body.get("next_cursor")
         pages.append(([d["id"] for d in body["items"]], cursor))
@@ -95,7 +103,7 @@ async def test_a_change_of_a_need_is_found_by_the_next_search(
     assert _found((await client.get("/board", params={"q": "羌绣"})).text) == count_before
 
 
-async def test_a_search_is_ranked_once_a_revision_and_again_after_a_write(
+async def test_a_search_is_ranked_once_and_brought_up_after_a_write(
     client: Client, app: Litestar, seeded: Any, login: Any
 ) -> None:
     urls = [f"{OPPORTUNITIES}?q=老人&limit=5", "/board?q=老人"] * 3
@@ -108,7 +116,8 @@ async def test_a_search_is_ranked_once_a_revision_and_again_after_a_write(
     )  # fmt: skip
     assert made.status_code == 201, made.text
     again = [await client.get(u) for u in urls]
-    assert app.state.rankings.made == 2
+    # the ranking kept is brought up by the one need written, once, not ranked whole again
+    assert (app.state.rankings.made, app.state.rankings.brought_up) == (1, 1)
     assert len({r.text for r in again[::2]}) == 1
     assert made.json()["id"] in {d["id"] for d in again[0].json()["items"]}
 
@@ -124,9 +133,12 @@ async def test_requests_asking_at_once_wait_for_one_ranking() -> None:
         nonlocal calls
         calls += 1
         await release.wait()
-        return Ranking.of([(2.0, 9), (1.0, 3)])
+        return Ranking.of([(2.0, 9), (1.0, 3)], revision=1)
 
-    asking = [asyncio.create_task(kept.get_or_make(("q", 1), make)) for _ in range(5)]
+    async def never(old: Ranking) -> Ranking | None:
+        return None
+
+    asking = [asyncio.create_task(kept.get_or_make(("q", 1), 1, make, never)) for _ in range(5)]
     await asyncio.sleep(0)  # every task has asked (no time passes: one turn of the loop)
     release.set()
     results = await asyncio.gather(*asking)
@@ -138,9 +150,9 @@ async def test_requests_asking_at_once_wait_for_one_ranking() -> None:
         raise ConnectionError("gone")
 
     release.clear()
-    failing = asyncio.create_task(kept.get_or_make(("q", 2), fails))
+    failing = asyncio.create_task(kept.get_or_make(("q", 2), 1, fails, never))
     await asyncio.sleep(0)
-    waiting = asyncio.create_task(kept.get_or_make(("q", 2), make))
+    waiting = asyncio.create_task(kept.get_or_make(("q", 2), 1, make, never))
     await asyncio.sleep(0)
     release.set()
     assert isinstance((await asyncio.gather(failing, return_exceptions=True))[0], ConnectionError)
@@ -180,3 +192,172 @@ async def test_the_written_out_rank_is_search_rank_bit_for_bit(seeded: Any) -> N
 def test_how_many_rankings_a_server_keeps_is_a_setting() -> None:
     assert Settings.from_env({}).search_kept == 200
     assert Settings.from_env({"MATCHMAKER_SEARCH_KEPT": "0"}).search_kept == 0
+
+
+def _true_order(keys: dict[int, float]) -> list[tuple[float, int]]:
+    """Every match best first, as the SQL orders them (key, then id, both descending)."""
+    return sorted(((k, i) for i, k in keys.items()), key=lambda r: (-r[0], -r[1]))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_merged_ranking_is_the_first_rows_of_ranking_anew(seed: int) -> None:
+    """Against an oracle that ranks every match again: a ranking brought up by the changed
+    needs holds exactly the first rows of the new order (all of them when it says complete),
+    never fewer than KEPT_ROWS unless complete — or declines (None), to be ranked whole."""
+    rng = random.Random(seed)
+    size = rng.choice([40, 900, 1100, 1500, 3000])
+    # few distinct keys, so ties (broken by id) are common, as search_rank's steps make them
+    keys = {i: float(rng.randint(0, 12)) for i in rng.sample(range(1, 5000), size)}
+    kept = Ranking.of(_true_order(keys)[:MADE_ROWS], revision=1)
+    assert kept.complete == (size < MADE_ROWS)
+    for revision in range(2, 8):
+        changed = set(rng.sample(range(1, 5000), rng.choice([1, 5, 60, 200])))
+        for ident in changed:  # each one closed, edited (a new key) or newly found
+            if rng.random() < 0.4:
+                keys.pop(ident, None)
+            else:
+                keys[ident] = float(rng.randint(0, 12))
+        found = [(keys[i], i) for i in changed if i in keys]
+        merged = kept.merged(changed, found, revision)
+        truth = _true_order(keys)
+        if merged is None:
+            assert not kept.complete
+            kept = Ranking.of(truth[:MADE_ROWS], revision=revision)  # ranked whole again
+            continue
+        rows = list(zip(merged.keys, merged.ids, strict=True))
+        assert rows == truth[: len(rows)] and merged.revision == revision
+        assert merged.complete == (len(rows) == len(truth)) or not merged.complete
+        assert merged.complete or KEPT_ROWS <= len(rows) <= MADE_ROWS
+        if merged.complete:
+            assert len(rows) == len(truth)
+        kept = merged
+
+
+async def _same(client: Client, anew: Client, filters: dict[str, str]) -> None:
+    """The best-first pages and the board's count agree with a server that keeps nothing."""
+    for q in (*QUERIES, "羌绣", "手工"):
+        for limit in (3, 50):
+            kept = await _pages(client, q, limit, **filters)
+            assert kept == await _pages(anew, q, limit, **filters), (q, filters)
+        board = (await client.get("/board", params={"q": q})).text
+        assert _found(board) == _found((await anew.get("/board", params={"q": q})).text), q
+
+
+async def test_writes_between_searches_give_the_pages_and_counts_of_ranking_anew(
+    client: Client, anew: Client, app: Litestar, seeded: Any, login: Any
+) -> None:
+    """A need edited to match, one closed, one retitled out of the query, a community renamed
+    and one of another kind: each seen by the next search, exactly, without ranking it whole."""
+    staff, coordinator = await login("staff"), await login("coordinator")
+    kinds: list[dict[str, str]] = [
+        {},
+        {"community_kind": "industrial"},
+        {"community_kind": "urban"},
+    ]
+    for params in kinds:
+        await _same(client, anew, params)
+    made = app.state.rankings.made
+    plain = await client.post(
+        "/api/v1/demands", headers=staff,
+        json={"title": "楼道照明维修", "category": "elderly_care", "status": "open"},
+    )  # fmt: skip
+    stitched = await client.post(
+        "/api/v1/demands", headers=staff,
+        json={"title": "羌绣手工传习班", "category": "heritage", "status": "open"},
+    )  # fmt: skip
+    assert plain.status_code == stitched.status_code == 201, (plain.text, stitched.text)
+    plain_id, stitched_id = plain.json()["id"], stitched.json()["id"]
+    for params in kinds:
+        await _same(client, anew, params)
+    writes: list[tuple[str, str, dict[str, Any], dict[str, str]]] = [
+        # edited to match: the 老人 it now says puts it on that search's pages
+        ("patch", f"/api/v1/demands/{plain_id}", {"title": "独居老人楼道照明维修"}, staff),
+        # retitled out of the query (羌绣) and closed
+        ("patch", f"/api/v1/demands/{stitched_id}", {"title": "手工编织小组"}, staff),
+        ("post", f"/api/v1/demands/{plain_id}/status", {"status": "cancelled"}, staff),
+    ]
+    community = (await client.get(f"/api/v1/demands/{stitched_id}")).json()["community_id"]
+    writes += [
+        ("patch", f"/api/v1/communities/{community}", {"name": "渔箭新社区"}, coordinator),
+        # its needs leave the industrial communities' searches and join the urban ones'
+        ("patch", f"/api/v1/communities/{community}", {"kind": "urban"}, coordinator),
+    ]
+    for method, url, body, headers in writes:
+        done = await getattr(client, method)(url, headers=headers, json=body)
+        assert done.status_code == 200, (url, done.text)
+        for params in kinds:
+            await _same(client, anew, params)
+    for kind, has in (("urban", True), ("industrial", False)):
+        pages = await _pages(client, "手工", 50, community_kind=kind)
+        assert (stitched_id in {i for ids, _ in pages for i in ids}) == has, kind
+    # every search was brought up by the needs written, none ranked whole again
+    assert app.state.rankings.made == made and app.state.rankings.brought_up > 0
+
+
+async def test_a_kept_first_thousand_follows_writes_or_is_ranked_again(
+    client: Client, anew: Client, app: Litestar, conn: Any
+) -> None:
+    """A ranking holding only the first rows: a need closed in them lets one never kept in,
+    one edited up from past them enters, and when too few are left it is ranked whole again."""
+    await generate(conn, demands=1300, seed=5)
+    q = "需求"  # every synthetic need says 需求突出
+    first = await _pages(client, q, 200)
+    assert first == await _pages(anew, q, 200)
+    ids = [i for page, _ in first for i in page]
+    made = app.state.rankings.made
+
+    async def same() -> None:
+        for limit in (200, 45):  # pages ending past the kept rows, and pages just inside them
+            assert await _pages(client, q, limit) == await _pages(anew, q, limit)
+        board = (await client.get("/board", params={"q": q})).text
+        assert _found(board) == _found((await anew.get("/board", params={"q": q})).text)
+
+    await conn.execute(
+        "UPDATE demands SET status = 'cancelled' WHERE id = ANY ($1::bigint[])", ids[:30]
+    )
+    await same()  # 30 closed among the first: the spare rows stand in
+    await conn.execute(
+        "UPDATE demands SET search_text = '需求 ' || search_text WHERE id = ANY ($1::bigint[])",
+        ids[-20:],  # the last of all, now saying 需求 in their titles: first
+    )
+    await same()
+    assert (await _pages(client, q, 20))[0][0][0] in ids[-20:]
+    await conn.execute(
+        "UPDATE demands SET search_text = substr(search_text, 4) WHERE id = ANY ($1::bigint[])",
+        ids[-20:],  # and back: below the kept rows, where needs never kept come before them
+    )
+    await same()
+    assert app.state.rankings.made == made
+    await conn.execute(
+        "UPDATE demands SET status = 'cancelled' WHERE id = ANY ($1::bigint[])", ids[30:120]
+    )
+    await same()  # too few of the first left: ranked whole again
+    assert app.state.rankings.made == made + 1
+    await conn.execute(
+        "UPDATE demands SET status = 'open' WHERE id = ANY ($1::bigint[])", ids[:120]
+    )
+    await same()
+
+
+async def test_a_ranking_behind_what_the_change_log_holds_is_ranked_again(
+    client: Client, anew: Client, app: Litestar, conn: Any
+) -> None:
+    """A statement writing more needs than are merged files no ids but moves the log's start: a
+    ranking from before it is ranked whole, never merged across the gap."""
+    await generate(conn, demands=1300, seed=5)
+    assert await _pages(client, "老人", 50) == await _pages(anew, "老人", 50)
+    made = app.state.rankings.made
+    filed = await conn.fetchval("SELECT count(*) FROM search_changes")
+    await conn.execute("UPDATE demands SET urgency = urgency")
+    await conn.execute(
+        "UPDATE demands SET status = 'cancelled' WHERE id IN"
+        " (SELECT id FROM demands WHERE status = 'open' ORDER BY id LIMIT 1200)"
+    )  # each more than 1,000 needs: no ids filed
+    assert await conn.fetchval("SELECT count(*) FROM search_changes") == filed
+    assert await _pages(client, "老人", 50) == await _pages(anew, "老人", 50)
+    assert app.state.rankings.made == made + 1
+
+
+def test_the_ranked_modules_example_runs() -> None:
+    result = doctest.testmod(ranked)
+    assert result.attempted > 0 and result.failed == 0

@@ -149,6 +149,13 @@ async def test_the_titles_are_searchable(conn: asyncpg.Connection) -> None:
     )
     elderly = await conn.fetchval("SELECT count(*) FROM demands WHERE category = 'elderly_care'")
     assert found >= elderly > 0
+    # the title line holds the title's words (not only the community's nickname): each elderly
+    # care need matches 养老 in its title tier, as the app's needs do
+    untitled = await conn.fetchval(
+        "SELECT count(*) FROM demands WHERE category = 'elderly_care'"
+        " AND NOT search @@ to_tsquery('simple', '养老:A')"
+    )
+    assert untitled == 0
     community = await conn.fetchval(
         "SELECT count(*) FROM communities WHERE search @@ plainto_tsquery('simple', '合成 社区')"
     )

@@ -10,7 +10,7 @@ import msgspec
 from matchmaker.models.demands import Demand, DemandSort, Interest, InterestInNeed
 from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, by_relevance, cursor_args, fetch_page, paginate, render
-from matchmaker.queries.ranked import KEPT_ROWS, Kept, Ranking
+from matchmaker.queries.ranked import KEPT_ROWS, MADE_ROWS, Kept, Ranking
 
 __all__ = [
     "SORTS",
@@ -61,6 +61,11 @@ SORTS: dict[str, Sort] = {
 RANKED_SORT = by_relevance("d.search", 9)
 #: ... and its query, rendered once rather than per search.
 RANKED_SQL = render(Q["ranked"], RANKED_SORT, 9)
+#: ... and the needs changed since a kept ranking's revision, ranked by the same key.
+RANKED_CHANGES_SQL = render(Q["ranked_changes"], RANKED_SORT, 9)
+#: How many changed needs a kept ranking is brought up over; past that it is ranked whole again
+#: (ranking a need by id costs some microseconds, ranking a common word whole some 150 ms).
+MAX_CHANGED = 1000
 
 
 class DemandFilters(msgspec.Struct, kw_only=True):
@@ -101,6 +106,7 @@ async def list_demands(
     """
     spec = SORTS[sort]
     f = filters
+    kept = _outside_writes(conn, kept)
     if sort == "relevance" and f.q and f.status == "open":  # ranked on ids and keys alone
         page = await _kept_page(conn, f, kept, limit, cursor) if kept is not None else None
         return page if page is not None else await _ranked_page(conn, f, limit, cursor)
@@ -112,6 +118,13 @@ async def list_demands(
     return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _demand)
 
 
+def _outside_writes(conn: asyncpg.Connection, kept: Kept | None) -> Kept | None:
+    """The kept rankings, unless ``conn`` is inside a transaction: what it sees there may be its
+    own writes, not yet committed and perhaps rolled back, under a revision that another
+    transaction would then take."""
+    return None if kept is None or conn.is_in_transaction() else kept
+
+
 def _open_args(f: DemandFilters) -> list[Any]:
     """The open-needs filters' parameters (open_ids, count_open, ranked), q last."""
     return [
@@ -120,21 +133,32 @@ def _open_args(f: DemandFilters) -> list[Any]:
     ]  # fmt: skip
 
 
-async def _ranking_key(conn: asyncpg.Connection, f: DemandFilters) -> tuple[Any, ...]:
-    """What a kept ranking is filed under: the search revision now, the search and the filters."""
-    return (await conn.fetchval(Q["search_revision"]), *_open_args(f))
+async def _search_revision(conn: asyncpg.Connection) -> int:
+    return int(await conn.fetchval(Q["search_revision"]))
 
 
 async def ranking(conn: asyncpg.Connection, filters: DemandFilters, kept: Kept) -> Ranking:
-    """The first :data:`KEPT_ROWS` open needs ``filters`` find (``q`` compiled), best first: kept
-    while the search revision stands still, else ranked by the SQL (once, however many ask at
-    the same time) and kept."""
+    """The first :data:`KEPT_ROWS` or more open needs ``filters`` find (``q`` compiled), best
+    first: kept while the search revision stands still; when it moved, brought up to it by the
+    needs changed since; else ranked whole by the SQL (once, however many ask at the same time)."""
+    args = _open_args(filters)
+    revision = await _search_revision(conn)
 
     async def make() -> Ranking:
-        rows = await conn.fetch(RANKED_SQL, *_open_args(filters), None, None, KEPT_ROWS)
-        return Ranking.of((r["sort_key"], r["id"]) for r in rows)
+        # exact at this revision or a later one: a later change is ranked again when brought up
+        rows = await conn.fetch(RANKED_SQL, *args, None, None, MADE_ROWS)
+        return Ranking.of(((r["sort_key"], r["id"]) for r in rows), revision)
 
-    return await kept.get_or_make(await _ranking_key(conn, filters), make)
+    async def bring_up(old: Ranking) -> Ranking | None:
+        rows = await conn.fetch(RANKED_CHANGES_SQL, *args, old.revision, MAX_CHANGED)
+        head = next(r for r in rows if r["id"] is None)
+        if not head["logged"] or head["changed"] > MAX_CHANGED:
+            return None
+        changed = {r["id"] for r in rows if r["id"] is not None}
+        found = [(r["sort_key"], r["id"]) for r in rows if r["sort_key"] is not None]
+        return old.merged(changed, found, head["revision"])
+
+    return await kept.get_or_make(tuple(args), revision, make, bring_up)
 
 
 async def _kept_page(
@@ -269,13 +293,13 @@ async def count_open(
     ``up_to``: the board's count, which says "more than" past it rather than scan every need.
 
     A search the server has already ranked (its page was just read) is counted from the kept
-    ranking, which holds every match up to :data:`KEPT_ROWS`; nothing is ranked only to count.
+    ranking, which holds every match up to :data:`KEPT_ROWS` (brought up first, when a write came
+    between the page and the count); nothing is ranked only to count.
     """
     f = filters
-    if kept is not None and f.q and up_to <= KEPT_ROWS:
-        ranked = kept.get(await _ranking_key(conn, f))
-        if ranked is not None:
-            return min(len(ranked), up_to)
+    kept = _outside_writes(conn, kept)
+    if kept is not None and f.q and up_to <= KEPT_ROWS and tuple(_open_args(f)) in kept:
+        return min(len(await ranking(conn, f, kept)), up_to)
     about_community = (f.district_id, f.town_id, f.community_kind) != (None, None, None)
     return int(
         await conn.fetchval(

@@ -60,3 +60,17 @@ FROM generate_series(1, $2) g;
 
 -- name: outbox_count
 SELECT count(*) FROM outbox;
+
+-- name: toggle_open
+-- The writes of a busy board while bench api searches ("with writes"): need $1 closed (to draft)
+-- if open, opened again if a write before closed it.
+UPDATE demands SET status = CASE status WHEN 'open' THEN 'draft' ELSE 'open' END
+WHERE id = $1 AND status IN ('open', 'draft');
+
+-- name: touch_need
+-- ... or an edit that changes nothing a search reads (a write all the same).
+UPDATE demands SET updated_at = now() WHERE id = $1;
+
+-- name: reopen
+-- After the scenario: the needs it closed are open again, as the bench data was.
+UPDATE demands SET status = 'open' WHERE id = ANY ($1::bigint[]) AND status = 'draft';

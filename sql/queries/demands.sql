@@ -134,9 +134,46 @@ WHERE d.archived_at IS NULL AND d.status = 'open'
   AND ($9::text IS NULL OR d.search @@ (SELECT search_match($9::text)));
 
 -- name: search_revision
--- The counter every write of needs or communities moves (migration 0026): a kept ranking is
--- good while it stands still.
+-- The counter every write of needs or communities moves (migrations 0026, 0028): a kept ranking
+-- is good while it stands still, and brought up to it (ranked_changes) when it moved.
 SELECT search_revision FROM library_revision WHERE id = 1;
+
+-- name: ranked_changes
+-- What a ranking kept at revision $10 needs to be brought to the revision now (migration 0028),
+-- in one statement, so one snapshot: a head row (id NULL) with the revision now, whether the log
+-- still holds every change after $10, and how many needs changed since (counting to $11 + 1);
+-- then, when at most $11 did, each changed need with its sort key now, NULL when the search no
+-- longer finds it (closed, edited out of the query or the filters). The filters of ranked.
+WITH now AS (
+  SELECT search_revision, search_changes_from FROM library_revision WHERE id = 1
+), changed AS (
+  SELECT DISTINCT s.demand_id AS id
+  FROM search_changes s
+  WHERE s.revision > $10 AND $10 >= (SELECT search_changes_from FROM now)
+  LIMIT $11 + 1
+), found AS (
+  SELECT d.id, {sort_key} AS sort_key
+  FROM demands d
+  JOIN communities c ON c.id = d.community_id
+  WHERE d.id IN (SELECT id FROM changed) AND (SELECT count(*) FROM changed) <= $11
+    AND d.archived_at IS NULL AND d.status = 'open'
+    AND ($1::bigint IS NULL OR c.district_id = $1)
+    AND ($2::bigint IS NULL OR c.town_id = $2)
+    AND ($3::bigint IS NULL OR d.community_id = $3)
+    AND ($4::text IS NULL OR d.category = $4)
+    AND ($5::text IS NULL OR $5 = ANY (d.resource_types::text[]))
+    AND ($6::text IS NULL OR $6 = ANY (d.target_groups::text[]))
+    AND ($7::text IS NULL OR d.urgency = $7)
+    AND ($8::text IS NULL OR c.kind = $8)
+    AND d.search @@ (SELECT search_match($9::text))
+)
+SELECT NULL::bigint AS id, NULL::float8 AS sort_key, now.search_revision AS revision,
+       $10 >= now.search_changes_from AS logged, (SELECT count(*) FROM changed)::int AS changed
+FROM now
+UNION ALL
+SELECT ch.id, f.sort_key, NULL, NULL, NULL
+FROM changed ch LEFT JOIN found f ON f.id = ch.id
+WHERE (SELECT count(*) FROM changed) <= $11;
 
 -- name: ranked
 -- The open demands a search finds, best first, as ids and sort keys only: the ranking a server
