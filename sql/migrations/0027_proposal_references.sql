@@ -19,26 +19,36 @@
 ALTER TABLE proposals DROP CONSTRAINT proposals_demand_id_fkey;
 ALTER TABLE proposals DROP CONSTRAINT proposals_actor_id_fkey;
 
+-- A proposal naming a need (demand_id) or partner (actor_id) that does not exist, refused as the
+-- foreign key refused it.
+CREATE FUNCTION refuse_missing_referent(column_name text, missing bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    referenced text := CASE column_name WHEN 'demand_id' THEN 'demands' ELSE 'actors' END;
+BEGIN
+    RAISE EXCEPTION 'insert or update on table "proposals" violates foreign key constraint "proposals_%_fkey"',
+            column_name
+        USING ERRCODE = 'foreign_key_violation', TABLE = 'proposals',
+              CONSTRAINT = format('proposals_%s_fkey', column_name),
+              DETAIL = format('Key (%s)=(%s) is not present in table "%s".', column_name, missing,
+                              referenced);
+END
+$$;
+
 CREATE FUNCTION proposals_refer_to_existing() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    missing record;
+    missing bigint;
 BEGIN
     PERFORM pg_advisory_xact_lock(7311);
     SELECT n.demand_id INTO missing FROM new_proposals n
     WHERE NOT EXISTS (SELECT 1 FROM demands d WHERE d.id = n.demand_id) LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'insert or update on table "proposals" violates foreign key constraint "proposals_demand_id_fkey"'
-            USING ERRCODE = 'foreign_key_violation', TABLE = 'proposals',
-                  CONSTRAINT = 'proposals_demand_id_fkey',
-                  DETAIL = format('Key (demand_id)=(%s) is not present in table "demands".', missing.demand_id);
+        PERFORM refuse_missing_referent('demand_id', missing);
     END IF;
     SELECT n.actor_id INTO missing FROM new_proposals n
     WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = n.actor_id) LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'insert or update on table "proposals" violates foreign key constraint "proposals_actor_id_fkey"'
-            USING ERRCODE = 'foreign_key_violation', TABLE = 'proposals',
-                  CONSTRAINT = 'proposals_actor_id_fkey',
-                  DETAIL = format('Key (actor_id)=(%s) is not present in table "actors".', missing.actor_id);
+        PERFORM refuse_missing_referent('actor_id', missing);
     END IF;
     RETURN NULL;
 END
@@ -54,16 +64,10 @@ CREATE FUNCTION proposal_repointed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(7311);
     IF NOT EXISTS (SELECT 1 FROM demands d WHERE d.id = NEW.demand_id) THEN
-        RAISE EXCEPTION 'insert or update on table "proposals" violates foreign key constraint "proposals_demand_id_fkey"'
-            USING ERRCODE = 'foreign_key_violation', TABLE = 'proposals',
-                  CONSTRAINT = 'proposals_demand_id_fkey',
-                  DETAIL = format('Key (demand_id)=(%s) is not present in table "demands".', NEW.demand_id);
+        PERFORM refuse_missing_referent('demand_id', NEW.demand_id);
     END IF;
     IF NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = NEW.actor_id) THEN
-        RAISE EXCEPTION 'insert or update on table "proposals" violates foreign key constraint "proposals_actor_id_fkey"'
-            USING ERRCODE = 'foreign_key_violation', TABLE = 'proposals',
-                  CONSTRAINT = 'proposals_actor_id_fkey',
-                  DETAIL = format('Key (actor_id)=(%s) is not present in table "actors".', NEW.actor_id);
+        PERFORM refuse_missing_referent('actor_id', NEW.actor_id);
     END IF;
     RETURN NEW;
 END
