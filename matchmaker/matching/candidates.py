@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from matchmaker.matching.arrays import distinct
 from matchmaker.matching.problem import FloatArray, IntArray
 
 __all__ = ["DemandReach", "PartnerReach", "pairs", "without"]
@@ -156,7 +157,7 @@ def pairs(d: DemandReach, p: PartnerReach) -> tuple[IntArray, IntArray, BoolArra
         return empty, empty.copy(), np.zeros(0, bool)
     n_cat = int(max(d.category.max(), p.can_do.max(initial=0))) + 1
     rows = np.flatnonzero(_reachable(d, p))
-    districts = np.unique(np.concatenate([d.district, p.districts]))
+    districts = distinct(np.concatenate([d.district, p.districts]))
     d_district = np.searchsorted(districts, d.district)
     serves_key = p.district_owner * len(districts) + np.searchsorted(districts, p.districts)
     kept_rows = np.zeros(len(p.ids), bool)

@@ -24,6 +24,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from matchmaker.matching.arrays import distinct
 from matchmaker.matching.problem import IntArray, Problem
 
 __all__ = ["build_graph", "component_edges", "component_groups", "components", "summary"]
@@ -41,7 +42,7 @@ def build_graph(problem: Problem, edges: IntArray, *, with_communities: bool) ->
         )
     )
     if with_communities and len(edges):
-        demands = np.unique(problem.edge_demand[edges])
+        demands = distinct(problem.edge_demand[edges])
         _, community_index = np.unique(problem.communities[demands], return_inverse=True)
         base = problem.n_demands + problem.n_partners
         graph.add_edges_from(zip((base + community_index).tolist(), demands.tolist(), strict=True))
@@ -102,13 +103,13 @@ def component_groups(
     tails, heads = [ed], [nd + problem.edge_partner[edges]]
     n_nodes = nd + n_p
     if with_communities:
-        demands = np.unique(ed)
+        demands = distinct(ed)
         _, community_index = np.unique(problem.communities[demands], return_inverse=True)
         tails.append(n_nodes + community_index)
         heads.append(demands)
         n_nodes += int(community_index.max()) + 1
     t, h = np.concatenate(tails), np.concatenate(heads)
-    links = np.unique(np.minimum(t, h) * n_nodes + np.maximum(t, h))
+    links = distinct(np.minimum(t, h) * n_nodes + np.maximum(t, h))
     adjacency = coo_matrix((np.ones(len(t), np.int8), (t, h)), shape=(n_nodes, n_nodes))
     _, label = connected_components(adjacency, directed=False)
     present = np.zeros(n_nodes, dtype=bool)

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from matchmaker.matching.arrays import distinct, distinct_counts
 from matchmaker.matching.problem import FloatArray, IntArray
 
 __all__ = ["UNIGRAM_WEIGHT", "TextModel", "ngram_pairs"]
@@ -63,19 +64,8 @@ def ngram_pairs(texts: Sequence[str]) -> tuple[IntArray, IntArray]:
     Unigram keys are a CJK code point; bigram keys put the first character in the high bits.
     """
     docs, keys = _ngrams(texts)
-    combined, _ = _distinct((docs << 43) | keys)
+    combined = distinct((docs << 43) | keys)
     return combined >> 43, combined & ((1 << 43) - 1)
-
-
-def _distinct(values: IntArray) -> tuple[IntArray, IntArray]:
-    """Sorted distinct values and how often each occurs (a sort and a mask: several times faster
-    than ``np.unique`` on millions of n-grams)."""
-    ordered = np.sort(values)
-    first = np.empty(len(ordered), dtype=bool)
-    first[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
 def _unit(m: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -108,7 +98,7 @@ class TextModel:
         some 70 MB for 60,000 texts), for a process that scores whole rounds.
         """
         docs, keys = ngram_pairs(corpus)
-        unique, df = _distinct(keys)
+        unique, df = distinct_counts(keys)
         n = len(corpus)
         idf = np.log((1 + n) / (1 + df)) + 1
         kind = np.where(unique < (1 << _SHIFT), UNIGRAM_WEIGHT, 1.0)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncpg
 import msgspec
-import numpy as np
 
+from matchmaker.matching.arrays import distinct
 from matchmaker.matching.problem import Problem, UnmatchedReason
 from matchmaker.queries import rounds as q
 
@@ -43,7 +43,7 @@ async def what_it_would_take(
     conn: asyncpg.Connection, problem: Problem, reasons: list[UnmatchedReason]
 ) -> list[UnmatchedReason]:
     """``reasons`` with each need that has no candidate at all told of the nearest capable one."""
-    with_edges = set(problem.demand_ids[np.unique(problem.edge_demand)].tolist())
+    with_edges = set(problem.demand_ids[distinct(problem.edge_demand)].tolist())
     bare = sorted(
         {
             r.demand_id

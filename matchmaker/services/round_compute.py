@@ -24,6 +24,7 @@ import msgspec
 import numpy as np
 
 from matchmaker.matching import Params, Problem, Solution, replay, solve
+from matchmaker.matching.arrays import distinct
 from matchmaker.matching.explain import explain
 from matchmaker.matching.graph import component_groups
 from matchmaker.matching.score import COMPONENTS, Weights
@@ -157,7 +158,7 @@ async def compute(
             include_unverified=bool(params_doc.get("include_unverified")),
         )  # fmt: skip
         # only the partners some demand can have: a district's part reads hundreds, not 100,000
-        reached = np.unique(np.asarray(pairs.actor_ids)).tolist()
+        reached = distinct(np.asarray(pairs.actor_ids, np.int64)).tolist()
         partners = await q.scope_partners(c, reached)
 
         await step("scoring", 30)
