@@ -334,6 +334,7 @@ def test_community_cap_limits_pairs_per_community() -> None:
         "lottery",
         "replay",
         "features",
+        "arrays",
     ],
 )
 def test_engine_docstring_examples_run(module: str) -> None:
