@@ -29,7 +29,7 @@ ROLES = {
 TABLES = (
     "districts", "towns", "communities", "actors", "actor_districts", "talent", "talent_districts",
     "policies", "demands", "cases", "case_actors", "products", "users", "interests", "rounds",
-    "proposals", "partnerships", "round_reports", "messages",
+    "proposals", "partnerships", "round_reports", "round_graphs", "messages",
 )  # fmt: skip
 #: Mutating routes tested in full elsewhere, and where.
 ELSEWHERE = {

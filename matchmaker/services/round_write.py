@@ -28,6 +28,7 @@ __all__ = [
     "finish",
     "prepare",
     "record",
+    "store_graph_aside",
     "write_fitting",
     "write_rows",
 ]
@@ -77,17 +78,35 @@ def dry_document(kept: list[Row]) -> bytes:
     )
 
 
+async def store_graph_aside(
+    pool: asyncpg.Pool, round_id: int, frozen: Awaitable[tuple[str, bytes]]
+) -> tuple[str, bytes | None]:
+    """Store the round's frozen graph on a connection of its own, committed, while the round's
+    transaction writes its proposals (the graph is seen only once that transaction writes the
+    report). (fingerprint, None) once stored; (fingerprint, the graph) when no connection was
+    free within a second — the round's transaction then stores it, for a pool whose every
+    connection is a round waiting for its graph would never free one."""
+    fingerprint, graph_gz = await frozen
+    try:
+        async with pool.acquire(timeout=1.0) as conn:
+            await q.store_graph(conn, round_id, graph_gz)
+    except TimeoutError:
+        return fingerprint, graph_gz
+    return fingerprint, None
+
+
 async def prepare(
     conn: asyncpg.Connection,
     round_id: int,
     *,
     dry_run: bool,
-    frozen: Awaitable[tuple[str, bytes]],
+    frozen: Awaitable[tuple[str, bytes | None]],
 ) -> str:
     """What can be written once the proposals are, while the round is still being explained:
-    both sides of every proposal told, and the report's frozen graph stored (its reasons follow
-    in :func:`record`, given ``prepared=True``). In the caller's transaction, so nothing of it is
-    seen unless the round succeeds. Returns the round's fingerprint."""
+    both sides of every proposal told, and the report stored with its frozen graph (``frozen``
+    gives the fingerprint and the graph, or None where :func:`store_graph_aside` stored it); the
+    reasons follow in :func:`record`, given ``prepared=True``. In the caller's transaction, so
+    nothing of it is seen unless the round succeeds. Returns the round's fingerprint."""
     if not dry_run:  # both sides of every proposal written hear of it, in this transaction
         await tell_round(conn, round_id)
     fingerprint, graph_gz = await frozen

@@ -33,7 +33,13 @@ from matchmaker.queries import rounds as q
 from matchmaker.services import leases, round_parts
 from matchmaker.services.access import area_of
 from matchmaker.services.round_compute import Clock, Computed, Row, compute
-from matchmaker.services.round_write import LeaseLost, finish, prepare, write_rows
+from matchmaker.services.round_write import (
+    LeaseLost,
+    finish,
+    prepare,
+    store_graph_aside,
+    write_rows,
+)
 
 __all__ = [
     "DEFAULT_LEASE_SECONDS",
@@ -246,19 +252,25 @@ async def _run(
     writers: list[asyncio.Task[Round]] = []
 
     async def write(rows: list[Row], frozen: asyncio.Future[tuple[str, bytes]]) -> Round:
-        async with pool.acquire() as conn, conn.transaction():
-            kept = await write_rows(conn, round_.id, rows, dry_run=round_.dry_run, ttl=ttl)
-            # the notifications and the frozen graph need only the rows: written before the
-            # round's reasons are ready, which are added last
-            fingerprint = await prepare(conn, round_.id, dry_run=round_.dry_run, frozen=frozen)
-            computed = await later
-            await finish(
-                conn, round_.id, worker,
-                dry_run=round_.dry_run, rows=rows, kept=kept, frozen=frozen,
-                prepared=fingerprint, unmatched_json=computed.unmatched_json,
-                stats=computed.stats, ttl=ttl, clock=clock,
-            )  # fmt: skip
-            return await q.get_round(conn, round_.id)
+        # the frozen graph is stored beside the proposals, on a connection of its own
+        graph = asyncio.ensure_future(store_graph_aside(pool, round_.id, frozen))
+        try:
+            async with pool.acquire() as conn, conn.transaction():
+                kept = await write_rows(conn, round_.id, rows, dry_run=round_.dry_run, ttl=ttl)
+                # the notifications and the report need only the rows: written before the
+                # round's reasons are ready, which are added last
+                fingerprint = await prepare(conn, round_.id, dry_run=round_.dry_run, frozen=graph)
+                computed = await later
+                await finish(
+                    conn, round_.id, worker,
+                    dry_run=round_.dry_run, rows=rows, kept=kept, frozen=frozen,
+                    prepared=fingerprint, unmatched_json=computed.unmatched_json,
+                    stats=computed.stats, ttl=ttl, clock=clock,
+                )  # fmt: skip
+                return await q.get_round(conn, round_.id)
+        finally:  # a failed round's graph is deleted with the failure, once this is settled
+            graph.cancel()
+            await asyncio.gather(graph, return_exceptions=True)
 
     try:
         computed = await compute(

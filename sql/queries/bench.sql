@@ -5,7 +5,7 @@ SELECT count(*) FROM demands WHERE status = 'open';
 
 -- name: empty_all
 -- Before loading a size's synthetic data: nothing of an earlier size may remain.
-TRUNCATE audit_log, round_reports, partnerships, proposals, rounds, interests, users, products,
+TRUNCATE audit_log, round_reports, round_graphs, partnerships, proposals, rounds, interests, users, products,
          case_actors, cases, demands, policies, talent_districts, talent, actor_districts,
          actors, communities, towns, districts RESTART IDENTITY CASCADE;
 
@@ -14,12 +14,13 @@ TRUNCATE audit_log, round_reports, partnerships, proposals, rounds, interests, u
 -- what rounds wrote goes: a TRUNCATE … CASCADE would reach cases (through partnerships) and move
 -- the library's revision, so every round would refit the text model, as no real round does.
 DELETE FROM round_reports;
+DELETE FROM round_graphs;
 DELETE FROM proposals;
 DELETE FROM rounds;
 
 -- name: vacuum_rounds
 -- After emptying them: the next round writes into tables as tidy as autovacuum keeps them.
-VACUUM round_reports, proposals, rounds;
+VACUUM round_reports, round_graphs, proposals, rounds;
 
 -- name: sample_open_ids
 SELECT id FROM demands WHERE status = 'open' ORDER BY random() LIMIT 20000;

@@ -311,20 +311,32 @@ RETURNING id;
 
 -- name: fail_round
 -- The owner fails its running round; a queued round may be failed by anyone (it was never taken).
-UPDATE rounds SET status = 'failed', finished_at = now(), error = $3, lease_until = NULL
-WHERE id = $1
-  AND ((status = 'running' AND worker IS NOT DISTINCT FROM $2) OR status = 'queued')
-RETURNING id;
+-- A graph it stored ahead of its report goes with it.
+WITH failed AS (
+    UPDATE rounds SET status = 'failed', finished_at = now(), error = $3, lease_until = NULL
+    WHERE id = $1
+      AND ((status = 'running' AND worker IS NOT DISTINCT FROM $2) OR status = 'queued')
+    RETURNING id
+), graph AS (
+    DELETE FROM round_graphs g USING failed f WHERE g.round_id = f.id
+)
+SELECT id FROM failed;
 
 -- name: fail_abandoned
 -- Rounds whose worker stopped renewing its lease (it died, or lost the database): failed, saying so.
 -- $1 limits it to one round, or NULL for every such round.
-UPDATE rounds
-SET status = 'failed', finished_at = now(), lease_until = NULL,
-    error = 'abandoned: the worker running it stopped answering (its lease lapsed at '
-            || to_char(lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC)'
-WHERE status = 'running' AND lease_until < now() AND ($1::bigint IS NULL OR id = $1)
-RETURNING id;
+-- A graph one stored ahead of its report goes with it.
+WITH failed AS (
+    UPDATE rounds
+    SET status = 'failed', finished_at = now(), lease_until = NULL,
+        error = 'abandoned: the worker running it stopped answering (its lease lapsed at '
+                || to_char(lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC)'
+    WHERE status = 'running' AND lease_until < now() AND ($1::bigint IS NULL OR id = $1)
+    RETURNING id
+), graph AS (
+    DELETE FROM round_graphs g USING failed f WHERE g.round_id = f.id
+)
+SELECT id FROM failed;
 
 -- name: record_housekeeping
 INSERT INTO housekeeping_runs (worker, expired, abandoned) VALUES ($1, $2, $3);
@@ -337,9 +349,14 @@ SELECT id, scope, algorithm, params, dry_run, input_fingerprint, status, progres
        created_by, created_at, started_at, finished_at
 FROM rounds WHERE id = $1;
 
+-- name: store_graph
+-- A round's frozen graph (gzip JSON): seen only once its report is written (insert_report).
+INSERT INTO round_graphs (round_id, graph_gz) VALUES ($1, $2)
+ON CONFLICT (round_id) DO UPDATE SET graph_gz = EXCLUDED.graph_gz, created_at = now();
+
 -- name: insert_report
-INSERT INTO round_reports (round_id, fingerprint, graph_gz, unmatched_gz, dry_proposals_gz)
-VALUES ($1, $2, $3, $4, $5);
+INSERT INTO round_reports (round_id, fingerprint, unmatched_gz, dry_proposals_gz)
+VALUES ($1, $2, $3, $4);
 
 -- name: explain_report
 -- The reasons (and a dry run's proposals) of a report whose frozen graph was stored first, in the
@@ -347,7 +364,9 @@ VALUES ($1, $2, $3, $4, $5);
 UPDATE round_reports SET unmatched_gz = $2, dry_proposals_gz = $3 WHERE round_id = $1;
 
 -- name: report
-SELECT fingerprint, graph_gz, unmatched_gz, dry_proposals_gz FROM round_reports WHERE round_id = $1;
+SELECT rr.fingerprint, g.graph_gz, rr.unmatched_gz, rr.dry_proposals_gz
+FROM round_reports rr JOIN round_graphs g ON g.round_id = rr.round_id
+WHERE rr.round_id = $1;
 
 -- name: lock_holds
 -- Serialises every writer of holds (rounds writing proposals, accepts, direct partnerships).
