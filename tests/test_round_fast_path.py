@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import signal
+from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
@@ -32,7 +35,7 @@ from matchmaker.matching.solve import eligible_edges
 from matchmaker.matching.text import TextModel, ngram_pairs
 from matchmaker.models.rounds import RoundRequest, Scope
 from matchmaker.queries import rounds as q
-from matchmaker.services import reach, scoring
+from matchmaker.services import reach, round_process, scoring
 from matchmaker.services import rounds as round_service
 from matchmaker.services.round_compute import rounded
 from matchmaker.synthetic import generate
@@ -200,8 +203,29 @@ async def _plain_round(conn: asyncpg.Connection, params_doc: dict[str, Any]) -> 
     }
 
 
+@pytest.fixture(params=["threads", "helper process", "helper process killed"])
+def helper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """How a large round does its own work (``services.round_process``): in threads, in the
+    helper process (every round counted large), or there until the helper is killed (SIGKILL)
+    as the round starts explaining — the work is then done here, and the round is the same."""
+    large = 10**9 if request.param == "threads" else 0
+    monkeypatch.setattr(round_process, "OWN_PROCESS_EDGES", large)
+    yield request.param
+    round_process.close()
+
+
+KILLED: list[int] = []
+
+
+def _kill_helper(phase: str, percent: int) -> None:
+    pid = round_process.helper_pid()
+    if phase == "explaining" and pid is not None:
+        os.kill(pid, signal.SIGKILL)
+        KILLED.append(pid)
+
+
 async def test_a_round_gives_what_the_straightforward_path_gives(
-    conn: asyncpg.Connection, database_dsn: str
+    conn: asyncpg.Connection, database_dsn: str, helper: str
 ) -> None:
     await generate(conn, demands=900, communities=80, partners=300, seed=31, districts=5)
     pool = await db.create_pool(database_dsn, min_size=1, max_size=4)
@@ -228,10 +252,16 @@ async def test_a_round_gives_what_the_straightforward_path_gives(
         async with pool.acquire() as c:  # queued, not run: its parameters as the round reads them
             second = await round_service.create(c, None, request, enqueue=False)
         expected = await _plain_round(conn, second.params)
-        done = await round_service.run(pool, second.id)
+        killed = helper == "helper process killed"
+        done = await round_service.run(pool, second.id, progress=_kill_helper if killed else None)
+        used = round_process.helper_pid()
     finally:
         await pool.close()
     assert done.status == "succeeded", done.error
+    # the helper did the work, or was killed and forgotten (the next large round starts another)
+    assert (used is not None) == (helper == "helper process")
+    assert bool(KILLED) == killed
+    KILLED.clear()
     written = await conn.fetch(
         "SELECT demand_id, actor_id, score, components, unverified FROM proposals "
         "WHERE round_id = $1 ORDER BY score DESC, demand_id, actor_id",

@@ -5,10 +5,16 @@ the database is asked for the nearest organisation in the whole library that doe
 category, or a product of it), and the reason says why it is not a candidate — too far for on-site
 help, not verified, or the group the need is for — and how far it is.
 
+The database's part can be asked before the round is solved — which needs have no candidate
+pair is known once the pairs are — so a round asks it while its pairs are scored
+(:func:`nearest_capable`), when the database would otherwise wait.
+
 >>> reasons = await what_it_would_take(conn, problem, explain(problem, params, chosen, edges))  # doctest: +SKIP
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 import asyncpg
 import msgspec
@@ -17,7 +23,10 @@ from matchmaker.matching.arrays import distinct
 from matchmaker.matching.problem import Problem, UnmatchedReason
 from matchmaker.queries import rounds as q
 
-__all__ = ["what_it_would_take"]
+__all__ = ["Nearest", "nearest_capable", "what_it_would_take", "without_pairs"]
+
+#: The needs asked about, and for each that has one the nearest capable organisation's row.
+Nearest = tuple[frozenset[int], Mapping[int, asyncpg.Record]]
 
 
 def _why_not(row: asyncpg.Record) -> tuple[str, str]:
@@ -39,10 +48,26 @@ def _why_not(row: asyncpg.Record) -> tuple[str, str]:
     )
 
 
+def without_pairs(demand_ids: Iterable[int], paired: Iterable[int]) -> list[int]:
+    """The needs no candidate pair names, sorted: those a round will say what it would take of."""
+    return sorted(set(demand_ids).difference(paired))
+
+
+async def nearest_capable(conn: asyncpg.Connection, demand_ids: list[int]) -> Nearest:
+    """The nearest capable organisation of each of these needs, asked ahead of the reasons."""
+    return frozenset(demand_ids), await q.nearest_capable(conn, demand_ids)
+
+
 async def what_it_would_take(
-    conn: asyncpg.Connection, problem: Problem, reasons: list[UnmatchedReason]
+    conn: asyncpg.Connection,
+    problem: Problem,
+    reasons: list[UnmatchedReason],
+    *,
+    known: Nearest | None = None,
 ) -> list[UnmatchedReason]:
-    """``reasons`` with each need that has no candidate at all told of the nearest capable one."""
+    """``reasons`` with each need that has no candidate at all told of the nearest capable one
+    (``known``: what :func:`nearest_capable` already found; only needs it did not ask about are
+    asked now)."""
     with_edges = set(problem.demand_ids[distinct(problem.edge_demand)].tolist())
     bare = sorted(
         {
@@ -53,7 +78,10 @@ async def what_it_would_take(
     )
     if not bare:
         return reasons
-    nearest = await q.nearest_capable(conn, bare)
+    known_ids, nearest = known if known is not None else (frozenset(), {})
+    unknown = [d for d in bare if d not in known_ids]
+    if unknown:
+        nearest = {**nearest, **await q.nearest_capable(conn, unknown)}
     asked = set(bare)
     out = []
     for r in reasons:

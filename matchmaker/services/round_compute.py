@@ -1,7 +1,9 @@
 """What a round (or one region of a split round) computes before it writes anything.
 
 scope → candidates (each side's reach read, the pairs found on arrays) → scores → graph → solve →
-the proposal rows (which the caller may write meanwhile) → explain → the frozen graph. Shared by a
+the proposal rows (which the caller may write meanwhile) → explain. The frozen graph is made beside
+the solve, and a large round's graph and explanation in a process of its own
+(``services.round_process``); the nearest capable partners are asked beside the scoring. Shared by a
 whole round (``services.rounds``) and by each part of a round split by region
 (``services.round_parts``), so both decide the same way.
 
@@ -12,9 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gzip
-import hashlib
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,14 +24,13 @@ import asyncpg
 import msgspec
 import numpy as np
 
-from matchmaker.matching import Params, Problem, Solution, replay, solve
+from matchmaker.matching import Params, Problem, Solution, solve
 from matchmaker.matching.arrays import distinct
-from matchmaker.matching.explain import explain
 from matchmaker.matching.graph import component_groups
 from matchmaker.matching.score import COMPONENTS, Weights
 from matchmaker.matching.solve import eligible_edges, needs_communities
 from matchmaker.queries import rounds as q
-from matchmaker.services import reach, scoring
+from matchmaker.services import reach, round_process, scoring
 
 __all__ = ["Clock", "Computed", "Row", "Step", "compute"]
 
@@ -109,16 +109,14 @@ def _proposal_rows(
     return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
 
 
-async def _frozen(
-    problem: Problem, params_doc: dict[str, Any], algorithm: str
-) -> tuple[str, bytes]:
-    """(fingerprint, compressed JSON) of the round's frozen graph; hashing and compressing release
-    the GIL, so they run side by side."""
-    graph_json = await asyncio.to_thread(replay.document, problem, params_doc, algorithm)
-    return await asyncio.gather(
-        asyncio.to_thread(lambda: hashlib.sha256(graph_json).hexdigest()),
-        asyncio.to_thread(gzip.compress, graph_json, compresslevel=1),
-    )
+async def _partners(pool: asyncpg.Pool) -> list[asyncpg.Record]:
+    async with pool.acquire() as c:
+        return await q.scope_partners(c, None)
+
+
+async def _nearest(pool: asyncpg.Pool, demand_ids: list[int]) -> reach.Nearest:
+    async with pool.acquire() as c:
+        return await reach.nearest_capable(c, demand_ids)
 
 
 def _connection(
@@ -144,6 +142,30 @@ async def compute(
     so it sees what that transaction already holds. ``on_rows`` is handed the proposal rows as
     soon as the round is solved, with the frozen graph still being made (see
     :meth:`Computed.frozen`), so the caller can write both while the round is explained."""
+    asked: list[asyncio.Future[Any]] = []
+    try:
+        return await _compute(
+            pool, scope, params_doc, algorithm, step, only=only, conn=conn, on_rows=on_rows,
+            asked=asked,
+        )  # fmt: skip
+    except BaseException:  # what is still being made on the side is not wanted
+        for future in asked:
+            future.cancel()
+        raise
+
+
+async def _compute(
+    pool: asyncpg.Pool,
+    scope: dict[str, Any],
+    params_doc: dict[str, Any],
+    algorithm: str,
+    step: Step,
+    *,
+    only: list[int] | None = None,
+    conn: asyncpg.Connection | None = None,
+    on_rows: Callable[[list[Row], asyncio.Future[tuple[str, bytes]]], None] | None = None,
+    asked: list[asyncio.Future[Any]],
+) -> Computed:
     weights = msgspec.convert(params_doc["weights"], type=Weights)
     params = Params(algorithm, params_doc["min_score"], params_doc["max_per_community"])  # type: ignore[arg-type]
 
@@ -153,13 +175,33 @@ async def compute(
         demands = await q.scope_demands(
             c, scope["districts"], scope["towns"], scope["categories"], only
         )
+        spare = await q.partners_with_spare_capacity(c)
+        # as many needs as partners: nearly every partner will be reached, so all are read on a
+        # connection of their own while the pairs are found
+        everyone = None if conn is not None or len(demands) < len(spare) else (
+            asyncio.ensure_future(_partners(pool))
+        )  # fmt: skip
+        if everyone is not None:
+            asked.append(everyone)
         pairs = await scoring.candidate_pairs(
-            c, [r["id"] for r in demands], await q.partners_with_spare_capacity(c),
+            c, [r["id"] for r in demands], spare,
             include_unverified=bool(params_doc.get("include_unverified")),
         )  # fmt: skip
+        round_process.warm(len(pairs.demand_ids))
+        # the needs no pair names are asked of on a connection of their own while the pairs are
+        # scored (the database is otherwise idle then); inside a caller's transaction, later
+        nearest = None if conn is not None else asyncio.ensure_future(
+            _nearest(pool, reach.without_pairs((r["id"] for r in demands), pairs.demand_ids))
+        )  # fmt: skip
+        if nearest is not None:
+            asked.append(nearest)
         # only the partners some demand can have: a district's part reads hundreds, not 100,000
         reached = distinct(np.asarray(pairs.actor_ids, np.int64)).tolist()
-        partners = await q.scope_partners(c, reached)
+        if everyone is None:
+            partners = await q.scope_partners(c, reached)
+        else:
+            wanted = set(reached)
+            partners = [r for r in await everyone if r["id"] in wanted]
 
         await step("scoring", 30)
         problem, components = await scoring.score(
@@ -167,6 +209,10 @@ async def compute(
             keep_vectors=True,
         )  # fmt: skip
 
+    # the frozen graph needs only the scored input: it is made while the round is solved
+    key = uuid.uuid4().hex
+    report = asyncio.ensure_future(round_process.frozen(problem, params_doc, algorithm, key))
+    asked.append(report)
     await step("graph", 45)
     edges = eligible_edges(problem, params)
     # the networkx model's components, found on the arrays (``graph.component_groups``)
@@ -179,16 +225,16 @@ async def compute(
 
     await step("explaining", 75)
     # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile. The
-    # rows may be written (``on_rows``: the server's work) and the frozen graph made while the
-    # round is explained; the report waits for the graph (``Computed.frozen``)
+    # rows may be written (``on_rows``: the server's work) while the round is explained; the
+    # report waits for the graph (``Computed.frozen``)
     unverified = {r["id"] for r in partners if not r["verified"]}
     rows = await asyncio.to_thread(_proposal_rows, problem, solution, components, unverified)
-    report = asyncio.ensure_future(_frozen(problem, params_doc, algorithm))
     if on_rows is not None:
         on_rows(rows, report)
-    unmatched = await asyncio.to_thread(explain, problem, params, solution.chosen, edges)
+    unmatched = await round_process.explained(problem, params, solution.chosen, edges, key)
+    known = None if nearest is None else await nearest
     async with _connection(pool, conn) as c:
-        solution.unmatched = await reach.what_it_would_take(c, problem, unmatched)
+        solution.unmatched = await reach.what_it_would_take(c, problem, unmatched, known=known)
 
     await step("writing", 85)
     stats = {
