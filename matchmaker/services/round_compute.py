@@ -142,121 +142,104 @@ async def compute(
     so it sees what that transaction already holds. ``on_rows`` is handed the proposal rows as
     soon as the round is solved, with the frozen graph still being made (see
     :meth:`Computed.frozen`), so the caller can write both while the round is explained."""
+    #: what is asked or made on the side, cancelled when the round fails
     asked: list[asyncio.Future[Any]] = []
     try:
-        return await _compute(
-            pool, scope, params_doc, algorithm, step, only=only, conn=conn, on_rows=on_rows,
-            asked=asked,
-        )  # fmt: skip
-    except BaseException:  # what is still being made on the side is not wanted
+        weights = msgspec.convert(params_doc["weights"], type=Weights)
+        params = Params(algorithm, params_doc["min_score"], params_doc["max_per_community"])  # type: ignore[arg-type]
+
+        await step("candidates", 5)
+        async with _connection(pool, conn) as c:
+            # Records are read by name as dicts are: not copied into dicts (47,479 of them: 0.4 s)
+            demands = await q.scope_demands(
+                c, scope["districts"], scope["towns"], scope["categories"], only
+            )
+            spare = await q.partners_with_spare_capacity(c)
+            # as many needs as partners: nearly every partner will be reached, so all are read on a
+            # connection of their own while the pairs are found
+            everyone = None if conn is not None or len(demands) < len(spare) else (
+                asyncio.ensure_future(_partners(pool))
+            )  # fmt: skip
+            if everyone is not None:
+                asked.append(everyone)
+            pairs = await scoring.candidate_pairs(
+                c, [r["id"] for r in demands], spare,
+                include_unverified=bool(params_doc.get("include_unverified")),
+            )  # fmt: skip
+            round_process.warm(len(pairs.demand_ids))
+            # the needs no pair names are asked of on a connection of their own while the pairs are
+            # scored (the database is otherwise idle then); inside a caller's transaction, later
+            nearest = None if conn is not None else asyncio.ensure_future(
+                _nearest(pool, reach.without_pairs((r["id"] for r in demands), pairs.demand_ids))
+            )  # fmt: skip
+            if nearest is not None:
+                asked.append(nearest)
+            # only the partners some demand can have: a district's part reads hundreds, not 100,000
+            reached = distinct(np.asarray(pairs.actor_ids, np.int64)).tolist()
+            if everyone is None:
+                partners = await q.scope_partners(c, reached)
+            else:
+                wanted = set(reached)
+                partners = [r for r in await everyone if r["id"] in wanted]
+
+            await step("scoring", 30)
+            problem, components = await scoring.score(
+                c, demands, partners, pairs, weights, seed=int(params_doc.get("seed", 0)),
+                keep_vectors=True,
+            )  # fmt: skip
+
+        # the frozen graph needs only the scored input: it is made while the round is solved
+        key = uuid.uuid4().hex
+        report = asyncio.ensure_future(round_process.frozen(problem, params_doc, algorithm, key))
+        asked.append(report)
+        await step("graph", 45)
+        edges = eligible_edges(problem, params)
+        # the networkx model's components, found on the arrays (``graph.component_groups``)
+        groups, shape = await asyncio.to_thread(
+            component_groups, problem, edges, with_communities=needs_communities(params)
+        )
+
+        await step("solving", 60)
+        solution = await asyncio.to_thread(solve, problem, params, groups=groups, explained=False)
+
+        await step("explaining", 75)
+        # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile. The
+        # rows may be written (``on_rows``: the server's work) while the round is explained; the
+        # report waits for the graph (``Computed.frozen``)
+        unverified = {r["id"] for r in partners if not r["verified"]}
+        rows = await asyncio.to_thread(_proposal_rows, problem, solution, components, unverified)
+        if on_rows is not None:
+            on_rows(rows, report)
+        unmatched = await round_process.explained(problem, params, solution.chosen, edges, key)
+        known = None if nearest is None else await nearest
+        async with _connection(pool, conn) as c:
+            solution.unmatched = await reach.what_it_would_take(c, problem, unmatched, known=known)
+
+        await step("writing", 85)
+        stats = {
+            "demands": problem.n_demands,
+            "partners": problem.n_partners,
+            "candidate_edges": problem.n_edges,
+            "eligible_edges": len(edges),
+            "components": solution.components,
+            "graph": shape,
+            "objective": round(solution.objective, 6),
+            "demands_served": len({r[0] for r in rows}),
+            "communities_served": len(
+                {int(problem.communities[problem.edge_demand[e]]) for e in solution.chosen.tolist()}
+            ),
+            "unmatched_demands": len(solution.unmatched),
+            "open_slots": int(problem.slots.sum()),
+            "unverified_proposals": sum(1 for r in rows if r[4]),
+        }
+        return Computed(
+            rows=rows,
+            report=report,
+            unmatched_json=msgspec.json.encode(solution.unmatched),
+            stats=stats,
+            demand_ids=[int(i) for i in problem.demand_ids.tolist()],
+        )
+    except BaseException:
         for future in asked:
             future.cancel()
         raise
-
-
-async def _compute(
-    pool: asyncpg.Pool,
-    scope: dict[str, Any],
-    params_doc: dict[str, Any],
-    algorithm: str,
-    step: Step,
-    *,
-    only: list[int] | None = None,
-    conn: asyncpg.Connection | None = None,
-    on_rows: Callable[[list[Row], asyncio.Future[tuple[str, bytes]]], None] | None = None,
-    asked: list[asyncio.Future[Any]],
-) -> Computed:
-    weights = msgspec.convert(params_doc["weights"], type=Weights)
-    params = Params(algorithm, params_doc["min_score"], params_doc["max_per_community"])  # type: ignore[arg-type]
-
-    await step("candidates", 5)
-    async with _connection(pool, conn) as c:
-        # Records are read by name as dicts are: not copied into dicts (47,479 of them: 0.4 s)
-        demands = await q.scope_demands(
-            c, scope["districts"], scope["towns"], scope["categories"], only
-        )
-        spare = await q.partners_with_spare_capacity(c)
-        # as many needs as partners: nearly every partner will be reached, so all are read on a
-        # connection of their own while the pairs are found
-        everyone = None if conn is not None or len(demands) < len(spare) else (
-            asyncio.ensure_future(_partners(pool))
-        )  # fmt: skip
-        if everyone is not None:
-            asked.append(everyone)
-        pairs = await scoring.candidate_pairs(
-            c, [r["id"] for r in demands], spare,
-            include_unverified=bool(params_doc.get("include_unverified")),
-        )  # fmt: skip
-        round_process.warm(len(pairs.demand_ids))
-        # the needs no pair names are asked of on a connection of their own while the pairs are
-        # scored (the database is otherwise idle then); inside a caller's transaction, later
-        nearest = None if conn is not None else asyncio.ensure_future(
-            _nearest(pool, reach.without_pairs((r["id"] for r in demands), pairs.demand_ids))
-        )  # fmt: skip
-        if nearest is not None:
-            asked.append(nearest)
-        # only the partners some demand can have: a district's part reads hundreds, not 100,000
-        reached = distinct(np.asarray(pairs.actor_ids, np.int64)).tolist()
-        if everyone is None:
-            partners = await q.scope_partners(c, reached)
-        else:
-            wanted = set(reached)
-            partners = [r for r in await everyone if r["id"] in wanted]
-
-        await step("scoring", 30)
-        problem, components = await scoring.score(
-            c, demands, partners, pairs, weights, seed=int(params_doc.get("seed", 0)),
-            keep_vectors=True,
-        )  # fmt: skip
-
-    # the frozen graph needs only the scored input: it is made while the round is solved
-    key = uuid.uuid4().hex
-    report = asyncio.ensure_future(round_process.frozen(problem, params_doc, algorithm, key))
-    asked.append(report)
-    await step("graph", 45)
-    edges = eligible_edges(problem, params)
-    # the networkx model's components, found on the arrays (``graph.component_groups``)
-    groups, shape = await asyncio.to_thread(
-        component_groups, problem, edges, with_communities=needs_communities(params)
-    )
-
-    await step("solving", 60)
-    solution = await asyncio.to_thread(solve, problem, params, groups=groups, explained=False)
-
-    await step("explaining", 75)
-    # off the event loop, as the solve is: the worker's lease keeps being renewed meanwhile. The
-    # rows may be written (``on_rows``: the server's work) while the round is explained; the
-    # report waits for the graph (``Computed.frozen``)
-    unverified = {r["id"] for r in partners if not r["verified"]}
-    rows = await asyncio.to_thread(_proposal_rows, problem, solution, components, unverified)
-    if on_rows is not None:
-        on_rows(rows, report)
-    unmatched = await round_process.explained(problem, params, solution.chosen, edges, key)
-    known = None if nearest is None else await nearest
-    async with _connection(pool, conn) as c:
-        solution.unmatched = await reach.what_it_would_take(c, problem, unmatched, known=known)
-
-    await step("writing", 85)
-    stats = {
-        "demands": problem.n_demands,
-        "partners": problem.n_partners,
-        "candidate_edges": problem.n_edges,
-        "eligible_edges": len(edges),
-        "components": solution.components,
-        "graph": shape,
-        "objective": round(solution.objective, 6),
-        "demands_served": len({r[0] for r in rows}),
-        "communities_served": len(
-            {int(problem.communities[problem.edge_demand[e]]) for e in solution.chosen.tolist()}
-        ),
-        "unmatched_demands": len(solution.unmatched),
-        "open_slots": int(problem.slots.sum()),
-        "unverified_proposals": sum(1 for r in rows if r[4]),
-    }
-    return Computed(
-        rows=rows,
-        report=report,
-        unmatched_json=msgspec.json.encode(solution.unmatched),
-        stats=stats,
-        demand_ids=[int(i) for i in problem.demand_ids.tolist()],
-    )
