@@ -157,7 +157,9 @@ async def new_tab(browser: Any, base_url: str, *, width: int = 1280, height: int
     tab.js_errors = []
     tab.on("pageerror", lambda exc: tab.js_errors.append(str(exc)))
     # the pages' Content-Security-Policy refuses inline scripts and styles: a page that needs one
-    # is broken under it, and Chromium says so on the console
+    # is broken under it, and Chromium says so on the console. It refuses eval too, so a test's
+    # ``wait_for_function`` takes a function (``"() => …"``): a bare expression is eval'd on every
+    # poll after the first, and fails whenever the wait is not over at once
     tab.on(
         "console",
         lambda message: (

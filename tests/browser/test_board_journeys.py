@@ -126,7 +126,7 @@ async def test_a_partner_signs_in_and_expresses_interest_with_the_keyboard_only(
     await page.wait_for_url(re.compile(r"/login\?next=/board$"))
     # the form puts the focus in the username field itself (autofocus)
     await page.wait_for_function(
-        "document.activeElement && document.activeElement.id === 'username'"
+        "() => document.activeElement && document.activeElement.id === 'username'"
     )
     await page.keyboard.type("partner")
     await page.keyboard.press("Tab")

@@ -50,7 +50,8 @@ async def test_the_dashboard_is_readable_on_a_phone(browser: Any, live_server: s
 
 async def _readable(phone: Any) -> None:
     await phone.wait_for_function(
-        "[...document.querySelectorAll('.chart[data-chart]')].every(c => c.dataset.drawn === 'true')"
+        "() => [...document.querySelectorAll('.chart[data-chart]')]"
+        ".every(c => c.dataset.drawn === 'true')"
     )
     charts = await phone.evaluate(LABELS)
     assert len(charts) >= 4

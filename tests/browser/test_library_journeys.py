@@ -38,7 +38,7 @@ async def test_load_more_appends_the_next_page_in_place(page: Any) -> None:
     assert await cards.count() == 12
     await page.evaluate("window.__still_here = true")
     await page.get_by_role("link", name="加载更多").click()
-    await page.wait_for_function("document.querySelectorAll('#items .card').length > 12")
+    await page.wait_for_function("() => document.querySelectorAll('#items .card').length > 12")
     assert await page.evaluate("window.__still_here") is True
 
 

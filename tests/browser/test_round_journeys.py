@@ -63,7 +63,7 @@ async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
     proposals = page.locator(".proposal")
     assert await proposals.count() > 0
     await page.wait_for_function(
-        "document.querySelector('.chart-sankey')?.dataset.drawn === 'true'"
+        "() => document.querySelector('.chart-sankey')?.dataset.drawn === 'true'"
     )
     assert await chart_drawn(page, ".chart-sankey")
     # the score of the best proposal, component by component
@@ -86,7 +86,7 @@ async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
     assert await page.get_by_role("button", name="按相同参数正式运行").count() == 0
     assert await page.locator(".proposal").count() == await proposals.count()
     await page.wait_for_function(
-        "document.querySelector('.chart-sankey')?.dataset.drawn === 'true'"
+        "() => document.querySelector('.chart-sankey')?.dataset.drawn === 'true'"
     )
 
     # why a need was left open, in plain words and percentages, no English engine text
@@ -100,7 +100,7 @@ async def test_a_coordinator_tries_a_round_then_runs_it_for_real(
     await sign_in(phone, "coordinator_chenghua")
     await phone.goto(page.url)
     await phone.wait_for_function(
-        "document.querySelector('.chart-sankey')?.dataset.drawn === 'true'"
+        "() => document.querySelector('.chart-sankey')?.dataset.drawn === 'true'"
     )
     assert await no_horizontal_scroll(phone)
     width = await phone.evaluate("document.querySelector('.chart-sankey canvas').clientWidth")
@@ -120,7 +120,8 @@ async def test_the_dashboard_draws_its_charts(page: Any) -> None:
     charts = page.locator(".chart[data-chart]")
     assert await charts.count() == 5
     await page.wait_for_function(
-        "[...document.querySelectorAll('.chart[data-chart]')].every(c => c.dataset.drawn === 'true')"
+        "() => [...document.querySelectorAll('.chart[data-chart]')]"
+        ".every(c => c.dataset.drawn === 'true')"
     )
     for source in ("months-data", "standard-data", "districts-data", "categories-data"):
         assert await chart_drawn(page, f'.chart[data-source="{source}"]')
