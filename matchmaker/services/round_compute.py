@@ -109,14 +109,12 @@ def _proposal_rows(
     return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
 
 
-async def _partners(pool: asyncpg.Pool) -> list[asyncpg.Record]:
+async def _own_connection(
+    pool: asyncpg.Pool, read: Callable[..., Awaitable[Any]], *args: Any
+) -> Any:
+    """``read(connection, *args)`` on a connection of its own from the pool."""
     async with pool.acquire() as c:
-        return await q.scope_partners(c, None)
-
-
-async def _nearest(pool: asyncpg.Pool, demand_ids: list[int]) -> reach.Nearest:
-    async with pool.acquire() as c:
-        return await reach.nearest_capable(c, demand_ids)
+        return await read(c, *args)
 
 
 def _connection(
@@ -155,25 +153,27 @@ async def compute(
                 c, scope["districts"], scope["towns"], scope["categories"], only
             )
             spare = await q.partners_with_spare_capacity(c)
-            # as many needs as partners: nearly every partner will be reached, so all are read on a
-            # connection of their own while the pairs are found
-            everyone = None if conn is not None or len(demands) < len(spare) else (
-                asyncio.ensure_future(_partners(pool))
-            )  # fmt: skip
-            if everyone is not None:
-                asked.append(everyone)
+
+            def aside(read: Callable[..., Awaitable[Any]], *args: Any) -> asyncio.Future[Any]:
+                """Read on a connection of its own meanwhile (cancelled if the round fails)."""
+                asked.append(asyncio.ensure_future(_own_connection(pool, read, *args)))
+                return asked[-1]
+
+            # inside a caller's transaction everything is read on it, in turn. As many needs as
+            # partners: nearly every partner will be reached, so all are read while the pairs
+            # are found
+            own = conn is None
+            everyone = aside(q.scope_partners, None) if own and len(demands) >= len(spare) else None
             pairs = await scoring.candidate_pairs(
                 c, [r["id"] for r in demands], spare,
                 include_unverified=bool(params_doc.get("include_unverified")),
             )  # fmt: skip
             round_process.warm(len(pairs.demand_ids))
-            # the needs no pair names are asked of on a connection of their own while the pairs are
-            # scored (the database is otherwise idle then); inside a caller's transaction, later
-            nearest = None if conn is not None else asyncio.ensure_future(
-                _nearest(pool, reach.without_pairs((r["id"] for r in demands), pairs.demand_ids))
-            )  # fmt: skip
-            if nearest is not None:
-                asked.append(nearest)
+            # the needs no pair names are asked of while the pairs are scored (the database is
+            # otherwise idle then)
+            nearest = aside(
+                reach.nearest_capable, reach.without_pairs([r["id"] for r in demands], pairs.demand_ids)
+            ) if own else None  # fmt: skip
             # only the partners some demand can have: a district's part reads hundreds, not 100,000
             reached = distinct(np.asarray(pairs.actor_ids, np.int64)).tolist()
             if everyone is None:
