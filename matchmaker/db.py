@@ -25,6 +25,7 @@ from litestar import Litestar, Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from matchmaker.errors import Invalid, Unavailable
+from matchmaker.planning import PlannedConnection
 
 __all__ = [
     "EMBEDDED_DATABASE",
@@ -139,8 +140,10 @@ async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asy
         init=_init_connection,
         reset=_reset_connection,
         command_timeout=60,
-        # list queries have optional filters ("$1 IS NULL OR …"): plan each call with its values
+        # list queries have optional filters ("$1 IS NULL OR …"): plan each call with its values,
+        # but a statement marked "-- plan: once" once (planning.py)
         server_settings={"plan_cache_mode": "force_custom_plan"},
+        connection_class=PlannedConnection,
     )
     assert pool is not None
     return pool

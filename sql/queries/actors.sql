@@ -24,6 +24,7 @@ ORDER BY {order}
 LIMIT {limit};
 
 -- name: get
+-- plan: once
 SELECT a.id, a.name, a.kind, a.grade, a.verified, a.categories, a.resource_types,
        COALESCE((SELECT json_agg(json_build_object('id', di.id, 'name', di.name) ORDER BY di.id)
                  FROM actor_districts ad JOIN districts di ON di.id = ad.district_id

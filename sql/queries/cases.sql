@@ -25,6 +25,7 @@ ORDER BY {order}
 LIMIT {limit};
 
 -- name: get
+-- plan: once
 SELECT c.id, c.community_id, co.name AS community_name, co.district_id, di.name AS district_name,
        c.title, c.summary, c.category, c.model_tags,
        COALESCE((SELECT json_agg(json_build_object('id', a.id, 'name', a.name) ORDER BY a.id)
@@ -87,6 +88,7 @@ ON CONFLICT DO NOTHING;
 UPDATE cases SET archived_at = now() WHERE id = $1 AND archived_at IS NULL;
 
 -- name: similar
+-- plan: once
 -- Cases like a need, for its page: the same category ($1) counts 3, each of the need's words ($2)
 -- the case holds counts 1; a case sharing neither is left out. Best first, then best rated.
 SELECT c.id, c.community_id, co.name AS community_name, co.district_id, di.name AS district_name,

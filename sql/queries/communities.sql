@@ -21,6 +21,7 @@ ORDER BY {order}
 LIMIT {limit};
 
 -- name: get
+-- plan: once
 SELECT c.id, c.name, c.district_id, di.name AS district_name, c.town_id, t.name AS town_name,
        c.kind, c.theme, c.population, c.lat, c.lon, c.social_work_rooms, c.social_workers,
        c.community_orgs, c.volunteer_teams, c.charity_resources, c.description, c.created_at,

@@ -36,6 +36,7 @@ ORDER BY {order}
 LIMIT {limit};
 
 -- name: get
+-- plan: once
 SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
        c.theme AS community_theme, c.district_id, di.name AS district_name, c.town_id,
        t.name AS town_name, d.title, d.description, d.category, d.resource_types, d.skills,
@@ -196,6 +197,7 @@ ORDER BY {order}
 LIMIT {limit};
 
 -- name: by_ids
+-- plan: once
 SELECT d.id, d.community_id, c.name AS community_name, c.kind AS community_kind,
        c.theme AS community_theme, c.district_id, di.name AS district_name, c.town_id,
        t.name AS town_name, d.title, d.description, d.category, d.resource_types, d.skills,

@@ -9,6 +9,7 @@ WHERE archived_at IS NULL
 ORDER BY category, name, id;
 
 -- name: get
+-- plan: once
 SELECT id, name, category, title, outline, resource_types, target_groups, skills, delivery,
        created_at, updated_at
 FROM need_templates

@@ -19,6 +19,7 @@ ORDER BY {order}
 LIMIT {limit};
 
 -- name: get
+-- plan: once
 SELECT p.id, p.actor_id, a.name AS actor_name, p.name, p.category, p.description,
        p.target_groups, p.delivery_mode, p.price::float8 AS price, (p.price = 0) AS free,
        p.capacity_per_month, p.created_at, p.updated_at

@@ -477,6 +477,7 @@ FROM demands d JOIN communities c ON c.id = d.community_id
 WHERE d.id = ANY ($1::bigint[]);
 
 -- name: actor_labels
+-- plan: once
 -- Names of actors $1.
 SELECT id, name FROM actors WHERE id = ANY ($1::bigint[]);
 

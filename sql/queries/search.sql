@@ -5,6 +5,7 @@
 SELECT id, words, note, created_at FROM search_synonyms ORDER BY id;
 
 -- name: groups_with
+-- plan: once
 -- The groups holding any of the words $1 (a query's terms and the words inside them).
 SELECT words FROM search_synonyms WHERE words && $1::text[];
 

@@ -22,6 +22,7 @@ ORDER BY {order}
 LIMIT {limit};
 
 -- name: get
+-- plan: once
 SELECT t.id, t.display_name, t.roles, t.skills, t.certificates, t.actor_id,
        a.name AS actor_name,
        COALESCE((SELECT json_agg(json_build_object('id', di.id, 'name', di.name) ORDER BY di.id)

@@ -77,6 +77,7 @@ SELECT id, verified AND (verified_until IS NULL OR verified_until > now()) AS ve
 FROM actors WHERE id = ANY ($1::bigint[]);
 
 -- name: partners_of
+-- plan: once
 -- The organisations in partnership (active or completed) with each need of $1, for its page and
 -- card, with their verification.
 SELECT p.demand_id, a.id, a.name,
