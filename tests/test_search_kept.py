@@ -103,6 +103,41 @@ async def test_a_change_of_a_need_is_found_by_the_next_search(
     assert _found((await client.get("/board", params={"q": "羌绣"})).text) == count_before
 
 
+async def test_unsearched_lists_are_kept_until_a_need_changes(
+    client: Client, anew: Client, seeded: Any, login: Any
+) -> None:
+    """The board's count and the pages' ids without a query are kept per filters and order
+    while the revision stands, and follow every write: the same counts and pages as a server
+    that keeps nothing, before and after."""
+    lists: list[dict[str, str]] = [{}, {"category": "elderly_care"}, {"category": "heritage"}]
+
+    async def counts(c: Client) -> list[Any]:
+        found = [_found((await c.get("/board", params=p)).text) for p in lists]
+        pages = [
+            [d["id"] for d in await all_pages(c, OPPORTUNITIES, limit=4, sort=sort, **p)]
+            for p in lists
+            for sort in ("newest", "deadline")
+        ]
+        return [*found, pages]
+
+    before = await counts(client)
+    assert before == await counts(client) == await counts(anew)
+    staff = await login("staff")
+    made = await client.post(
+        "/api/v1/demands", headers=staff,
+        json={"title": "非遗传承人进课堂", "category": "heritage", "status": "open"},
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    grown = await counts(client)
+    assert grown == await counts(anew) and grown[1] == before[1]
+    assert [grown[0], grown[2]] != [before[0], before[2]]
+    closed = await client.post(
+        f"/api/v1/demands/{made.json()['id']}/status", headers=staff, json={"status": "cancelled"}
+    )
+    assert closed.status_code == 200, closed.text
+    assert await counts(client) == before == await counts(anew)
+
+
 async def test_a_search_is_ranked_once_and_brought_up_after_a_write(
     client: Client, app: Litestar, seeded: Any, login: Any
 ) -> None:

@@ -32,8 +32,11 @@ import itertools
 from array import array
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Set
+from typing import TypeVar, cast
 
 __all__ = ["KEPT_ROWS", "MADE_ROWS", "Kept", "Ranking"]
+
+T = TypeVar("T")
 
 #: How many of a query's best matches a ranking holds at least (unless it holds all): the board
 #: counts to 1,000 and says "more than" past it, so one more tells the count as well; deeper
@@ -130,6 +133,8 @@ class Kept:
         #: the needs changed since (the rest were read kept)
         self.made = 0
         self.brought_up = 0
+        #: unsearched lists' counts and pages' ids (at_revision), each with its revision
+        self._at: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -186,6 +191,26 @@ class Kept:
         self.put(key, ranking)
         made.set_result(ranking)
         return ranking
+
+    async def at_revision(
+        self, key: Hashable, revision: int, make: Callable[[], Awaitable[T]]
+    ) -> T:
+        """What ``make`` gave under ``key`` at ``revision``, else what it gives now, kept.
+
+        For what depends on the needs and communities alone (an unsearched list's count, the ids
+        of its page). ``revision`` must be read before ``make`` runs: what is made later is as new
+        as the revision or newer, never older, so it holds for any request that read it.
+        """
+        found = self._at.get(key)
+        if found is not None and found[0] == revision:
+            self._at.move_to_end(key)
+            return cast(T, found[1])
+        made = await make()
+        self._at[key] = (revision, made)
+        self._at.move_to_end(key)
+        while len(self._at) > self.size:
+            self._at.popitem(last=False)
+        return made
 
     def put(self, key: Hashable, ranking: Ranking) -> None:
         """Keep ``ranking`` (unless a later one of the same search is kept already)."""
