@@ -34,6 +34,7 @@ from matchmaker.services import demands as demand_service
 from matchmaker.services import fit as fit_service
 from matchmaker.services import verification
 from matchmaker.vocab import LABELS
+from matchmaker.web.card_memo import CardMemo, store_of
 from matchmaker.web.highlight import Marker
 from matchmaker.web.i18n import Lang, Words, label, text
 from matchmaker.web.page import PathId, Req, is_htmx, lang_of, render, see_other, user_of
@@ -202,6 +203,13 @@ async def board(
     offers = await categories_for(conn, search) if q_ and q_.strip() and not found else None
     appending = is_htmx(request) and request.headers.get("hx-target") == CARD_LIST
     lang = lang_of(request)
+    mark = Marker(search.words)
+    partners = await verification.partners(conn, [d.id for d in items])
+    # a partner's cards hold its fit and buttons; everyone else's are the same, drawn once
+    cards = CardMemo(
+        store_of(request.app.state.kept), lang=lang, marked=mark.key, partners=partners,
+        active=actor_id is None,
+    )  # fmt: skip
     return render(
         request,
         "_more_cards.html" if appending else "_cards.html" if is_htmx(request) else "board.html",
@@ -214,10 +222,11 @@ async def board(
         active=_active(lang, district, category, sort, {d.id: d.name for d in districts}),
         fit_parts=_fit_parts(lang),
         interested=await _interested(conn, actor_id),
-        partners=await verification.partners(conn, [d.id for d in items]),
+        partners=partners,
+        cards=cards,
         is_partner=actor_id is not None,
         sorts=[s for s in SORTS if s != "fit" or actor_id is not None],
-        mark=Marker(search.words),
+        mark=mark,
         offers=offers,
         query={
             "q": q_ or "",

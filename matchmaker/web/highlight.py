@@ -31,6 +31,11 @@ class Marker:
     def __bool__(self) -> bool:
         return self._pattern is not None
 
+    @property
+    def key(self) -> str:
+        """What it marks, as one string ("" for nothing): two Markers with one key mark alike."""
+        return self._pattern.pattern if self._pattern is not None else ""
+
     def text(self, value: str) -> Markup:
         """``value`` escaped, each match in ``<mark>``."""
         if self._pattern is None:
