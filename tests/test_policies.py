@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from litestar import Litestar
@@ -248,3 +249,28 @@ async def test_bad_input_answers_4xx_naming_the_field_and_changes_nothing(
     assert (await client.get(f"{URL}/999999")).status_code == 404
     assert (await client.patch(f"{URL}/999999", json={}, headers=coordinator)).status_code == 404
     assert (await client.delete(f"{URL}/999999", headers=coordinator)).status_code == 404
+
+
+async def test_a_need_page_lists_the_policies_the_library_finds_for_it(
+    client: Client, seeded: Any
+) -> None:
+    """The need's page shows the policies in force for its category and its community's kind,
+    soonest to lapse first: those the library's own list gives for the same filters."""
+    needs = await seeded.fetch(
+        "SELECT d.id, d.category, c.kind FROM demands d JOIN communities c ON c.id = d.community_id"
+        " WHERE d.status <> 'draft' ORDER BY d.id"
+    )
+    listed = 0
+    for need in needs:
+        expected = (
+            await client.get(
+                URL, params={"category": need["category"], "community_kind": need["kind"],
+                             "active": "true", "sort": "expiring", "limit": 5},
+            )
+        ).json()["items"]  # fmt: skip
+        page = (await client.get(f"/needs/{need['id']}")).text
+        section = page[page.index('id="policies-h"') :]
+        shown = re.findall(r'<a href="/libraries/policies/(\d+)">', section)
+        assert shown == [str(p["id"]) for p in expected], need["id"]
+        listed += len(shown)
+    assert listed >= 10  # the demo data's needs do have policies

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncpg
 import msgspec
 
 from matchmaker.libraries.policies import POLICIES
@@ -14,6 +15,7 @@ __all__ = [
     "TABLE",
     "PolicyFilters",
     "archive",
+    "eligible",
     "get",
     "insert",
     "list_policies",
@@ -63,3 +65,12 @@ row_for_update = TABLE.row_for_update
 insert = TABLE.insert
 update = TABLE.update
 archive = TABLE.archive
+
+
+async def eligible(
+    conn: asyncpg.Connection, category: str, community_kind: str, limit: int
+) -> list[Policy]:
+    """The policies in force for a need of ``category`` in a community of ``community_kind``,
+    soonest to lapse first (the list's ``expiring`` order)."""
+    rows = await conn.fetch(TABLE.q["eligible"], category, community_kind, limit)
+    return [TABLE.row(r) for r in rows]

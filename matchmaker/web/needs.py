@@ -262,13 +262,11 @@ async def detail_page(
     values = {"interest": await service.interest_of(conn, user, demand.id)} | values
     community = await communities_q.get(conn, demand.community_id)
     cases = await cases_q.similar(conn, demand.category, need_words(demand), limit=SIMILAR_CASES)
-    filters = policies_q.PolicyFilters(
-        category=demand.category, community_kind=demand.community_kind, active=True
+    policies = await policies_q.eligible(
+        conn, demand.category, demand.community_kind, ELIGIBLE_POLICIES
     )
-    policies, _ = await policies_q.list_policies(
-        conn, filters, sort="expiring", limit=ELIGIBLE_POLICIES, cursor=None
-    )
-    beneficiaries = await rounds_q.actor_labels(conn, demand.beneficiary_actor_ids)
+    ids = demand.beneficiary_actor_ids
+    beneficiaries = await rounds_q.actor_labels(conn, ids) if ids else {}
     share_url = absolute_url(request, need_path(demand.id))
     return render(
         request, "need_detail.html", words=WORDS, status=status,

@@ -20,7 +20,24 @@ WHERE p.archived_at IS NULL
 ORDER BY {order}
 LIMIT {limit};
 
+-- name: eligible
+-- plan: once
+-- The policies in force for a need's page: of its category ($1) and its community's kind ($2),
+-- soonest to lapse first as the list's "expiring" order, $3 at most. The list block would do, with
+-- its optional filters planned for their values each call; this shape needs one plan.
+SELECT p.id, p.title, p.issuer, p.level, p.doc_number, p.categories, p.eligible_community_kinds,
+       p.eligible_actor_kinds, p.subsidy_ceiling::float8 AS subsidy_ceiling, p.valid_from,
+       p.valid_to, p.summary, true AS active, p.created_at, p.updated_at
+FROM policies p
+WHERE p.archived_at IS NULL
+  AND $1::text = ANY (p.categories::text[])
+  AND $2::text = ANY (p.eligible_community_kinds::text[])
+  AND p.valid_from <= CURRENT_DATE AND (p.valid_to IS NULL OR p.valid_to >= CURRENT_DATE)
+ORDER BY COALESCE(p.valid_to, 'infinity'::date), p.id
+LIMIT $3;
+
 -- name: get
+-- plan: once
 SELECT p.id, p.title, p.issuer, p.level, p.doc_number, p.categories, p.eligible_community_kinds,
        p.eligible_actor_kinds, p.subsidy_ceiling::float8 AS subsidy_ceiling, p.valid_from,
        p.valid_to, p.summary,
