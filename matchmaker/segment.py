@@ -185,6 +185,14 @@ def query_terms(query: str) -> list[str]:
 
     Each term is then matched as itself, its bigrams or a synonym (``search.query``).
     """
+    return list(_terms(query))
+
+
+@functools.lru_cache(maxsize=4096)
+def _terms(query: str) -> tuple[str, ...]:
+    """query_terms, remembered: the same texts come again and again (the board's common words,
+    each need's title on its page, 6% of that page's Python), and the dictionary never changes
+    once loaded."""
     _ensure_ready()
     words: dict[str, None] = {}
     for token in jieba.cut(query):
@@ -192,7 +200,7 @@ def query_terms(query: str) -> list[str]:
         if token:
             words.setdefault(token, None)
     kept = _joined([w for w in words if w not in STOPWORDS]) if len(words) > 1 else list(words)
-    return kept or list(words)
+    return tuple(kept or words)
 
 
 def _joined(words: list[str]) -> list[str]:
