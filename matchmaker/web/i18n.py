@@ -103,11 +103,35 @@ _TEXT: Words = {
 }
 
 
-def text(lang: Lang, words: Words | None = None) -> dict[str, str]:
-    """Every common page word in ``lang``, plus a page's own ``words``."""
-    i = 0 if lang == "zh" else 1
-    merged = _TEXT | (words or {})
-    return {key: pair[i] for key, pair in merged.items()}
+class Said(dict[str, str]):
+    """A page's words in one language, each also an attribute.
+
+    A template reads ``t.word``; on a plain dict Jinja first tries the attribute and fails (an
+    AttributeError raised and caught: 0.8-1.3 µs a word against 0.15, some hundred words a page).
+    The instance's own attributes are its items.
+    """
+
+    def __init__(self, words: dict[str, str]) -> None:
+        super().__init__(words)
+        self.__dict__ = self
+
+
+#: The merged words of each page's word list in each language, made once: {(id, lang): (the list
+#: itself, kept so its id is never reused, and its words)}. Pages pass module constants.
+_SAID: dict[tuple[int, Lang], tuple[Words | None, dict[str, str]]] = {}
+
+
+def text(lang: Lang, words: Words | None = None) -> Said:
+    """Every common page word in ``lang``, plus a page's own ``words`` (a fresh copy each call:
+    a page may add to its own)."""
+    found = _SAID.get((id(words), lang))
+    if found is None or found[0] is not words:
+        i = 0 if lang == "zh" else 1
+        merged = {key: pair[i] for key, pair in (_TEXT | (words or {})).items()}
+        found = (words, merged)
+        if len(_SAID) < 256:  # word lists made on the fly are merged each time
+            _SAID[(id(words), lang)] = found
+    return Said(found[1])
 
 
 def say(lang: Lang | str, pair: tuple[str, str]) -> str:
