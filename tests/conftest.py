@@ -233,6 +233,18 @@ def page_login(client: AsyncTestClient[Litestar]) -> object:
     return sign_in
 
 
+async def post_open_need(
+    client: AsyncTestClient[Litestar], headers: dict[str, str], title: str, category: str
+) -> int:
+    """Post an open need through the API as the signed-in ``headers``; its id."""
+    made = await client.post(
+        "/api/v1/demands", headers=headers,
+        json={"title": title, "category": category, "status": "open"},
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    return int(made.json()["id"])
+
+
 async def ids(conn: asyncpg.Connection, query: str, *args: object) -> list[int]:
     """The ``id`` column of a query's rows (for picking test subjects from the demo data)."""
     return [row["id"] for row in await conn.fetch(query, *args)]

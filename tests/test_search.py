@@ -18,7 +18,7 @@ from matchmaker.queries import demands as demand_queries
 from matchmaker.search.query import compile_query
 from matchmaker.seed import load_demo
 from matchmaker.segment import tokens
-from tests.conftest import all_pages
+from tests.conftest import all_pages, post_open_need
 
 Client = AsyncTestClient[Any]
 OPPORTUNITIES = "/api/v1/opportunities"
@@ -39,14 +39,10 @@ async def test_the_judged_queries_find_what_people_mean(seeded: Any) -> None:
 
 async def test_inside_words_labels_and_english(client: Client, seeded: Any, login: Any) -> None:
     staff = await login("staff")
-    made = await client.post(
-        "/api/v1/demands", headers=staff,
-        json={"title": "羌绣坊技艺传习班", "category": "heritage", "status": "open"},
-    )  # fmt: skip
-    assert made.status_code == 201, made.text
+    made_id = await post_open_need(client, staff, "羌绣坊技艺传习班", "heritage")
     assert "羌绣" not in tokens("羌绣坊技艺传习班")  # jieba keeps 羌绣坊 whole …
     found = await all_pages(client, OPPORTUNITIES, q="羌绣")
-    assert made.json()["id"] in {d["id"] for d in found}  # … its bigrams still find it
+    assert made_id in {d["id"] for d in found}  # … its bigrams still find it
     elderly_care = {
         d["id"] for d in await all_pages(client, OPPORTUNITIES, category="elderly_care", limit=50)
     }
@@ -105,11 +101,7 @@ async def test_the_board_counts_marks_and_offers(client: Client, seeded: Any, lo
     assert f"找到 {len(api)} 条需求" in page
     assert "<mark>" in page
     staff = await login("staff")
-    made = await client.post(
-        "/api/v1/demands", headers=staff,
-        json={"title": "<b>暑期托管</b>补充", "category": "child_care", "status": "open"},
-    )  # fmt: skip
-    assert made.status_code == 201
+    await post_open_need(client, staff, "<b>暑期托管</b>补充", "child_care")
     page = (await client.get("/board", params={"q": "托管"})).text
     assert "&lt;b&gt;暑期<mark>托管</mark>&lt;/b&gt;补充" in page
     assert "<b>暑期" not in page

@@ -22,7 +22,7 @@ from matchmaker.queries.ranked import KEPT_ROWS, MADE_ROWS, Kept, Ranking
 from matchmaker.search.query import compile_query
 from matchmaker.settings import Settings
 from matchmaker.synthetic import generate
-from tests.conftest import SECRET, all_pages
+from tests.conftest import SECRET, all_pages, post_open_need
 
 Client = AsyncTestClient[Any]
 OPPORTUNITIES = "/api/v1/opportunities"
@@ -85,12 +85,7 @@ async def test_a_change_of_a_need_is_found_by_the_next_search(
     before = [d["id"] for d in await all_pages(client, OPPORTUNITIES, q="羌绣")]
     count_before = _found((await client.get("/board", params={"q": "羌绣"})).text)
     staff = await login("staff")
-    made = await client.post(
-        "/api/v1/demands", headers=staff,
-        json={"title": "羌绣坊技艺传习班", "category": "heritage", "status": "open"},
-    )  # fmt: skip
-    assert made.status_code == 201, made.text
-    new_id = made.json()["id"]
+    new_id = await post_open_need(client, staff, "羌绣坊技艺传习班", "heritage")
     after = [d["id"] for d in await all_pages(client, OPPORTUNITIES, q="羌绣")]
     assert new_id in after and set(before) < set(after)
     assert after == [d["id"] for d in await all_pages(anew, OPPORTUNITIES, q="羌绣")]
@@ -123,16 +118,12 @@ async def test_unsearched_lists_are_kept_until_a_need_changes(
     before = await counts(client)
     assert before == await counts(client) == await counts(anew)
     staff = await login("staff")
-    made = await client.post(
-        "/api/v1/demands", headers=staff,
-        json={"title": "非遗传承人进课堂", "category": "heritage", "status": "open"},
-    )  # fmt: skip
-    assert made.status_code == 201, made.text
+    made_id = await post_open_need(client, staff, "非遗传承人进课堂", "heritage")
     grown = await counts(client)
     assert grown == await counts(anew) and grown[1] == before[1]
     assert [grown[0], grown[2]] != [before[0], before[2]]
     closed = await client.post(
-        f"/api/v1/demands/{made.json()['id']}/status", headers=staff, json={"status": "cancelled"}
+        f"/api/v1/demands/{made_id}/status", headers=staff, json={"status": "cancelled"}
     )
     assert closed.status_code == 200, closed.text
     assert await counts(client) == before == await counts(anew)
@@ -145,16 +136,12 @@ async def test_a_search_is_ranked_once_and_brought_up_after_a_write(
     assert [(await client.get(u)).status_code for u in urls] == [200] * len(urls)
     assert app.state.rankings.made == 1
     staff = await login("staff")
-    made = await client.post(
-        "/api/v1/demands", headers=staff,
-        json={"title": "独居老人助餐", "category": "elderly_care", "status": "open"},
-    )  # fmt: skip
-    assert made.status_code == 201, made.text
+    made_id = await post_open_need(client, staff, "独居老人助餐", "elderly_care")
     again = [await client.get(u) for u in urls]
     # the ranking kept is brought up by the one need written, once, not ranked whole again
     assert (app.state.rankings.made, app.state.rankings.brought_up) == (1, 1)
     assert len({r.text for r in again[::2]}) == 1
-    assert made.json()["id"] in {d["id"] for d in again[0].json()["items"]}
+    assert made_id in {d["id"] for d in again[0].json()["items"]}
 
 
 async def test_requests_asking_at_once_wait_for_one_ranking() -> None:
