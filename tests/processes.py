@@ -7,13 +7,14 @@ condition with a deadline instead of sleeping a fixed time.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,17 @@ def until(check: Callable[[], Any], what: str, limit: float = 60) -> Any:
         if value:
             return value
         time.sleep(0.1)
+    pytest.fail(f"never saw: {what}")
+
+
+async def until_true(check: Callable[[], Awaitable[Any]], what: str, limit: float = 60) -> Any:
+    """:func:`until` for a check that awaits (a query): real processes, so real time."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        value = await check()
+        if value:
+            return value
+        await asyncio.sleep(0.1)
     pytest.fail(f"never saw: {what}")
 
 

@@ -36,10 +36,14 @@ async def proposal(
     community: str = "渔箭社区",
     partner: str = "注力社工",
     *,
-    expires: str = "2 days",
+    expires: str = "3 days",
     score: float = 0.82,
 ) -> int:
-    """A pending proposal of ``community``'s first open need with ``partner``, as a round makes."""
+    """A pending proposal of ``community``'s first open need with ``partner``, as a round makes.
+
+    It expires beyond the reminder's lead time (48 hours): at exactly two days, the in-process
+    worker's next housekeeping pass reminded both sides of it in the middle of tests counting
+    their notifications."""
     round_id = await conn.fetchval(
         "INSERT INTO rounds (algorithm, status) VALUES ('optimal', 'succeeded') RETURNING id"
     )
