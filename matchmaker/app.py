@@ -10,8 +10,6 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import asyncpg
-import structlog
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
@@ -66,19 +64,6 @@ STATIC_MAX_AGE = 3600
 WEB = Path(__file__).resolve().parent / "web"
 
 
-async def _close_pool(pool: asyncpg.Pool, deadline: float = 10) -> None:
-    """Close the pool, but never hang shutdown on a connection a request failed to give back."""
-    try:
-        await asyncio.wait_for(pool.close(), timeout=deadline)
-    except TimeoutError:
-        structlog.get_logger().warning(
-            "database pool did not close in time; terminating it",
-            size=pool.get_size(),
-            idle=pool.get_idle_size(),
-        )
-        pool.terminate()
-
-
 def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> Litestar:
     """Build the app. Without ``dsn`` the lifespan prepares the database from ``settings`` itself."""
     settings = settings or Settings.from_env()
@@ -114,7 +99,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             stop.set()
             if jobs is not None:
                 await asyncio.gather(jobs, return_exceptions=True)
-            await _close_pool(app.state.pool)
+            await db.close_pool(app.state.pool)
 
     return Litestar(
         route_handlers=[

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 import msgspec
+import structlog
 from litestar import Litestar, Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -31,6 +32,7 @@ __all__ = [
     "EMBEDDED_DATABASE",
     "POOL_TIMEOUT_SECONDS",
     "acquire_within",
+    "close_pool",
     "connect",
     "create_pool",
     "database_name",
@@ -147,6 +149,20 @@ async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asy
     )
     assert pool is not None
     return pool
+
+
+async def close_pool(pool: asyncpg.Pool, deadline: float = 10) -> None:
+    """Close the pool, but never hang a shutdown on a connection a request or a cancelled job
+    failed to give back (asyncpg's close waits for every one): terminate it after ``deadline``."""
+    try:
+        await asyncio.wait_for(pool.close(), timeout=deadline)
+    except TimeoutError:
+        structlog.get_logger().warning(
+            "database pool did not close in time; terminating it",
+            size=pool.get_size(),
+            idle=pool.get_idle_size(),
+        )
+        pool.terminate()
 
 
 async def ensure_database(server_dsn: str, database: str) -> str:

@@ -134,7 +134,7 @@ async def run(
         pgq.shutdown.set()
         queue.cancel()
         await asyncio.gather(queue, return_exceptions=True)
-        await queue_pool.close()
+        await db.close_pool(queue_pool)
         log.info("worker stopped", worker=str(worker))
 
 
