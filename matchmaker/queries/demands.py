@@ -117,13 +117,14 @@ async def list_demands(
     ]  # fmt: skip
     if kept is None or f.q:
         return await fetch_page(conn, Q["list"], sort, spec, args, limit, cursor, _demand)
-    return await _unsearched_page(conn, kept, sort, args, limit, cursor)
+    return await _unsearched_page(conn, kept, sort, spec, args, limit, cursor)
 
 
 async def _unsearched_page(
     conn: asyncpg.Connection,
     kept: Kept,
     sort: DemandSort,
+    spec: Sort,
     args: list[Any],
     limit: int,
     cursor: str | None,
@@ -141,7 +142,7 @@ async def _unsearched_page(
     async def page() -> tuple[list[int], str | None]:
         nonlocal made
         made, next_cursor = await fetch_page(
-            conn, Q["list"], sort, SORTS[sort], args, limit, cursor, _demand
+            conn, Q["list"], sort, spec, args, limit, cursor, _demand
         )
         return [d.id for d in made], next_cursor
 
