@@ -1,5 +1,6 @@
 """The dashboard on a phone (375 px), in Chinese and English: every chart drawn by the page's own
-ECharts build, its labels readable (month labels thinned or turned, long names wrapped, not cut)."""
+ECharts build, its labels readable (month labels thinned or turned, long names wrapped, not cut,
+a ring's counts on the ring)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ LABELS = """() => [...document.querySelectorAll('.chart[data-chart]')].map(el =>
         categories: axis ? axis.data.length : 0,
         horizontal: !!(axis && (option.yAxis || []).includes(axis)),
         label: axis ? axis.axisLabel : null,
+        pie: option.series[0].type === 'pie' ? option.series[0].label : null,
     };
 })"""
 
@@ -39,6 +41,12 @@ async def test_the_dashboard_is_readable_on_a_phone(browser: Any, live_server: s
         scripts.clear()
         await phone.goto(f"/dashboard?lang={lang}")
         await _readable(phone)
+        # a community's name is not cut into one character a line beside its gaps
+        first = await phone.evaluate(
+            "() => [...document.querySelectorAll('#gaps-table tbody td:first-child')]"
+            ".map(td => td.getBoundingClientRect().width)"
+        )
+        assert first and min(first) >= 96, first  # six characters or more
         # the dashboard's own build, and no other ECharts
         echarts = [s for s in scripts if "echarts" in s]
         assert len(echarts) == 1 and "echarts-dashboard-" in echarts[0], scripts
@@ -59,6 +67,10 @@ async def _readable(phone: Any) -> None:
         assert chart["drawn"] and chart["canvas"], chart
         width, height = chart["canvas"]
         assert 200 < width <= 375 and height > 150, chart  # sized to its box, not the desktop
+        if chart["pie"] is not None:
+            # a name outside the ring was cut to "…" at this width: the count sits on the ring
+            # and the names in the legend
+            assert chart["pie"]["position"] == "inside", chart
         label = chart["label"]
         if label is None:
             continue

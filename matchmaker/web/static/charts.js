@@ -112,7 +112,11 @@
         radius: small ? ["35%", "60%"] : ["40%", "68%"],
         center: ["50%", "45%"],
         data: data.items,
-        label: { formatter: "{b}\n{c}", fontSize: small ? 11 : 13 }
+        // on a phone a name outside the ring is cut to "…": the count goes on the ring, the
+        // names stay in the legend below
+        label: small
+          ? { position: "inside", formatter: "{c}", color: "#fff", fontSize: 12, fontWeight: "bold" }
+          : { formatter: "{b}\n{c}", fontSize: 13 }
       }]
     };
   }
