@@ -336,3 +336,30 @@ async def test_the_district_list_is_kept_a_minute_and_a_restart_reads_it_afresh(
         await seeded.execute("UPDATE districts SET name = '试验二区' WHERE name = '试验新区'")
     async with AsyncTestClient(app=app) as restarted:  # a new lifespan keeps nothing
         assert "试验二区" in (await restarted.get("/board")).text
+
+
+#: Every page an admin can open from the header (an admin's header holds every link).
+ADMIN_PAGES = (
+    "/board", "/libraries", "/libraries/actors", "/rounds", "/dashboard", "/reports", "/fair",
+    "/accounts", "/verification", "/registrations", "/audit", "/notifications",
+    "/need-templates", "/search/synonyms",
+)  # fmt: skip
+
+
+async def test_the_header_reads_the_same_on_every_page(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    """A page's own words never rename a header link (the reports once called 撮合轮次 by the
+    name of their own section)."""
+    await page_login("admin")
+    for lang in ("zh", "en"):
+        headers = set()
+        for path in ADMIN_PAGES:
+            page = await client.get(path, params={"lang": lang})
+            assert page.status_code == 200, path
+            nav = re.search(r'<nav aria-label="[^"]*">(.*?)</nav>', page.text, re.S)
+            assert nav, path
+            headers.add(tuple(re.findall(r">([^<>]+)</a>", nav.group(1))))
+        assert len(headers) == 1, headers
+        (links,) = headers
+        assert ("撮合轮次" if lang == "zh" else "Match rounds") in links

@@ -68,7 +68,7 @@ WORDS: Words = FILTER_WORDS | {
     "place": ("地区", "Area"),
     "categories": ("需求类别（本期发布）", "Needs by category (posted in the period)"),
     "category": ("类别", "Category"),
-    "rounds": ("撮合推荐明细", "Proposals of the period's rounds"),
+    "round_proposals": ("撮合推荐明细", "Proposals of the period's rounds"),
     "round": ("轮次", "Round"),
     "need": ("需求", "Need"),
     "community": ("社区", "Community"),
