@@ -1,6 +1,6 @@
 """``matchmaker bench scale``: a city- or province-sized round, whole and split, on worker processes.
 
-The synthetic marketplace of a profile (``synthetic_profiles``) is written into ``<db>_scale``.
+The synthetic marketplace of a profile (``synthetic.profiles``) is written into ``<db>_scale``.
 Then the same round over everything runs three ways, each on real ``matchmaker worker``
 processes started for it: whole on one worker; split by district on one worker; split by
 district on two. For each the table gives the wall time from queueing to done, the per-phase times
@@ -28,7 +28,7 @@ from matchmaker.queries import rounds as q
 from matchmaker.queries import sql
 from matchmaker.services import rounds as round_service
 from matchmaker.settings import Settings
-from matchmaker.synthetic_profiles import PROFILES
+from matchmaker.synthetic.profiles import PROFILES
 
 __all__ = ["run_scale_bench"]
 

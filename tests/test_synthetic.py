@@ -9,10 +9,10 @@ from typing import Any
 import asyncpg
 import pytest
 
-from matchmaker import db, synthetic
+from matchmaker import db
 from matchmaker.errors import Conflict, Invalid
 from matchmaker.segment import query_text
-from matchmaker.synthetic import generate
+from matchmaker.synthetic import generate, rows
 from matchmaker.vocab import (
     ActorKind,
     Category,
@@ -170,7 +170,7 @@ async def test_the_titles_are_searchable(conn: asyncpg.Connection) -> None:
 async def test_the_same_seed_writes_the_same_rows(
     conn: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(synthetic, "CHUNK", 70)  # several batches of demands, as at scale
+    monkeypatch.setattr(rows, "CHUNK", 70)  # several batches of demands, as at scale
     await generate(conn, demands=300, communities=20, partners=30, seed=3, today=TODAY)
     first = await _snapshot(conn)
     await conn.execute(f"TRUNCATE {WRITTEN} RESTART IDENTITY CASCADE")
@@ -247,7 +247,7 @@ async def test_a_failure_half_way_leaves_nothing_behind(conn: asyncpg.Connection
 async def test_a_failure_during_the_demands_copy_leaves_nothing_behind(
     conn: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    drawn = synthetic._demands
+    drawn = rows._demands
     batches: list[int] = []
 
     def fail_on_the_third_batch(*args: Any) -> Any:
@@ -256,8 +256,8 @@ async def test_a_failure_during_the_demands_copy_leaves_nothing_behind(
             raise RuntimeError("interrupted")
         return drawn(*args)
 
-    monkeypatch.setattr(synthetic, "CHUNK", 50)
-    monkeypatch.setattr(synthetic, "_demands", fail_on_the_third_batch)
+    monkeypatch.setattr(rows, "CHUNK", 50)
+    monkeypatch.setattr(rows, "_demands", fail_on_the_third_batch)
     with pytest.raises(RuntimeError, match="interrupted"):
         await generate(conn, demands=200, seed=10)
     assert set((await _counts(conn)).values()) == {0}

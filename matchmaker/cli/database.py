@@ -6,7 +6,7 @@ import click
 
 from matchmaker import db
 from matchmaker.cli.running import guard, run, settings_from_env
-from matchmaker.synthetic_profiles import PROFILES
+from matchmaker.synthetic.profiles import PROFILES
 
 __all__ = ["migrate", "reindex", "seed"]
 
