@@ -92,6 +92,7 @@ def test_bench_search_reports_recall_precision_and_the_statements_before_and_now
     overall = re.search(r"overall: recall \d+/\d+ = ([\d.]+)% · precision", out)
     assert overall and float(overall[1]) >= 95
     assert "| 养老 |" in out.split("before: found")[1] and "now ÷ before" in out
+    assert "now: ranking + page ms" in out  # the cold search as the board makes it
 
 
 def test_bench_notify_reports_telling_and_sending_against_their_baselines(
