@@ -118,6 +118,79 @@ async def test_a_partner_picks_its_location_from_the_places_the_app_knows(
     assert f'<option value="c{community["id"]}" selected>' in again
 
 
+async def test_the_place_list_holds_the_districts_served_not_every_community(
+    client: Client, seeded: Any, page_login: Any
+) -> None:
+    """A province has some 50,000 communities: the select lists every district's centre and the
+    communities of the districts the organisation serves or lies in; any place can still be
+    chosen (looked up by its key), and coordinates typed by hand say where they lie."""
+    actor = await my_actor(seeded)
+    served = await seeded.fetchval(
+        "SELECT array_agg(district_id) FROM actor_districts WHERE actor_id = $1", actor["id"]
+    )
+    elsewhere = await seeded.fetchrow(
+        "SELECT c.id, c.name, c.district_id, c.lat::float8 AS lat, c.lon::float8 AS lon "
+        "FROM communities c WHERE c.archived_at IS NULL AND NOT c.district_id = ANY ($1) "
+        "ORDER BY c.id LIMIT 1",
+        served,
+    )
+    centres = await seeded.fetchval("SELECT count(*) FROM districts WHERE lat IS NOT NULL")
+    token = await page_login("partner")
+    page = (await client.get("/profile")).text
+    assert page.count("（区县中心）</option>") == centres  # every district's centre
+    assert f'<option value="c{elsewhere["id"]}"' not in page  # not every community
+    listed = await seeded.fetchval(
+        "SELECT count(*) FROM communities WHERE archived_at IS NULL AND district_id = ANY ($1)",
+        served,
+    )
+    assert len(re.findall(r'<option value="c\d+"', page)) == listed
+
+    # a community outside the list is still found by its key, and is then listed and selected
+    moved = await client.post(
+        "/profile",
+        data=profile_form(actor, token, place=f"c{elsewhere['id']}", lat="", lon="",
+                          district_ids=["", *map(str, served)]),
+        follow_redirects=False,
+    )  # fmt: skip
+    assert moved.status_code == 303, moved.text
+    row = await seeded.fetchrow(
+        "SELECT lat::float8, lon::float8 FROM actors WHERE id = $1", actor["id"]
+    )
+    assert (round(row[0], 5), round(row[1], 5)) == (
+        round(elsewhere["lat"], 5),
+        round(elsewhere["lon"], 5),
+    )
+    again = (await client.get("/profile")).text
+    assert f'<option value="c{elsewhere["id"]}" selected>' in again
+    assert 'data-testid="place-now"' not in again
+
+    # coordinates typed by hand, a little off the community: the page says how far from it
+    typed = await client.post(
+        "/profile",
+        data=profile_form(actor, token, place="", lat=f"{elsewhere['lat'] + 0.01:.6f}",
+                          lon=f"{elsewhere['lon']:.6f}", district_ids=["", *map(str, served)]),
+        follow_redirects=False,
+    )  # fmt: skip
+    assert typed.status_code == 303, typed.text
+    after = (await client.get("/profile")).text
+    near = re.search(r'data-testid="place-now">现在的坐标离「([^」]+)」约 ([\d.]+) 公里。', after)
+    assert near and float(near[2]) < 1.2, near
+
+    # a choice that names no place changes nothing: the typed coordinates stand
+    for key in ("c999999999", "x1", "c1; DROP", "d"):
+        kept = await client.post(
+            "/profile",
+            data=profile_form(actor, token, place=key, lat="30.5", lon="104.0",
+                              district_ids=["", *map(str, served)]),
+            follow_redirects=False,
+        )  # fmt: skip
+        assert kept.status_code == 303, (key, kept.text)
+        row = await seeded.fetchrow(
+            "SELECT lat::float8, lon::float8 FROM actors WHERE id = $1", actor["id"]
+        )
+        assert (row[0], row[1]) == (30.5, 104.0), key
+
+
 async def test_closing_a_partnership_publishes_no_case_unless_ticked_and_shows_a_preview(
     client: Client, seeded: Any, page_login: Any
 ) -> None:

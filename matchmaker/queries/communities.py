@@ -16,12 +16,14 @@ __all__ = [
     "SORTS",
     "CommunityFilters",
     "archive",
+    "district_at",
     "district_exists",
     "districts",
     "get",
     "insert",
     "list_communities",
     "missing_districts",
+    "place",
     "places",
     "row_for_update",
     "town_district",
@@ -154,6 +156,22 @@ class Place(msgspec.Struct, frozen=True):
     lon: float
 
 
-async def places(conn: asyncpg.Connection) -> list[Place]:
-    """Every district centre and community with its coordinates, by district then name."""
-    return [Place(**dict(r)) for r in await conn.fetch(Q["places"])]
+async def places(conn: asyncpg.Connection, district_ids: list[int]) -> list[Place]:
+    """Every district centre, and the communities of ``district_ids``, with their coordinates, by
+    district then name."""
+    return [Place(**dict(r)) for r in await conn.fetch(Q["places"], district_ids)]
+
+
+async def district_at(conn: asyncpg.Connection, lat: float, lon: float) -> int | None:
+    """The district of a community at (lat, lon), to five decimals; None when none lies there."""
+    found = await conn.fetchval(Q["district_at"], lat, lon)
+    return None if found is None else int(found)
+
+
+async def place(conn: asyncpg.Connection, key: str) -> Place | None:
+    """The place of ``key`` (``d12``: a district's centre; ``c345``: a community), or None."""
+    kind, ident = key[:1], key[1:]
+    if kind not in ("c", "d") or not ident.isascii() or not ident.isdigit() or len(ident) > 18:
+        return None
+    row = await conn.fetchrow(Q["place"], kind, int(ident))
+    return None if row is None else Place(**dict(row))

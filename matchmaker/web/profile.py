@@ -128,12 +128,19 @@ async def _profile_page(
     status: int = 200,
     saved: bool = False,
 ) -> Template:
-    known = await community_queries.places(conn)
+    districts = await districts_of(conn)
+    lat, lon = (values.get(k) for k in ("lat", "lon"))
+    point = places.at(lat, lon)
+    lying = None if point is None else await community_queries.district_at(conn, *point)
+    served = [d.id for d in actor.districts] + ([] if lying is None else [lying])
+    shown = places.listed(served, lat, lon, districts)
+    known = await community_queries.places(conn, shown)
+    place = places.chosen(lat, lon, known)
     return render(
         request, "profile.html", words=WORDS | places.WORDS, status=status, actor=actor, v=values,
-        errors=errors or {}, saved=saved, districts=await districts_of(conn), stale=status == 412,
-        places=places.grouped(known),
-        place=places.chosen(values.get("lat"), values.get("lon"), known),
+        errors=errors or {}, saved=saved, districts=districts, stale=status == 412,
+        places=places.grouped(known), place=place,
+        near=None if place else places.nearest(lat, lon, known),
     )  # fmt: skip
 
 
@@ -157,7 +164,8 @@ async def profile_save(request: Req, conn: Conn) -> Answer:
     """Save the profile through ``services.actors.patch``; refusals show next to their fields."""
     user = _me(request)
     actor_id = _actor_id(user)
-    values = places.with_place(read(await request.form()), await community_queries.places(conn))
+    values = read(await request.form())
+    values = places.with_place(values, await community_queries.place(conn, places.picked(values)))
     body, errors = parse(values, ActorPatch, lang=lang_of(request), skip=FIXED)
     errors = _explained(request, errors)
     status = 422

@@ -82,7 +82,8 @@ WHERE NOT EXISTS (SELECT 1 FROM districts di WHERE di.id = x.id);
 
 -- name: places
 -- The places a partner may pick as its location instead of typing coordinates: each district's
--- centre, then its communities (with their town), by district and name.
+-- centre, then the communities (with their town) of the districts $1 only — a province holds some
+-- 50,000, megabytes of options no one could scroll — by district and name.
 SELECT p.key, p.district, p.name, p.lat, p.lon
 FROM (
     SELECT 'd' || di.id AS key, di.id AS district_id, di.name AS district, 0 AS rank,
@@ -95,6 +96,31 @@ FROM (
     FROM communities c
     JOIN districts di ON di.id = c.district_id
     LEFT JOIN towns t ON t.id = c.town_id
-    WHERE c.archived_at IS NULL
+    WHERE c.archived_at IS NULL AND c.district_id = ANY ($1::bigint[])
 ) AS p
 ORDER BY p.district_id, p.rank, p.name;
+
+-- name: district_at
+-- The district of a community lying at these coordinates (to five decimals, as the profile form
+-- matches a place it lists), if one does: where a partner that picked a community is.
+SELECT c.district_id
+FROM communities c
+WHERE c.archived_at IS NULL
+  AND round(c.lat::numeric, 5) = round($1::numeric, 5)
+  AND round(c.lon::numeric, 5) = round($2::numeric, 5)
+LIMIT 1;
+
+-- name: place
+-- plan: once
+-- One place by its key, wherever it lies: a district's centre ($1 = 'd') or a community ($1 = 'c'),
+-- $2 its id. What a partner picked, looked up when the form is saved.
+SELECT 'd' || di.id AS key, di.name AS district, di.name AS name, di.lat::float8 AS lat,
+       di.lon::float8 AS lon
+FROM districts di
+WHERE $1::text = 'd' AND di.id = $2::bigint AND di.lat IS NOT NULL AND di.lon IS NOT NULL
+UNION ALL
+SELECT 'c' || c.id, di.name, COALESCE(t.name || ' · ', '') || c.name, c.lat::float8, c.lon::float8
+FROM communities c
+JOIN districts di ON di.id = c.district_id
+LEFT JOIN towns t ON t.id = c.town_id
+WHERE $1::text = 'c' AND c.id = $2::bigint AND c.archived_at IS NULL;
