@@ -81,3 +81,47 @@ async def test_sort_by_fit_needs_a_signed_in_partner(
             "/api/v1/opportunities", params={"sort": "fit"}, headers=headers
         )
         assert response.status_code == 400 and response.json()["field"] == "sort"
+
+
+async def test_a_partners_ranking_reads_only_the_needs_it_might_reach_and_misses_none(
+    conn: Any,
+) -> None:
+    """The board's ranking by fit starts from the needs a partner might be proposed for (its
+    districts, its radius's box, what it delivers from afar, the categories it can do): it finds
+    every pair a round could propose among all open needs, for partners of every reach."""
+    from matchmaker.queries import demands as demand_queries
+    from matchmaker.services import fit as fit_service
+    from matchmaker.synthetic import generate
+
+    await generate(conn, demands=1500, communities=90, partners=240, seed=5, districts=4,
+                   remote_share=0.3)  # fmt: skip
+    # some partners reach only by their radius, far beyond the districts they list
+    await conn.execute(
+        "UPDATE actors SET service_radius_km = 400, remote_resource_types = '{}' "
+        "WHERE id IN (SELECT id FROM actors ORDER BY id LIMIT 5)"
+    )
+    await conn.execute(
+        "DELETE FROM actor_districts WHERE actor_id IN (SELECT id FROM actors ORDER BY id LIMIT 5)"
+    )
+    everything = demand_queries.DemandFilters(status="open")
+    every_open = [
+        r["id"]
+        for r in await conn.fetch(
+            "SELECT id FROM demands WHERE status = 'open' AND archived_at IS NULL ORDER BY id"
+        )
+    ]
+    assert len(every_open) > 1000
+    partners = await conn.fetch(
+        "SELECT id, service_radius_km > 0 AS radius, cardinality(remote_resource_types) > 0 "
+        "AS remote FROM actors ORDER BY id"
+    )
+    shapes = {(r["radius"], r["remote"]) for r in partners}
+    assert shapes == {(False, False), (False, True), (True, False), (True, True)}
+    narrowed = 0
+    for partner in partners[:60]:
+        reached = await demand_queries.open_ids(conn, everything, partner["id"])
+        assert set(reached) <= set(every_open)
+        whole = await fit_service.fit(conn, partner["id"], every_open)
+        assert await fit_service.fit(conn, partner["id"], reached) == whole, partner["id"]
+        narrowed += len(reached) < len(every_open) / 2
+    assert narrowed > 30  # most partners' boards read a fraction of the needs

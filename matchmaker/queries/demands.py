@@ -11,6 +11,7 @@ from matchmaker.models.demands import Demand, DemandSort, Interest, InterestInNe
 from matchmaker.queries import one, sql
 from matchmaker.queries.paging import Sort, by_relevance, cursor_args, fetch_page, paginate, render
 from matchmaker.queries.ranked import KEPT_ROWS, MADE_ROWS, Kept, Ranking
+from matchmaker.vocab import related_pairs
 
 __all__ = [
     "SORTS",
@@ -312,12 +313,13 @@ async def interests_in_community(
     return [msgspec.convert(dict(r), InterestInNeed) for r in rows]
 
 
-async def open_ids(conn: asyncpg.Connection, filters: DemandFilters) -> list[int]:
-    """Ids of every open demand matching ``filters`` (``q`` already segmented)."""
+async def open_ids(conn: asyncpg.Connection, filters: DemandFilters, actor_id: int) -> list[int]:
+    """Ids of the open demands matching ``filters`` (``q`` already segmented) that partner
+    ``actor_id`` might be proposed for (a superset of a round's candidates: see the SQL)."""
     f = filters
     ids = await conn.fetchval(
         Q["open_ids"], f.district_id, f.town_id, f.community_id, f.category, f.resource_type,
-        f.target_group, f.urgency, f.community_kind, f.q or None,
+        f.target_group, f.urgency, f.community_kind, f.q or None, actor_id, *related_pairs(),
     )  # fmt: skip
     return list(ids)
 

@@ -86,7 +86,7 @@ async def ranked_counted(
     cursor: str | None,
 ) -> tuple[list[Demand], str | None, int]:
     """:func:`ranked` with how many needs it ranks in all (the board's count, when by fit)."""
-    scores = await fit(conn, actor_id, await demand_queries.open_ids(conn, filters))
+    scores = await fit(conn, actor_id, await demand_queries.open_ids(conn, filters, actor_id))
     order = sorted((-score, demand_id) for demand_id, (score, _) in scores.items())
     key, after = cursor_args("fit", BY_FIT, cursor)
     if after is not None:
