@@ -35,6 +35,7 @@ __all__ = ["SyntheticReport", "generate"]
 Q = sql("synthetic")
 RESERVE_IDS = Q["reserve_ids"]
 SEED_LOADED = Q["seed_loaded"]
+ANALYZE_WRITTEN = Q["analyze_written"]
 
 COLUMNS: dict[str, list[str]] = {
     "districts": ["id", "name", "city", "lat", "lon"],
@@ -188,6 +189,7 @@ async def generate(
         if exc.table_name != "districts":
             raise
         raise _already_loaded(seed) from None  # a concurrent run of the same seed won the race
+    await conn.execute(ANALYZE_WRITTEN)
     return SyntheticReport(
         seed=seed,
         rows=writer.rows,
