@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import zipfile
 from typing import Any
 
@@ -359,3 +360,34 @@ async def test_the_dashboard_takes_the_same_area_and_period_filters(
     assert (
         await client.get("/dashboard", params={"area": f"district:{chenghua}"})
     ).status_code == 403
+
+
+async def test_a_province_sized_area_stops_the_page_tables_a_level_up_and_lists_the_first_gaps(
+    client: Client, seeded: Any, page_login: Any, login: Any
+) -> None:
+    """Down to every community a province's report page was 50 MB: the page's place tables stop
+    at the level that would pass 400 rows and say so, the communities falling short are listed
+    fifty at a time (the dashboard's too), and the API and the workbook keep every place."""
+    from matchmaker.synthetic import generate
+
+    await generate(seeded, demands=600, communities=450, partners=40, seed=4, districts=3)
+    communities = await seeded.fetchval(
+        "SELECT count(*) FROM communities WHERE archived_at IS NULL"
+    )
+    await page_login("admin")
+    page = (await client.get("/reports", params=WIDE)).text
+    cut = re.search(r'data-testid="places-cut">([^<]+)<', page)
+    assert cut and f"社区共 {communities} 个" in cut[1], cut
+    assert 'class="level-community"' not in page and 'class="level-town"' in page
+    gaps = page.split('id="table-gaps"')[1].split("</table>")[0]
+    assert gaps.count("<tr>") == 1 + 50  # the header and the first fifty
+    short = int(re.search(r"只列出前 50 条，共 (\d+) 条", page)[1])
+    assert short > 50
+
+    whole = (await client.get("/api/v1/reports", params=WIDE, headers=await login("admin"))).json()
+    assert sum(p["level"] == "community" for p in whole["places"]) == communities
+
+    board = (await client.get("/dashboard")).text
+    listed = board.split('id="gaps-table"')[1].split("</table>")[0]
+    assert listed.count("<tr>") == 1 + 50
+    assert f"只列出前 50 个，共 {short} 个" in board and 'href="/reports#h-gaps"' in board

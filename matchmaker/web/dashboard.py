@@ -81,6 +81,10 @@ WORDS: Words = FILTER_WORDS | {
     "all_meet": ("所有社区都已达标。", "Every community meets the standard."),
     "community": ("社区", "Community"),
     "gaps": ("差距（现有 / 标准）", "Gaps (has / needs)"),
+    "gaps_more": (
+        "只列出前 {n} 个，共 {total} 个；全部见报表。",
+        "The first {n} of {total}; the reports have them all.",
+    ),
     "partners": ("最活跃的合作伙伴", "Most active partners"),
     "partners_label": (
         "条形图：前 {n} 个合作伙伴表达意向、收到推荐、接受推荐和完成合作的次数，数据见下表。",
@@ -132,6 +136,10 @@ def _month_labels(months: list[str], lang: Lang) -> list[str]:
 def _bar_height(rows: int, series: int) -> int:
     """Pixels for a horizontal bar chart: each row tall enough for its bars and its label."""
     return max(220, 48 + rows * (12 + 10 * series))
+
+
+#: Communities falling short listed on the dashboard (all of them are in the reports' workbook).
+GAPS_SHOWN = 50
 
 
 def _gaps(lang: Lang, stats: Stats) -> list[dict[str, Any]]:
@@ -203,7 +211,9 @@ def _figures(lang: Lang, stats: Stats, months: list[Any], partners: list[Any]) -
             ],
             "colors": ["#27ae60", "#c0392b"],
         },
-        "gaps": _gaps(lang, stats),
+        # a province has tens of thousands falling short: the first few, the rest in the reports
+        "gaps": (gaps := _gaps(lang, stats))[:GAPS_SHOWN],
+        "gaps_total": len(gaps),
         "partners": partners,
         "partners_chart": _bars(
             [p["actor_name"] for p in partners],

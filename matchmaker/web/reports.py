@@ -9,6 +9,7 @@ next to its field in the page's language (400); a place outside a coordinator's 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -40,6 +41,9 @@ __all__ = ["FILTER_WORDS", "WORDS", "filters_of", "problem", "report_page", "rep
 
 #: The page lists this many proposals and needs left open (the workbook has them all).
 SHOWN = 50
+#: At most this many places a table (more only when the first level alone has more): a province's
+#: tables down to its 50,000 communities made a 50 MB page.
+PLACE_ROWS = 400
 
 #: The words of the area and period filters (``_area_filter.html``), here and on the dashboard.
 FILTER_WORDS: Words = {
@@ -68,6 +72,11 @@ WORDS: Words = FILTER_WORDS | {
     "place": ("地区", "Area"),
     "categories": ("需求类别（本期发布）", "Needs by category (posted in the period)"),
     "category": ("类别", "Category"),
+    "places_cut": (
+        "表中只列到上一级：{hidden}共 {n} 个，在“地区”中选一个地区看它的下一级，或下载 Excel 看全部。",
+        "The tables stop one level up: there are {n} more at the {hidden} level. Pick an area above "
+        "to see its next level, or download the workbook for all of them.",
+    ),
     "round_proposals": ("撮合推荐明细", "Proposals of the period's rounds"),
     "round": ("轮次", "Round"),
     "need": ("需求", "Need"),
@@ -107,6 +116,21 @@ def problem(error: Invalid, lang: Lang) -> dict[str, str]:
 async def filters_of(conn: asyncpg.Connection, user: Any) -> list[dict[str, Any]]:
     """The places the user may pick, coarsest first (the filter's choices)."""
     return [dict(r) for r in await q.choices(conn, area_of(user))]
+
+
+def _levels(places: list[Any]) -> tuple[set[str], str | None, int]:
+    """The levels the page's place tables show — coarsest first, while the rows stay within
+    :data:`PLACE_ROWS` — the first level left out, and how many places it holds."""
+    counts = Counter(p.level for p in places)
+    shown: set[str] = set()
+    total = 0
+    for level in LEVEL_LABELS:
+        n = counts.get(level, 0)
+        if n and shown and total + n > PLACE_ROWS:
+            return shown, level, n
+        shown.add(level)
+        total += n
+    return shown, None, 0
 
 
 def _table(lang: Lang, table: Any, places: list[Any]) -> dict[str, Any]:
@@ -167,16 +191,25 @@ async def report_page(
             "to": report.until.isoformat(),
         }
         area_name = say(lang, WORDS["all_mine"]) if report.area.level == "all" else report.area.name
+        levels, cut, hidden = _levels(report.places)
+        shown_places = [p for p in report.places if p.level in levels]
+        gaps = _gaps(lang, report)
         values = {
             "report": report,
             "heading": say(lang, WORDS["period"]).format(
                 area=area_name, since=typed["from"], until=typed["to"]
             ),
-            "tables": [_table(lang, t, report.places) for t in PLACE_TABLES],
+            "tables": [_table(lang, t, shown_places) for t in PLACE_TABLES],
+            "cut": None
+            if cut is None
+            else say(lang, WORDS["places_cut"]).format(
+                hidden=say(lang, LEVEL_LABELS[cut]), n=hidden
+            ),
+            "gaps_total": len(gaps),
             "components": [(c, say(lang, COMPONENT_LABELS[c])) for c in COMPONENTS],
             "proposals": report.proposals[:SHOWN],
             "left_open": report.left_open[:SHOWN],
-            "gaps": _gaps(lang, report),
+            "gaps": gaps[:SHOWN],
             "download": "/reports.xlsx?" + urlencode(typed),
         }
     return render(
