@@ -50,6 +50,7 @@ from matchmaker.api.verification import VerificationController
 from matchmaker.auth import PasswordChecks, make_auth
 from matchmaker.errors import exception_handlers
 from matchmaker.queries import ranked
+from matchmaker.services import text_model
 from matchmaker.services.bootstrap import prepare_database
 from matchmaker.settings import Settings
 from matchmaker.web.errors import for_pages
@@ -86,6 +87,8 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
         # searches' best-first orders, kept while no need changes (None: each search ranks anew)
         app.state.rankings = ranked.Kept(settings.search_kept) if settings.search_kept else None
         app.state.settings = settings
+        # the pages' text model is fitted and refitted apart, on this pool (text_model.recent)
+        text_model.refit_from(app.state.pool, warm=True)
         await asyncio.to_thread(segment.load)
         stop = asyncio.Event()
         jobs = None
@@ -99,6 +102,7 @@ def create_app(settings: Settings | None = None, *, dsn: str | None = None) -> L
             stop.set()
             if jobs is not None:
                 await asyncio.gather(jobs, return_exceptions=True)
+            await text_model.stop_refits()
             await db.close_pool(app.state.pool)
 
     return Litestar(

@@ -142,6 +142,16 @@ async def database_dsn(database_factory: object) -> str:
     return await database_factory()  # type: ignore[operator, no-any-return]
 
 
+@pytest.fixture(autouse=True)
+def fresh_text_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no text model kept: the pages' model may lag the library's text
+    (``services.text_model.recent``), and one test's library is not the next one's."""
+    from matchmaker.services import text_model
+
+    monkeypatch.setattr(text_model, "_latest", {})
+    monkeypatch.setattr(text_model, "_started", {})
+
+
 @pytest.fixture
 async def conn(database_dsn: str) -> AsyncIterator[asyncpg.Connection]:
     """A connection to the session database, emptied of all data first."""

@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from matchmaker.queries import rounds as rounds_q
 from matchmaker.services import text_model
 from tests.test_rounds import wait
 
@@ -43,6 +44,47 @@ async def test_the_model_is_refitted_once_the_librarys_text_changes(seeded: Any)
     refitted = await text_model.current(seeded)
     assert refitted is not first and refitted.revision != first.revision
     assert refitted.documents == first.documents
+
+
+async def test_pages_use_a_model_a_few_minutes_behind_and_refit_it_apart_once(
+    seeded: Any, database_dsn: str, monkeypatch: Any
+) -> None:
+    """A province's library takes seconds to fit and moves with every need: a page keeps the
+    model it has, one refit starts apart once the last is :data:`REFIT_SECONDS` old, and a round
+    always gets the model of the library as it is."""
+    from matchmaker import db
+
+    now = [1000.0]
+    monkeypatch.setattr(text_model, "clock", lambda: now[0])
+    pool = await db.create_pool(database_dsn, min_size=1, max_size=2)
+    text_model.refit_from(pool)
+    try:
+        first = await text_model.recent(seeded)  # none yet: fitted here
+        assert first.revision == await rounds_q.library_revision(seeded)
+        await seeded.execute(
+            "UPDATE actors SET description = description || '，新增长者助浴服务' WHERE id = 1"
+        )
+        moved = await rounds_q.library_revision(seeded)
+        assert await text_model.recent(seeded) is first and not text_model.refitting()  # too soon
+        exact = await text_model.current(seeded)  # a round's: the library as it is
+        assert exact.revision == moved
+
+        # a round fitted the new text meanwhile: pages get it at once
+        assert await text_model.recent(seeded) is exact
+        await seeded.execute(
+            "UPDATE actors SET description = description || '，还有上门理发' WHERE id = 1"
+        )
+        newest = await rounds_q.library_revision(seeded)
+        now[0] += text_model.REFIT_SECONDS
+        assert await text_model.recent(seeded) is exact  # still the one it has ...
+        (refit,) = text_model.refitting()  # ... and one refit apart, not one a view
+        assert await text_model.recent(seeded) is exact and len(text_model.refitting()) == 1
+        refitted = await refit
+        assert refitted.revision == newest and await text_model.recent(seeded) is refitted
+        assert not text_model.refitting()
+    finally:
+        await text_model.stop_refits()
+        await pool.close()
 
 
 async def test_an_open_need_says_what_it_would_take(

@@ -126,6 +126,14 @@ def test_text_vectors_merge_repeats_exactly_as_distinct_ngrams_did(
     assert np.array_equal(fast.toarray(), plain.toarray())
 
 
+def test_a_model_of_an_empty_library_scores_every_text_zero() -> None:
+    """A fresh database has no text yet: its model knows no n-gram, and scores, not fails."""
+    empty = TextModel.fit([])
+    assert empty.documents == 0
+    sims = empty.similarity(["长者助餐服务", ""], ["老年食堂"], [0, 1], [0, 0])
+    assert sims.tolist() == [0.0, 0.0]
+
+
 @SETTINGS
 @given(texts_st, texts_st, st.lists(st.integers(0, 20), max_size=8))
 def test_library_texts_take_their_fitted_rows_exactly_as_built(

@@ -142,7 +142,10 @@ class TextModel:
         docs, keys = _ngrams(texts)
         col = np.searchsorted(self.keys, keys)
         col = np.minimum(col, max(len(self.keys) - 1, 0))
-        known = (len(self.keys) > 0) & (self.keys[col] == keys) if len(keys) else np.zeros(0, bool)
+        # a model of an empty library knows no n-gram (and has no key to compare with)
+        known = (
+            (self.keys[col] == keys) if len(keys) and len(self.keys) else np.zeros(len(keys), bool)
+        )
         docs, col = docs[known], col[known]
         m = sparse.csr_matrix(
             (np.ones(len(col)), (docs, col)),

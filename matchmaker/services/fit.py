@@ -1,7 +1,9 @@
 """A partner's fit with needs: the score a match round would give each pair, with its parts.
 
 The same :mod:`services.scoring` a round uses scores the partner against the needs in view, with
-the library's one text model — so a pair's fit on the board is the score a round would give it.
+the library's one text model — so a pair's fit on the board is the score a round would give it
+(with the model pages use, which may lag the library's text by a few minutes:
+``text_model.recent``).
 Ranking by fit looks only at the needs the partner could be proposed for in a round (it does the
 work, and can be there or can deliver it from afar; a need for the partner itself is left out).
 A pair the partner could not be proposed for has no fit.
@@ -41,7 +43,9 @@ async def fit(
     if len(pairs.demand_ids) == 0:
         return {}
     demands = [dict(r) for r in await q.demand_features(conn, list(pairs.demand_ids))]
-    problem, parts = await scoring.score(conn, demands, [dict(partner)], pairs, Weights(), seed=0)
+    problem, parts = await scoring.score(
+        conn, demands, [dict(partner)], pairs, Weights(), seed=0, recent=True
+    )
     return {
         int(problem.demand_ids[problem.edge_demand[i]]): (
             round(float(problem.score[i]), 4),

@@ -102,12 +102,17 @@ async def score(
     *,
     seed: int,
     keep_vectors: bool = False,
+    recent: bool = False,
 ) -> tuple[Problem, dict[str, FloatArray]]:
     """The scored problem of these pairs and each component per edge (``keep_vectors``: a round's
-    many texts are looked up in the text model's kept vectors, see ``text_model.current``)."""
+    many texts are looked up in the text model's kept vectors, see ``text_model.current``;
+    ``recent``: a page's model, which may lag the library's text a little: ``text_model.recent``)."""
     interests = await q.interests_in(conn, [r["id"] for r in demands])
     policies = await q.active_policies(conn)
-    model = await text_model.current(conn, keep_vectors=keep_vectors)
+    if recent:
+        model = await text_model.recent(conn)
+    else:
+        model = await text_model.current(conn, keep_vectors=keep_vectors)
     return await asyncio.to_thread(
         assemble, demands, partners, pairs, interests, policies, weights, model, seed=seed
     )
