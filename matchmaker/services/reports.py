@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import asyncpg
 import msgspec
+import numpy as np
 
 from matchmaker import controls
 from matchmaker.errors import Forbidden, Invalid
@@ -35,7 +36,6 @@ from matchmaker.models.reports import (
     ProposalRow,
     Report,
     RoundRow,
-    add,
     average,
 )
 from matchmaker.models.rounds import Unmatched
@@ -158,11 +158,17 @@ def _finish(place: Place) -> Place:
 
 def roll_up(area: Area, leaves: list[Leaf]) -> list[Place]:
     """The area and every place under it, depth first, each with the sum of its communities'
-    figures; a place's parent is the one before it in the chain city → 区县 → 街道 → community."""
+    figures; a place's parent is the one before it in the chain city → 区县 → 街道 → community.
+
+    The sums are made on one array (each community's figures added into each of its places at
+    once): field by field in Python, a province's 50,000 communities took 2.3 s."""
     top = LEVELS.index(area.level)
     places: dict[str, Place] = {area.key: Place(area.key, area.level, area.name, None, Figures())}
+    index: dict[str, int] = {area.key: 0}
     children: dict[str, list[str]] = defaultdict(list)
-    for leaf in leaves:
+    place_of: list[int] = []  # each (community, level) pair: the place it adds into ...
+    leaf_of: list[int] = []  # ... and the community
+    for i, leaf in enumerate(leaves):
         full: list[tuple[str, Level, str]] = [
             ("all", "all", area.name),
             (f"city:{leaf.city}", "city", leaf.city),
@@ -176,9 +182,18 @@ def roll_up(area: Area, leaves: list[Leaf]) -> list[Place]:
         for key, level, name in chain:
             if key not in places:
                 places[key] = Place(key, level, name, parent, Figures())
+                index[key] = len(index)
                 children[parent or ""].append(key)
-            places[key].figures = add(places[key].figures, leaf.figures)
+            place_of.append(index[key])
+            leaf_of.append(i)
             parent = key
+    values = np.array(
+        [msgspec.structs.astuple(leaf.figures) for leaf in leaves], dtype=np.int64
+    ).reshape(len(leaves), len(FIELDS))
+    sums = np.zeros((len(index), len(FIELDS)), dtype=np.int64)
+    np.add.at(sums, np.asarray(place_of, np.intp), values[np.asarray(leaf_of, np.intp)])
+    for key, row in zip(index, sums.tolist(), strict=True):
+        places[key].figures = Figures(*row)
     ordered: list[Place] = []
 
     def walk(key: str) -> None:
