@@ -26,17 +26,19 @@ Two ways to ask, for two kinds of use:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import time
 from collections.abc import Callable
 
 import asyncpg
+import structlog
 
 from matchmaker.matching.text import TextModel
 from matchmaker.queries import rounds as q
 
 __all__ = ["REFIT_SECONDS", "current", "recent", "refit_from", "refitting", "stop_refits"]
+
+log = structlog.get_logger()
 
 #: How far behind the library's text the pages' model may fall before one refit starts apart.
 REFIT_SECONDS = 300.0
@@ -62,11 +64,18 @@ def _number(revision: str) -> int:
 
 
 async def _fit(conn: asyncpg.Connection, token: str, *, keep_vectors: bool) -> TextModel:
-    """Read the library and fit its model (off the event loop), and keep it — unless, while it was
-    fitted, another fit kept the model of a later revision (a round's, beside a page's refit)."""
+    """Read the library on ``conn`` and fit its model (see :func:`_fitted`)."""
     _started[token] = clock()
     before = _latest.get(token)
     revision, corpus = await q.text_corpus(conn)
+    return await _fitted(token, before, revision, corpus, keep_vectors=keep_vectors)
+
+
+async def _fitted(
+    token: str, before: TextModel | None, revision: str, corpus: list[str], *, keep_vectors: bool
+) -> TextModel:
+    """The model of ``corpus``, fitted off the event loop and kept — unless, while it was fitted,
+    another fit kept the model of a later revision (a round's, beside a page's refit)."""
     model = await asyncio.to_thread(
         functools.partial(TextModel.fit, corpus, revision, keep_vectors=keep_vectors)
     )
@@ -103,23 +112,35 @@ async def recent(conn: asyncpg.Connection) -> TextModel:
     token = revision.partition(":")[0]
     cached = _latest.get(token)
     if cached is None and _warming and not _warming[0].done():
-        with contextlib.suppress(Exception):  # the first fit, started with the process
-            await asyncio.shield(_warming[0])
+        await asyncio.wait([_warming[0]])  # the first fit, started with the process
         cached = _latest.get(token)
     if cached is None or cached.documents == 0 or _pool is None:  # nothing to lag behind
         return await current(conn)
     due = clock() - _started.get(token, float("-inf")) >= REFIT_SECONDS
     if cached.revision != revision and due and token not in _refits:
         _started[token] = clock()
-        task = asyncio.create_task(_refit_apart(_pool, token))
+        task = asyncio.create_task(_refit_apart(_pool))
         _refits[token] = task
         task.add_done_callback(lambda _: _refits.pop(token, None))
+        task.add_done_callback(_settled)
     return cached
 
 
-async def _refit_apart(pool: asyncpg.Pool, token: str) -> TextModel:
+async def _refit_apart(pool: asyncpg.Pool) -> TextModel:
+    """Read the library on a connection of ``pool``, give the connection back, then fit: a fit
+    cancelled as the app stops holds no connection the pool's closing would wait for."""
     async with pool.acquire() as conn:
-        return await _fit(conn, token, keep_vectors=False)
+        revision, corpus = await q.text_corpus(conn)
+    token = revision.partition(":")[0]
+    _started[token] = clock()
+    return await _fitted(token, _latest.get(token), revision, corpus, keep_vectors=False)
+
+
+def _settled(task: asyncio.Task[TextModel]) -> None:
+    """A fit apart that failed (the database away a moment, say) is logged; the next due view
+    starts another."""
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("text model not refitted", reason=repr(task.exception()))
 
 
 def refitting() -> list[asyncio.Task[TextModel]]:
@@ -136,12 +157,8 @@ def refit_from(pool: asyncpg.Pool | None, *, warm: bool = False) -> None:
     _pool = pool
     _warming.clear()
     if pool is not None and warm:
-        _warming.append(asyncio.create_task(_warm(pool)))
-
-
-async def _warm(pool: asyncpg.Pool) -> TextModel:
-    async with pool.acquire() as conn:
-        return await current(conn)
+        _warming.append(asyncio.create_task(_refit_apart(pool)))
+        _warming[0].add_done_callback(_settled)
 
 
 async def stop_refits() -> None:
@@ -150,6 +167,5 @@ async def stop_refits() -> None:
     refit_from(None)
     for task in tasks:
         task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+    if tasks:  # each ends at once (a fit's thread finishes alone, holding no connection)
+        await asyncio.wait(tasks)
