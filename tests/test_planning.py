@@ -105,3 +105,8 @@ async def test_a_transaction_plans_each_call_whatever_the_session_did_before(
 def test_the_planning_modules_example_runs() -> None:
     result = doctest.testmod(planning)
     assert result.attempted > 0 and result.failed == 0
+
+
+async def test_the_pool_compiles_no_query_just_in_time(pooled: asyncpg.Connection) -> None:
+    """JIT compiled a province's report query for 0.75 s of its 1.9 and saved nothing measured."""
+    assert await pooled.fetchval("SHOW jit") == "off"
