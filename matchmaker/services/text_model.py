@@ -119,21 +119,22 @@ async def recent(conn: asyncpg.Connection) -> TextModel:
     due = clock() - _started.get(token, float("-inf")) >= REFIT_SECONDS
     if cached.revision != revision and due and token not in _refits:
         _started[token] = clock()
-        task = asyncio.create_task(_refit_apart(_pool))
+        task = asyncio.create_task(_refit_apart(_pool, _latest.get(token)))
         _refits[token] = task
         task.add_done_callback(lambda _: _refits.pop(token, None))
         task.add_done_callback(_settled)
     return cached
 
 
-async def _refit_apart(pool: asyncpg.Pool) -> TextModel:
+async def _refit_apart(pool: asyncpg.Pool, before: TextModel | None = None) -> TextModel:
     """Read the library on a connection of ``pool``, give the connection back, then fit: a fit
-    cancelled as the app stops holds no connection the pool's closing would wait for."""
+    cancelled as the app stops holds no connection the pool's closing would wait for.
+    ``before``: the model kept when the refit was asked for (a later one kept meanwhile wins)."""
     async with pool.acquire() as conn:
         revision, corpus = await q.text_corpus(conn)
     token = revision.partition(":")[0]
     _started[token] = clock()
-    return await _fitted(token, _latest.get(token), revision, corpus, keep_vectors=False)
+    return await _fitted(token, before, revision, corpus, keep_vectors=False)
 
 
 def _settled(task: asyncio.Task[TextModel]) -> None:

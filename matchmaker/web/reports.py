@@ -22,6 +22,7 @@ from litestar.response import Template
 from matchmaker.auth import curators
 from matchmaker.errors import Invalid
 from matchmaker.matching.score import COMPONENTS
+from matchmaker.models.reports import LEVELS
 from matchmaker.models.stats import STANDARD_1257N
 from matchmaker.queries import reports as q
 from matchmaker.services import reports as service
@@ -124,7 +125,7 @@ def _levels(places: list[Any]) -> tuple[set[str], str | None, int]:
     counts = Counter(p.level for p in places)
     shown: set[str] = set()
     total = 0
-    for level in LEVEL_LABELS:
+    for level in LEVELS:
         n = counts.get(level, 0)
         if n and shown and total + n > PLACE_ROWS:
             return shown, level, n
